@@ -1,0 +1,60 @@
+/*
+ * csvread.h - read a CSV file row by row with libcsv, counting lines.
+ *
+ * The file is read in large blocks and fed to libcsv; it is never held in
+ * memory whole.  Each complete row is handed to a callback with its fields
+ * and the line it starts on (libcsv reports bytes, so lines are counted
+ * here: LF, CRLF and lone CR each end one line, inside quoted fields too).
+ * A UTF-8 byte-order mark is skipped; blank lines are not rows.
+ *
+ * Rows libcsv cannot parse (bad quoting, an unterminated quote, a field
+ * over SS_CSV_FIELD_MAX bytes) are logged in the problem list, counted in
+ * struct ss_csv_stats, and skipped; reading resumes at the next line.  A NUL
+ * byte means the file is binary: that is logged and reading stops.
+ *
+ * Ownership: the row and its fields are borrowed for the callback only.
+ */
+#ifndef STREAMSTAT_CSVREAD_H
+#define STREAMSTAT_CSVREAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "streamstat/error.h"
+#include "streamstat/problems.h"
+
+#define SS_CSV_FIELD_MAX  (1u << 20) /* bytes in one field */
+#define SS_CSV_FIELDS_MAX 1024       /* fields kept per row; more are counted */
+#define SS_CSV_BLOCK      (1u << 20) /* bytes per read */
+
+struct ss_csv_row {
+	uint64_t index;            /* 0 for the first row (the header), counting lost rows */
+	uint64_t line;             /* line the row starts on, 1-based */
+	size_t nfields;            /* fields in the row, even beyond SS_CSV_FIELDS_MAX */
+	size_t nkept;              /* fields in field[] and len[]: min(nfields, max) */
+	const char *const *field;  /* NUL-terminated; libcsv already unquoted them */
+	const size_t *len;
+};
+
+typedef void (*ss_csv_row_fn)(void *user, const struct ss_csv_row *row);
+
+struct ss_csv_stats {
+	uint64_t bytes;     /* bytes read */
+	uint64_t lines;     /* lines seen */
+	uint64_t rows;      /* rows delivered, header included */
+	uint64_t lost_rows; /* rows that could not be parsed (logged as problems) */
+	int binary;         /* reading stopped at a NUL byte */
+};
+
+/*
+ * Read path, calling fn(user, row) for every row.  Problems go into
+ * problems under file index file_index.  Returns SS_OK (also when rows were
+ * lost or the file is binary: see stats), SS_ERR_NOINPUT when the file
+ * cannot be opened or is a directory, SS_ERR_IO when reading fails; err says
+ * why.
+ */
+enum ss_status ss_csv_read(const char *path, uint32_t file_index, struct ss_problems *problems,
+			   ss_csv_row_fn fn, void *user, struct ss_csv_stats *stats,
+			   struct ss_error *err);
+
+#endif

@@ -1,0 +1,163 @@
+/*
+ * dataset.h - what ingest produces: input files, albums, tracks,
+ * observations and the problem log.
+ *
+ * Albums and tracks are numbered from 0 in the order they are first met
+ * (catalog first, then data files in command-line order).  Observations are
+ * appended by ingest in input order; the series stage (series.h) later sorts
+ * them by track and day in place, merges duplicates and fills in each
+ * track's range [first, first + n).
+ *
+ * Ownership: the dataset owns everything in it, names included (they live in
+ * the intern tables).  ss_dataset_release() frees it all.
+ */
+#ifndef STREAMSTAT_DATASET_H
+#define STREAMSTAT_DATASET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "streamstat/intern.h"
+#include "streamstat/problems.h"
+
+#define SS_FILES_MAX 65535 /* file indices are 16 bits in struct ss_obs */
+
+/* Where a release date came from, strongest first. */
+enum ss_date_source {
+	SS_SRC_NONE = 0,  /* unknown (a track without observations or catalog date) */
+	SS_SRC_CATALOG,   /* the catalog file */
+	SS_SRC_COLUMN,    /* a release_date / album_release_date column in the data */
+	SS_SRC_ALBUM,     /* a track without its own date takes its album's */
+	SS_SRC_INFERRED   /* the first observed date (album: its tracks' most common) */
+};
+
+const char *ss_date_source_name(enum ss_date_source src);
+
+struct ss_file {
+	char *path;           /* owned */
+	int is_catalog;
+	int fatal;            /* the file could not be used at all */
+	uint64_t bytes;
+	uint64_t lines;
+	uint64_t rows;        /* data rows, header excluded, lost rows included */
+	uint64_t used;        /* rows that became observations */
+	uint64_t skipped;     /* rows skipped for a problem (each one logged) */
+	uint64_t after_as_of; /* rows dated after --as-of, left out by request */
+};
+
+struct ss_album {
+	uint32_t artist;     /* id in the dataset's artist table, or SS_NONE */
+	int32_t release;     /* day number; meaningful unless release_src is NONE */
+	uint8_t release_src; /* enum ss_date_source */
+	uint8_t in_catalog;
+	uint8_t in_data;     /* some data row names it */
+	uint8_t warned;      /* a release-date conflict was already logged */
+	uint32_t src_file;   /* where the release date was given (file index, line) */
+	uint64_t src_line;
+	uint32_t cat_file;   /* where the catalog first lists it */
+	uint64_t cat_line;
+	uint32_t ntracks;
+};
+
+struct ss_track {
+	uint32_t album;
+	int32_t release;
+	uint8_t release_src;
+	uint8_t counts;     /* counts toward "every track" milestones */
+	uint8_t in_catalog;
+	uint8_t warned;     /* a release-date conflict was already logged */
+	uint32_t src_file;
+	uint64_t src_line;
+	uint32_t cat_file;  /* where the catalog lists it (when in_catalog) */
+	uint64_t cat_line;
+	size_t first, n;    /* its observations, once the series stage has run */
+};
+
+enum ss_obs_flag {
+	SS_OBS_STREAMS = 1u << 0,         /* streams (that day's count) is known */
+	SS_OBS_TOTAL = 1u << 1,           /* total (cumulative) is known */
+	SS_OBS_AT_LEAST = 1u << 2,        /* total is only a lower bound */
+	SS_OBS_STREAMS_DERIVED = 1u << 3, /* streams computed from two totals */
+	SS_OBS_TOTAL_DERIVED = 1u << 4,   /* total computed from daily streams */
+	SS_OBS_CORRECTION = 1u << 5,      /* total below an earlier one */
+	SS_OBS_GAP = 1u << 6,             /* days are missing before this one */
+	SS_OBS_MERGED = 1u << 7,          /* several rows for this day were merged */
+	SS_OBS_CONFLICT = 1u << 8,        /* ... and they disagreed */
+	SS_OBS_MISMATCH = 1u << 9,        /* streams and total disagree */
+	SS_OBS_BEFORE_RELEASE = 1u << 10  /* dated before the track's release */
+};
+
+/* One day of one track: 32 bytes, the unit of memory at scale. */
+struct ss_obs {
+	int32_t day;    /* day number (date.h) */
+	uint32_t track; /* track id */
+	uint32_t line;  /* source line (saturates at UINT32_MAX) */
+	uint16_t file;  /* source file index */
+	uint16_t flags; /* enum ss_obs_flag */
+	int64_t streams;
+	int64_t total;
+};
+
+struct ss_dataset {
+	struct ss_file *files;
+	size_t nfiles, filecap;
+
+	struct ss_intern album_names; /* album ids */
+	struct ss_intern track_names; /* track ids; parent = album id */
+	struct ss_intern artist_names;
+	struct ss_album *albums;
+	size_t albumcap;
+	struct ss_track *tracks;
+	size_t trackcap;
+
+	struct ss_obs *obs;
+	size_t nobs, obscap;
+	int sorted; /* the series stage has run */
+
+	struct ss_problems problems;
+};
+
+static inline size_t ss_dataset_nalbums(const struct ss_dataset *ds)
+{
+	return ds->album_names.n;
+}
+
+static inline size_t ss_dataset_ntracks(const struct ss_dataset *ds)
+{
+	return ds->track_names.n;
+}
+
+static inline const char *ss_album_name(const struct ss_dataset *ds, uint32_t album)
+{
+	return ss_intern_name(&ds->album_names, album);
+}
+
+static inline const char *ss_track_name(const struct ss_dataset *ds, uint32_t track)
+{
+	return ss_intern_name(&ds->track_names, track);
+}
+
+/* The album's artist, or "" when none was given. */
+const char *ss_album_artist(const struct ss_dataset *ds, uint32_t album);
+
+/* An empty dataset keeping at most problem_limit problem messages. */
+void ss_dataset_init(struct ss_dataset *ds, size_t problem_limit);
+void ss_dataset_release(struct ss_dataset *ds);
+
+/* Register an input file; returns its index (or SS_NONE past SS_FILES_MAX). */
+uint32_t ss_dataset_add_file(struct ss_dataset *ds, const char *path, int is_catalog);
+
+/* The id of album name, added (with no release date) when new. */
+uint32_t ss_dataset_album(struct ss_dataset *ds, const char *name, size_t len, int *added);
+
+/* The id of track name of album, added (counting, no date) when new. */
+uint32_t ss_dataset_track(struct ss_dataset *ds, uint32_t album, const char *name, size_t len,
+			  int *added);
+
+/* Append an observation; returns a pointer valid until the next append. */
+struct ss_obs *ss_dataset_append(struct ss_dataset *ds);
+
+/* Bytes of names held (albums, tracks, artists). */
+size_t ss_dataset_name_bytes(const struct ss_dataset *ds);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * number.h - stream counts: strict parsing and readable formatting.
+ *
+ * Counts are int64_t.  Parsing accepts plain decimal digits, optionally
+ * surrounded by spaces; no sign, exponent, fraction or grouping, so that a
+ * typo never turns into a plausible number.
+ */
+#ifndef STREAMSTAT_NUMBER_H
+#define STREAMSTAT_NUMBER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum ss_count_result {
+	SS_COUNT_OK = 0,
+	SS_COUNT_EMPTY,      /* nothing but spaces */
+	SS_COUNT_NEGATIVE,   /* "-5" */
+	SS_COUNT_FRACTIONAL, /* "12.5", "1e6" */
+	SS_COUNT_SYNTAX,     /* anything else that is not digits */
+	SS_COUNT_OVERFLOW    /* more than INT64_MAX */
+};
+
+/* Parse s[0..len) into *out; *out is untouched on error. */
+enum ss_count_result ss_count_parse(const char *s, size_t len, int64_t *out);
+
+/*
+ * Parse a milestone such as "50M", "1.5B", "750K" or "1000000" into *out.
+ * Suffixes K, M, B (any case) scale by 1e3, 1e6, 1e9.  Returns 0 on success,
+ * -1 when s is not a positive whole number of streams.
+ */
+int ss_milestone_parse(const char *s, int64_t *out);
+
+/* Write v with thousands separators ("12,345,678") into buf (>= 28 bytes). */
+char *ss_count_format(int64_t v, char *buf);
+
+/* Write v as "50M", "1.5B", "750K" (exact, no rounding) into buf (>= 28 bytes). */
+char *ss_milestone_format(int64_t v, char *buf);
+
+#endif

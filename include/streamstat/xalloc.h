@@ -1,0 +1,27 @@
+/*
+ * xalloc.h - allocation that cannot fail.
+ *
+ * Running out of memory is the one error modules do not return: these
+ * wrappers print "streamstat: out of memory" and abort (after redis
+ * zmalloc).  Everything else goes through enum ss_status.
+ */
+#ifndef STREAMSTAT_XALLOC_H
+#define STREAMSTAT_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *ptr, size_t size);
+/* realloc to nmemb * size bytes, aborting on overflow as on exhaustion. */
+void *xreallocarray(void *ptr, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/*
+ * Grow *arr (of *cap elements of size) so that it holds at least need
+ * elements; capacity grows geometrically.  *arr may be NULL with *cap 0.
+ */
+void xgrow(void *arr, size_t *cap, size_t need, size_t size);
+
+#endif

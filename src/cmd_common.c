@@ -1,0 +1,162 @@
+/*
+ * cmd_common.c - loading, problem printing and exit codes shared by the
+ * data-reading commands.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "streamstat/cli.h"
+#include "streamstat/date.h"
+#include "streamstat/xalloc.h"
+
+#define DEFAULT_MAX_PROBLEMS 50
+
+void ss_errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("streamstat: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void ss_load_options_init(struct ss_load_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->max_problems = DEFAULT_MAX_PROBLEMS;
+	o->verbosity = SS_NORMAL;
+}
+
+void ss_load_options_release(struct ss_load_options *o)
+{
+	free(o->catalogs);
+	ss_load_options_init(o);
+}
+
+int ss_load_option(struct ss_load_options *o, int opt, const char *arg)
+{
+	char *end;
+
+	switch (opt) {
+	case 'c':
+		o->catalogs = xreallocarray(o->catalogs, o->ncatalogs + 1, sizeof(*o->catalogs));
+		o->catalogs[o->ncatalogs++] = arg;
+		return 1;
+	case 'A':
+		if (ss_date_parse(arg, strlen(arg), &o->ingest.as_of) != SS_DATE_OK) {
+			ss_errorf("--as-of: '%s' is not a date in the form YYYY-MM-DD", arg);
+			return -1;
+		}
+		o->ingest.has_as_of = 1;
+		return 1;
+	case 'S':
+		o->strict = 1;
+		return 1;
+	case 'P':
+		o->max_problems = strtol(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || o->max_problems < 0) {
+			ss_errorf("--max-problems: '%s' is not a whole number >= 0", arg);
+			return -1;
+		}
+		return 1;
+	case 'q':
+		o->verbosity = SS_QUIET;
+		return 1;
+	case 'v':
+		o->verbosity = SS_VERBOSE;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static void note_status(enum ss_status s, const struct ss_error *err, struct ss_load_result *res)
+{
+	if (s == SS_OK)
+		return;
+	if (err->line)
+		ss_errorf("%s:%lu: %s", err->file, err->line, err->msg);
+	else
+		ss_errorf("%s: %s", err->file ? err->file : "input", err->msg);
+	if (s == SS_ERR_NOINPUT)
+		res->open_failed = 1;
+	else if (s == SS_ERR_IO)
+		res->io_failed = 1;
+	else
+		res->limit = 1;
+}
+
+void ss_load(struct ss_dataset *ds, struct ss_series_stats *st, char **files, int nfiles,
+	     const struct ss_load_options *o, struct ss_load_result *res)
+{
+	struct ss_error err;
+
+	memset(res, 0, sizeof(*res));
+	memset(st, 0, sizeof(*st));
+	for (size_t i = 0; i < o->ncatalogs; i++)
+		note_status(ss_ingest_catalog(ds, o->catalogs[i], &err), &err, res);
+	for (int i = 0; i < nfiles; i++)
+		note_status(ss_ingest_file(ds, files[i], &o->ingest, &err), &err, res);
+	ss_ingest_finish(ds);
+	note_status(ss_series_build(ds, st, &err), &err, res);
+}
+
+void ss_print_problems(const struct ss_dataset *ds, const struct ss_load_options *o)
+{
+	const struct ss_problems *p = &ds->problems;
+	enum ss_severity min = o->verbosity >= SS_VERBOSE ? SS_SEV_INFO : SS_SEV_WARNING;
+	uint64_t shown = 0, hidden = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct ss_problem *pr = &p->list[i];
+
+		if (ss_problem_severity(pr->kind) < min)
+			continue;
+		if (o->max_problems && shown >= (uint64_t)o->max_problems) {
+			hidden++;
+			continue;
+		}
+		shown++;
+		if (pr->line)
+			ss_errorf("%s:%llu: %s", ds->files[pr->file].path,
+				  (unsigned long long)pr->line, pr->msg);
+		else
+			ss_errorf("%s: %s", ds->files[pr->file].path, pr->msg);
+	}
+	if (hidden)
+		ss_errorf("%llu more problems not shown (--max-problems=0 shows all)",
+			  (unsigned long long)hidden);
+	if (p->not_kept)
+		ss_errorf("%llu further problems were counted but not kept (limit %zu)",
+			  (unsigned long long)p->not_kept, p->limit);
+}
+
+int ss_load_exit_code(const struct ss_dataset *ds, const struct ss_series_stats *st,
+		      const struct ss_load_options *o, const struct ss_load_result *res)
+{
+	uint64_t problems = ss_problems_at_least(&ds->problems, SS_SEV_WARNING);
+
+	if (res->io_failed)
+		return SS_EXIT_IOERR;
+	if (res->open_failed)
+		return SS_EXIT_NOINPUT;
+	if (res->limit)
+		return SS_EXIT_DATAERR;
+	for (size_t f = 0; f < ds->nfiles; f++)
+		if (ds->files[f].fatal)
+			return SS_EXIT_DATAERR;
+	if (st->observations == 0) {
+		ss_errorf("no usable rows in the input");
+		return SS_EXIT_DATAERR;
+	}
+	if (o->strict && problems) {
+		ss_errorf("--strict: %llu problem%s found", (unsigned long long)problems,
+			  problems == 1 ? "" : "s");
+		return SS_EXIT_DATAERR;
+	}
+	return SS_EXIT_OK;
+}

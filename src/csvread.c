@@ -1,0 +1,309 @@
+/*
+ * csvread.c - libcsv fed in large blocks, with line counting and recovery.
+ *
+ * libcsv calls field_cb for each field and row_cb at each row end (with
+ * CSV_REPALL_NL, also at every blank line, which is how lines are counted
+ * exactly).  When libcsv stops on an error, the row is logged and dropped,
+ * the parser is reset, and parsing resumes at the next line end.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "streamstat/csvread.h"
+#include "streamstat/xalloc.h"
+
+#define CSV_OPTIONS (CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI | CSV_APPEND_NULL)
+
+struct reader {
+	struct csv_parser parser;
+	const char *path;
+	uint32_t file;
+	struct ss_problems *problems;
+	ss_csv_row_fn fn;
+	void *user;
+	struct ss_csv_stats *stats;
+
+	/* The row being collected: fields packed into buf, NUL-terminated. */
+	char *buf;
+	size_t buflen, bufcap;
+	size_t *off, *len;
+	const char **ptr;
+	size_t nfields, nkept, fcap;
+	int in_row;
+
+	uint64_t line;     /* the line the parser is on */
+	uint64_t row_line; /* the line the current row started on */
+	int last_term;     /* the previous row terminator, to pair CR LF */
+	uint64_t index;    /* rows so far, lost ones included */
+};
+
+/*
+ * libcsv grows its field buffer through this; refusing makes csv_parse stop
+ * with CSV_ENOMEM, which is how a field over the limit is caught before it
+ * eats memory.
+ */
+static void *limited_realloc(void *p, size_t n)
+{
+	if (n > SS_CSV_FIELD_MAX + 2)
+		return NULL;
+	return realloc(p, n);
+}
+
+/* Line ends in s[0..n): CRLF, lone LF and lone CR each count once. */
+static uint64_t count_line_ends(const char *s, size_t n)
+{
+	uint64_t lines = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			lines++;
+		else if (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'))
+			lines++;
+	}
+	return lines;
+}
+
+static void field_cb(void *data, size_t n, void *arg)
+{
+	struct reader *rd = arg;
+	const char *s = data ? data : "";
+
+	if (!data)
+		n = 0;
+	if (!rd->in_row) {
+		rd->in_row = 1;
+		rd->row_line = rd->line;
+	}
+	if (n && memchr(s, '\n', n))
+		rd->line += count_line_ends(s, n);
+	else if (n && memchr(s, '\r', n))
+		rd->line += count_line_ends(s, n);
+	rd->nfields++;
+	if (rd->nkept == SS_CSV_FIELDS_MAX)
+		return;
+	if (rd->nkept == rd->fcap) {
+		size_t cap = rd->fcap;
+
+		xgrow(&rd->off, &cap, rd->nkept + 1, sizeof(*rd->off));
+		cap = rd->fcap;
+		xgrow(&rd->len, &cap, rd->nkept + 1, sizeof(*rd->len));
+		cap = rd->fcap;
+		xgrow(&rd->ptr, &cap, rd->nkept + 1, sizeof(*rd->ptr));
+		rd->fcap = cap;
+	}
+	xgrow(&rd->buf, &rd->bufcap, rd->buflen + n + 1, 1);
+	memcpy(rd->buf + rd->buflen, s, n);
+	rd->buf[rd->buflen + n] = '\0';
+	rd->off[rd->nkept] = rd->buflen;
+	rd->len[rd->nkept] = n;
+	rd->nkept++;
+	rd->buflen += n + 1;
+}
+
+static void reset_row(struct reader *rd)
+{
+	rd->in_row = 0;
+	rd->nfields = 0;
+	rd->nkept = 0;
+	rd->buflen = 0;
+}
+
+static void row_cb(int c, void *arg)
+{
+	struct reader *rd = arg;
+	int had_row = rd->in_row;
+
+	if (had_row) {
+		struct ss_csv_row row;
+
+		for (size_t i = 0; i < rd->nkept; i++)
+			rd->ptr[i] = rd->buf + rd->off[i];
+		row.index = rd->index++;
+		row.line = rd->row_line;
+		row.nfields = rd->nfields;
+		row.nkept = rd->nkept;
+		row.field = rd->ptr;
+		row.len = rd->len;
+		rd->stats->rows++;
+		rd->fn(rd->user, &row);
+		reset_row(rd);
+	}
+	if (c == '\r' || (c == '\n' && !(rd->last_term == '\r' && !had_row)))
+		rd->line++;
+	rd->last_term = c;
+}
+
+static void parser_start(struct reader *rd)
+{
+	/* csv_init only fails on a NULL parser. */
+	(void)csv_init(&rd->parser, CSV_OPTIONS);
+	csv_set_realloc_func(&rd->parser, limited_realloc);
+	csv_set_blk_size(&rd->parser, 4096);
+}
+
+/* The current row is lost: log why, count it and reset the parser. */
+static void lose_row(struct reader *rd, enum ss_problem_kind kind, const char *msg)
+{
+	uint64_t start = rd->in_row ? rd->row_line : rd->line;
+
+	rd->line += count_line_ends((const char *)rd->parser.entry_buf, rd->parser.entry_pos);
+	ss_problems_add(rd->problems, kind, rd->file, start, "%s", msg);
+	rd->stats->lost_rows++;
+	rd->index++;
+	reset_row(rd);
+	rd->last_term = 0;
+	csv_free(&rd->parser);
+	parser_start(rd);
+}
+
+static const char *parse_error_text(int e)
+{
+	if (e == CSV_EPARSE)
+		return "malformed quoted field: a quote must open the field, be doubled inside it, "
+		       "and be followed by a comma or a line end";
+	return "field longer than 1048576 bytes; row skipped";
+}
+
+/* Feed s[0..n) to libcsv, recovering from errors; *skipping carries over. */
+static void feed(struct reader *rd, const char *s, size_t n, int *skipping)
+{
+	while (n) {
+		size_t used;
+		int e;
+
+		if (*skipping) {
+			size_t i = 0;
+
+			while (i < n && s[i] != '\n' && s[i] != '\r')
+				i++;
+			s += i;
+			n -= i;
+			if (!n)
+				return;
+			*skipping = 0; /* the parser sees the line end itself */
+		}
+		used = csv_parse(&rd->parser, s, n, field_cb, row_cb, rd);
+		e = csv_error(&rd->parser);
+		if (used == n && e == CSV_SUCCESS)
+			return;
+		lose_row(rd, e == CSV_EPARSE ? SS_P_BAD_QUOTE : SS_P_FIELD_TOO_LONG,
+			 parse_error_text(e));
+		if (used > n)
+			used = n;
+		s += used;
+		n -= used;
+		*skipping = 1;
+	}
+}
+
+static void finish(struct reader *rd)
+{
+	if (csv_fini(&rd->parser, field_cb, row_cb, rd) != 0) {
+		uint64_t start = rd->in_row ? rd->row_line : rd->line;
+		uint64_t swallowed = count_line_ends((const char *)rd->parser.entry_buf,
+						     rd->parser.entry_pos);
+
+		rd->line += swallowed;
+		ss_problems_add(rd->problems, SS_P_UNTERMINATED_QUOTE, rd->file, start,
+				"unterminated quoted field: the quote runs to the end of the file "
+				"(%llu more lines read as part of it)",
+				(unsigned long long)swallowed);
+		rd->stats->lost_rows++;
+		rd->index++;
+		reset_row(rd);
+	}
+}
+
+/* A NUL byte: say where, and what the file probably is. */
+static void binary(struct reader *rd, const char *block, size_t n, const char *nul, int first)
+{
+	const unsigned char *u = (const unsigned char *)block;
+	uint64_t line = rd->line + count_line_ends(block, (size_t)(nul - block));
+
+	if (first && n >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
+		ss_problems_add(rd->problems, SS_P_BINARY, rd->file, 1,
+				"file is UTF-16 text, not UTF-8; save it as UTF-8 CSV");
+	else
+		ss_problems_add(rd->problems, SS_P_BINARY, rd->file, line,
+				"binary data (a NUL byte at offset %llu): not a CSV text file; "
+				"file not read",
+				(unsigned long long)(rd->stats->bytes - n + (size_t)(nul - block)));
+	rd->stats->binary = 1;
+}
+
+enum ss_status ss_csv_read(const char *path, uint32_t file_index, struct ss_problems *problems,
+			   ss_csv_row_fn fn, void *user, struct ss_csv_stats *stats,
+			   struct ss_error *err)
+{
+	struct reader rd;
+	struct stat st;
+	enum ss_status status = SS_OK;
+	char *block = NULL;
+	int fd, skipping = 0, first = 1;
+
+	memset(stats, 0, sizeof(*stats));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ss_error_set(err, SS_ERR_NOINPUT, path, 0, "%s", strerror(errno));
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return ss_error_set(err, SS_ERR_NOINPUT, path, 0, "is a directory, not a CSV file");
+	}
+
+	memset(&rd, 0, sizeof(rd));
+	rd.path = path;
+	rd.file = file_index;
+	rd.problems = problems;
+	rd.fn = fn;
+	rd.user = user;
+	rd.stats = stats;
+	rd.line = 1;
+	parser_start(&rd);
+	block = xmalloc(SS_CSV_BLOCK);
+
+	for (;;) {
+		ssize_t got = read(fd, block, SS_CSV_BLOCK);
+		const char *s = block, *nul;
+		size_t n;
+
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			status = ss_error_set(err, SS_ERR_IO, path, rd.line, "read failed: %s",
+					      strerror(errno));
+			goto out;
+		}
+		if (got == 0)
+			break;
+		n = (size_t)got;
+		stats->bytes += n;
+		nul = memchr(s, '\0', n);
+		if (nul) {
+			binary(&rd, s, n, nul, first);
+			goto out;
+		}
+		if (first && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
+			s += 3;
+			n -= 3;
+		}
+		first = 0;
+		feed(&rd, s, n, &skipping);
+	}
+	finish(&rd);
+out:
+	stats->lines = rd.line - (rd.last_term == '\n' || rd.last_term == '\r' ? 1 : 0);
+	csv_free(&rd.parser);
+	free(block);
+	free(rd.buf);
+	free(rd.off);
+	free(rd.len);
+	free(rd.ptr);
+	close(fd);
+	return status;
+}

@@ -1,0 +1,761 @@
+/*
+ * ingest.c - history files and catalogs into a dataset.
+ *
+ * Each file goes through csvread.c row by row.  The header maps column
+ * names to roles; every later row is checked field by field, and the first
+ * problem found in a row is logged and the row skipped.  Names are interned
+ * (with a one-entry cache: consecutive rows often share album and track).
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "streamstat/csvread.h"
+#include "streamstat/date.h"
+#include "streamstat/ingest.h"
+#include "streamstat/number.h"
+#include "streamstat/xalloc.h"
+
+enum column {
+	COL_DATE,
+	COL_TRACK,
+	COL_ALBUM,
+	COL_ARTIST,
+	COL_STREAMS,
+	COL_TOTAL,
+	COL_BOUND,
+	COL_RELEASE,
+	COL_ALBUM_RELEASE,
+	COL_COUNTS,
+	NCOLUMNS
+};
+
+static const struct {
+	const char *name;
+	const char *alias;
+} column_names[NCOLUMNS] = {
+	[COL_DATE] = {"date", NULL},
+	[COL_TRACK] = {"track", NULL},
+	[COL_ALBUM] = {"album", NULL},
+	[COL_ARTIST] = {"artist", NULL},
+	[COL_STREAMS] = {"streams", NULL},
+	[COL_TOTAL] = {"total", NULL},
+	[COL_BOUND] = {"bound", NULL},
+	[COL_RELEASE] = {"release_date", "track_release_date"},
+	[COL_ALBUM_RELEASE] = {"album_release_date", NULL},
+	[COL_COUNTS] = {"counts", NULL},
+};
+
+/* The columns each kind of file understands. */
+static const unsigned data_columns = (1u << COL_DATE) | (1u << COL_TRACK) | (1u << COL_ALBUM) |
+				     (1u << COL_ARTIST) | (1u << COL_STREAMS) |
+				     (1u << COL_TOTAL) | (1u << COL_BOUND) | (1u << COL_RELEASE) |
+				     (1u << COL_ALBUM_RELEASE);
+static const unsigned catalog_columns = (1u << COL_TRACK) | (1u << COL_ALBUM) |
+					(1u << COL_ARTIST) | (1u << COL_RELEASE) |
+					(1u << COL_ALBUM_RELEASE) | (1u << COL_COUNTS);
+
+struct ingest {
+	struct ss_dataset *ds;
+	const struct ss_ingest_options *opt;
+	uint32_t file;
+	int is_catalog;
+	int have_header;
+	int fatal;
+	const char *catalog;     /* the first catalog's path, when there is one */
+	size_t ncols;            /* fields in the header */
+	int col[NCOLUMNS];       /* field index of each role, or -1 */
+	char header_text[256];   /* the header as found, for messages */
+
+	/* Data without an album column: track name -> track id, from the catalog. */
+	struct ss_intern by_name;
+	uint32_t *by_name_track; /* SS_NONE when the name is in several albums */
+
+	/* One-entry name cache. */
+	char *last_album, *last_track;
+	size_t last_album_len, last_track_len, last_album_cap, last_track_cap;
+	uint32_t last_album_id, last_track_id;
+};
+
+static struct ss_file *file_of(struct ingest *in)
+{
+	return &in->ds->files[in->file];
+}
+
+static void problem(struct ingest *in, enum ss_problem_kind kind, uint64_t line, const char *fmt,
+		    ...) __attribute__((format(printf, 4, 5)));
+
+static void problem(struct ingest *in, enum ss_problem_kind kind, uint64_t line, const char *fmt,
+		    ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	ss_problems_add(&in->ds->problems, kind, in->file, line, "%s", buf);
+}
+
+static int name_matches(const char *field, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+
+	while (len && isspace((unsigned char)field[len - 1]))
+		len--;
+	while (len && isspace((unsigned char)*field)) {
+		field++;
+		len--;
+	}
+	if (len != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (tolower((unsigned char)field[i]) != name[i])
+			return 0;
+	return 1;
+}
+
+static void header(struct ingest *in, const struct ss_csv_row *row)
+{
+	unsigned allowed = in->is_catalog ? catalog_columns : data_columns;
+	char unknown[256] = "";
+	size_t ulen = 0, hlen = 0;
+
+	in->have_header = 1;
+	in->ncols = row->nfields;
+	for (int c = 0; c < NCOLUMNS; c++)
+		in->col[c] = -1;
+	for (size_t i = 0; i < row->nkept; i++) {
+		int role = -1;
+
+		hlen += (size_t)snprintf(in->header_text + hlen,
+					 hlen < sizeof(in->header_text) ? sizeof(in->header_text) - hlen : 0,
+					 "%s%s", i ? "," : "", row->field[i]);
+		if (hlen >= sizeof(in->header_text))
+			hlen = sizeof(in->header_text) - 1;
+		for (int c = 0; c < NCOLUMNS && role < 0; c++) {
+			if (!(allowed & (1u << c)))
+				continue;
+			if (name_matches(row->field[i], row->len[i], column_names[c].name) ||
+			    (column_names[c].alias &&
+			     name_matches(row->field[i], row->len[i], column_names[c].alias)))
+				role = c;
+		}
+		if (role < 0) {
+			ulen += (size_t)snprintf(unknown + ulen,
+						 ulen < sizeof(unknown) ? sizeof(unknown) - ulen : 0,
+						 "%s'%s'", ulen ? ", " : "", row->field[i]);
+			if (ulen >= sizeof(unknown))
+				ulen = sizeof(unknown) - 1;
+		} else if (in->col[role] >= 0) {
+			problem(in, SS_P_DUPLICATE_COLUMN, row->line,
+				"column '%s' appears twice (fields %d and %zu); using field %d",
+				column_names[role].name, in->col[role] + 1, i + 1, in->col[role] + 1);
+		} else {
+			in->col[role] = (int)i;
+		}
+	}
+	if (ulen)
+		problem(in, SS_P_UNKNOWN_COLUMNS, row->line, "ignoring unknown column%s %s",
+			strchr(unknown, ',') ? "s" : "", unknown);
+}
+
+static const char *missing_column(struct ingest *in)
+{
+	if (in->col[COL_TRACK] < 0)
+		return "track";
+	if (in->col[COL_ALBUM] < 0 && (in->is_catalog || !in->by_name_track))
+		return "album";
+	if (in->is_catalog)
+		return NULL;
+	if (in->col[COL_DATE] < 0)
+		return "date";
+	if (in->col[COL_STREAMS] < 0 && in->col[COL_TOTAL] < 0)
+		return "streams' or 'total";
+	return NULL;
+}
+
+/* Check the header once it is read; a file without what it needs is fatal. */
+static void check_header(struct ingest *in, uint64_t line)
+{
+	const char *miss = missing_column(in);
+
+	if (!miss)
+		return;
+	in->fatal = 1;
+	problem(in, SS_P_MISSING_COLUMN, line, "missing required column '%s'%s (header: %s)", miss,
+		strcmp(miss, "album") == 0 && !in->is_catalog ? " (or give --catalog)" : "",
+		in->header_text);
+}
+
+static void trim(const char **s, size_t *len)
+{
+	while (*len && isspace((unsigned char)**s)) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len && isspace((unsigned char)(*s)[*len - 1]))
+		(*len)--;
+}
+
+static const char *field(const struct ss_csv_row *row, int col, size_t *len)
+{
+	const char *s;
+
+	if (col < 0 || (size_t)col >= row->nkept) {
+		*len = 0;
+		return "";
+	}
+	s = row->field[col];
+	*len = row->len[col];
+	trim(&s, len);
+	return s;
+}
+
+static const char *date_error(enum ss_date_result r)
+{
+	switch (r) {
+	case SS_DATE_SYNTAX:
+		return "is not a date in the form YYYY-MM-DD";
+	case SS_DATE_INVALID:
+		return "is not a valid date";
+	case SS_DATE_RANGE:
+		return "is outside the years 1900 to 2200";
+	default:
+		return "is not a date";
+	}
+}
+
+/* Parse the date in the column of role; on failure log kind and return -1. */
+static int parse_date(struct ingest *in, const struct ss_csv_row *row, enum column role,
+		      enum ss_problem_kind kind, int32_t *day)
+{
+	size_t len;
+	const char *s = field(row, in->col[role], &len);
+	enum ss_date_result r = ss_date_parse(s, len, day);
+	char q[96];
+
+	if (r == SS_DATE_OK)
+		return 0;
+	if (r == SS_DATE_EMPTY)
+		problem(in, kind, row->line, "column '%s' is empty", column_names[role].name);
+	else
+		problem(in, kind, row->line, "column '%s': %s %s", column_names[role].name,
+			ss_quote(q, sizeof(q), s, len), date_error(r));
+	return -1;
+}
+
+static const char *count_error(enum ss_count_result r)
+{
+	switch (r) {
+	case SS_COUNT_NEGATIVE:
+		return "is negative";
+	case SS_COUNT_FRACTIONAL:
+		return "is not a whole number";
+	case SS_COUNT_OVERFLOW:
+		return "is too large (over 9223372036854775807)";
+	default:
+		return "is not a whole number";
+	}
+}
+
+/*
+ * Parse the count in the column of role: 1 when there is one, 0 when the
+ * column is absent or empty, -1 (logged) when it is not a count.
+ */
+static int parse_count(struct ingest *in, const struct ss_csv_row *row, enum column role,
+		       int64_t *v)
+{
+	size_t len;
+	const char *s;
+	enum ss_count_result r;
+	char q[96];
+
+	if (in->col[role] < 0)
+		return 0;
+	s = field(row, in->col[role], &len);
+	r = ss_count_parse(s, len, v);
+	if (r == SS_COUNT_OK)
+		return 1;
+	if (r == SS_COUNT_EMPTY)
+		return 0;
+	problem(in, SS_P_BAD_COUNT, row->line, "column '%s': %s %s", column_names[role].name,
+		ss_quote(q, sizeof(q), s, len), count_error(r));
+	return -1;
+}
+
+/* Record a release date; the stronger source wins, equal ones must agree. */
+static void set_release(struct ingest *in, int is_album, uint32_t id, int32_t day,
+			enum ss_date_source src, uint64_t line)
+{
+	struct ss_dataset *ds = in->ds;
+	int32_t *have;
+	uint8_t *have_src, *warned;
+	uint32_t *src_file;
+	uint64_t *src_line;
+	char a[SS_DATE_LEN + 1], b[SS_DATE_LEN + 1];
+
+	if (is_album) {
+		struct ss_album *al = &ds->albums[id];
+
+		have = &al->release, have_src = &al->release_src, warned = &al->warned;
+		src_file = &al->src_file, src_line = &al->src_line;
+	} else {
+		struct ss_track *t = &ds->tracks[id];
+
+		have = &t->release, have_src = &t->release_src, warned = &t->warned;
+		src_file = &t->src_file, src_line = &t->src_line;
+	}
+	if (*have_src == SS_SRC_NONE || src < *have_src) {
+		*have = day;
+		*have_src = (uint8_t)src;
+		*src_file = in->file;
+		*src_line = line;
+		return;
+	}
+	if (*have == day || *warned)
+		return;
+	*warned = 1;
+	ss_date_format(day, a);
+	ss_date_format(*have, b);
+	problem(in, SS_P_RELEASE_CONFLICT, line,
+		"%s '%s': release date %s disagrees with %s given at %s:%llu; keeping %s",
+		is_album ? "album" : "track",
+		is_album ? ss_album_name(ds, id) : ss_track_name(ds, id), a, b,
+		ds->files[*src_file].path, (unsigned long long)*src_line, b);
+}
+
+/* Optional release-date columns: a bad value is a warning, not a lost row. */
+static void row_release_dates(struct ingest *in, const struct ss_csv_row *row, uint32_t album,
+			      uint32_t track, enum ss_date_source src)
+{
+	static const enum column roles[2] = {COL_ALBUM_RELEASE, COL_RELEASE};
+	int32_t day;
+	size_t len;
+
+	for (int k = 0; k < 2; k++) {
+		if (in->col[roles[k]] < 0)
+			continue;
+		(void)field(row, in->col[roles[k]], &len);
+		if (len == 0)
+			continue;
+		if (parse_date(in, row, roles[k], SS_P_BAD_RELEASE_DATE, &day) == 0)
+			set_release(in, k == 0, k == 0 ? album : track, day, src, row->line);
+	}
+}
+
+static void set_artist(struct ingest *in, const struct ss_csv_row *row, uint32_t album)
+{
+	size_t len;
+	const char *s;
+
+	if (in->col[COL_ARTIST] < 0 || in->ds->albums[album].artist != SS_NONE)
+		return;
+	s = field(row, in->col[COL_ARTIST], &len);
+	if (len)
+		in->ds->albums[album].artist =
+			ss_intern_add(&in->ds->artist_names, SS_NONE, s, len, NULL);
+}
+
+static int same(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return a && alen == blen && memcmp(a, b, alen) == 0;
+}
+
+static void remember(char **buf, size_t *cap, size_t *len, const char *s, size_t n)
+{
+	xgrow(buf, cap, n + 1, 1);
+	memcpy(*buf, s, n);
+	(*buf)[n] = '\0';
+	*len = n;
+}
+
+/* The album of a data row; SS_NONE (logged) when it cannot be had. */
+static uint32_t row_album(struct ingest *in, const struct ss_csv_row *row, const char *track,
+			  size_t tlen)
+{
+	struct ss_dataset *ds = in->ds;
+	const char *s;
+	size_t len;
+	uint32_t id;
+	int added;
+	char q[96];
+
+	if (in->col[COL_ALBUM] < 0) {
+		uint32_t n = ss_intern_find(&in->by_name, SS_NONE, track, tlen);
+
+		if (n == SS_NONE) {
+			problem(in, SS_P_UNKNOWN_TRACK, row->line,
+				"track %s is not in the catalog, and the file has no 'album' column",
+				ss_quote(q, sizeof(q), track, tlen));
+			return SS_NONE;
+		}
+		if (in->by_name_track[n] == SS_NONE) {
+			problem(in, SS_P_UNKNOWN_TRACK, row->line,
+				"track %s is on several albums in the catalog; add an 'album' column",
+				ss_quote(q, sizeof(q), track, tlen));
+			return SS_NONE;
+		}
+		return ds->tracks[in->by_name_track[n]].album;
+	}
+	s = field(row, in->col[COL_ALBUM], &len);
+	if (len == 0) {
+		problem(in, SS_P_EMPTY_NAME, row->line, "column 'album' is empty");
+		return SS_NONE;
+	}
+	if (same(in->last_album, in->last_album_len, s, len))
+		return in->last_album_id;
+	id = ss_dataset_album(ds, s, len, &added);
+	if (id == SS_NONE) {
+		problem(in, SS_P_EMPTY_NAME, row->line, "too many albums");
+		return SS_NONE;
+	}
+	if (added && in->catalog)
+		problem(in, SS_P_NOT_IN_CATALOG, row->line,
+			"album %s is not in the catalog %s; its release date is inferred",
+			ss_quote(q, sizeof(q), s, len), in->catalog);
+	remember(&in->last_album, &in->last_album_cap, &in->last_album_len, s, len);
+	in->last_album_id = id;
+	return id;
+}
+
+static uint32_t row_track(struct ingest *in, const struct ss_csv_row *row, uint32_t album,
+			  const char *s, size_t len)
+{
+	struct ss_dataset *ds = in->ds;
+	uint32_t id;
+	int added;
+	char q[96];
+
+	if (album == in->last_album_id && in->last_track_id != SS_NONE &&
+	    ds->tracks[in->last_track_id].album == album &&
+	    same(in->last_track, in->last_track_len, s, len))
+		return in->last_track_id;
+	id = ss_dataset_track(ds, album, s, len, &added);
+	if (id == SS_NONE) {
+		problem(in, SS_P_EMPTY_NAME, row->line, "too many tracks");
+		return SS_NONE;
+	}
+	if (added && ds->albums[album].in_catalog)
+		problem(in, SS_P_NOT_IN_CATALOG, row->line,
+			"track %s of album '%s' is not in the catalog; its release date is inferred",
+			ss_quote(q, sizeof(q), s, len), ss_album_name(ds, album));
+	remember(&in->last_track, &in->last_track_cap, &in->last_track_len, s, len);
+	in->last_track_id = id;
+	return id;
+}
+
+static int parse_bound(struct ingest *in, const struct ss_csv_row *row, int *at_least)
+{
+	size_t len;
+	const char *s = field(row, in->col[COL_BOUND], &len);
+	char q[96];
+
+	*at_least = 0;
+	if (len == 0 || name_matches(s, len, "exact"))
+		return 0;
+	if (name_matches(s, len, "at_least") || name_matches(s, len, "at-least")) {
+		*at_least = 1;
+		return 0;
+	}
+	problem(in, SS_P_BAD_BOUND, row->line, "column 'bound': %s is not 'exact' or 'at_least'",
+		ss_quote(q, sizeof(q), s, len));
+	return -1;
+}
+
+/* One data row: an observation, or a logged reason why not. */
+static void data_row(struct ingest *in, const struct ss_csv_row *row)
+{
+	struct ss_dataset *ds = in->ds;
+	struct ss_file *f = file_of(in);
+	int32_t day;
+	int64_t streams = 0, total = 0;
+	int has_streams, has_total, at_least = 0;
+	const char *track;
+	size_t tlen;
+	uint32_t album, id;
+	struct ss_obs *o;
+
+	if (row->nfields != in->ncols) {
+		problem(in, SS_P_FIELD_COUNT, row->line, "expected %zu fields, got %zu", in->ncols,
+			row->nfields);
+		goto skip;
+	}
+	if (parse_date(in, row, COL_DATE, SS_P_BAD_DATE, &day) < 0)
+		goto skip;
+	if (in->opt && in->opt->has_as_of && day > in->opt->as_of) {
+		f->after_as_of++;
+		return;
+	}
+	has_streams = parse_count(in, row, COL_STREAMS, &streams);
+	if (has_streams < 0)
+		goto skip;
+	has_total = parse_count(in, row, COL_TOTAL, &total);
+	if (has_total < 0)
+		goto skip;
+	if (!has_streams && !has_total) {
+		problem(in, SS_P_NO_COUNT, row->line, "no count: %s empty",
+			in->col[COL_STREAMS] >= 0 && in->col[COL_TOTAL] >= 0
+				? "both 'streams' and 'total' are"
+				: (in->col[COL_TOTAL] >= 0 ? "'total' is" : "'streams' is"));
+		goto skip;
+	}
+	if (in->col[COL_BOUND] >= 0 && parse_bound(in, row, &at_least) < 0)
+		goto skip;
+	if (at_least && !has_total) {
+		problem(in, SS_P_BAD_BOUND, row->line,
+			"column 'bound' is 'at_least' but 'total' is empty: a bound applies to the "
+			"total");
+		goto skip;
+	}
+	track = field(row, in->col[COL_TRACK], &tlen);
+	if (tlen == 0) {
+		problem(in, SS_P_EMPTY_NAME, row->line, "column 'track' is empty");
+		goto skip;
+	}
+	album = row_album(in, row, track, tlen);
+	if (album == SS_NONE)
+		goto skip;
+	id = row_track(in, row, album, track, tlen);
+	if (id == SS_NONE)
+		goto skip;
+	ds->albums[album].in_data = 1;
+	set_artist(in, row, album);
+	row_release_dates(in, row, album, id, SS_SRC_COLUMN);
+	o = ss_dataset_append(ds);
+	o->day = day;
+	o->track = id;
+	o->line = row->line > UINT32_MAX ? UINT32_MAX : (uint32_t)row->line;
+	o->file = (uint16_t)in->file;
+	o->flags = (uint16_t)((has_streams ? SS_OBS_STREAMS : 0) | (has_total ? SS_OBS_TOTAL : 0) |
+			      (at_least ? SS_OBS_AT_LEAST : 0));
+	o->streams = streams;
+	o->total = total;
+	f->used++;
+	return;
+skip:
+	f->skipped++;
+}
+
+static int parse_yes_no(const char *s, size_t len, int *yes)
+{
+	static const char *const yes_words[] = {"yes", "y", "true", "1"};
+	static const char *const no_words[] = {"no", "n", "false", "0"};
+
+	if (len == 0) {
+		*yes = 1;
+		return 0;
+	}
+	for (size_t i = 0; i < 4; i++) {
+		if (name_matches(s, len, yes_words[i])) {
+			*yes = 1;
+			return 0;
+		}
+		if (name_matches(s, len, no_words[i])) {
+			*yes = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* One catalog row: an album and track with their dates and counting. */
+static void catalog_row(struct ingest *in, const struct ss_csv_row *row)
+{
+	struct ss_dataset *ds = in->ds;
+	struct ss_file *f = file_of(in);
+	const char *album, *track, *counts;
+	size_t alen, tlen, clen;
+	uint32_t a, t;
+	int yes = 1, added;
+	char q[96];
+
+	if (row->nfields != in->ncols) {
+		problem(in, SS_P_FIELD_COUNT, row->line, "expected %zu fields, got %zu", in->ncols,
+			row->nfields);
+		goto skip;
+	}
+	album = field(row, in->col[COL_ALBUM], &alen);
+	track = field(row, in->col[COL_TRACK], &tlen);
+	if (alen == 0 || tlen == 0) {
+		problem(in, SS_P_CATALOG_ROW, row->line, "column '%s' is empty",
+			alen == 0 ? "album" : "track");
+		goto skip;
+	}
+	counts = field(row, in->col[COL_COUNTS], &clen);
+	if (parse_yes_no(counts, clen, &yes) < 0) {
+		problem(in, SS_P_CATALOG_ROW, row->line, "column 'counts': %s is not 'yes' or 'no'",
+			ss_quote(q, sizeof(q), counts, clen));
+		goto skip;
+	}
+	a = ss_dataset_album(ds, album, alen, NULL);
+	if (a == SS_NONE)
+		goto skip;
+	t = ss_dataset_track(ds, a, track, tlen, &added);
+	if (t == SS_NONE)
+		goto skip;
+	if (!ds->albums[a].in_catalog) {
+		ds->albums[a].in_catalog = 1;
+		ds->albums[a].cat_file = in->file;
+		ds->albums[a].cat_line = row->line;
+	}
+	if (!ds->tracks[t].in_catalog) {
+		ds->tracks[t].in_catalog = 1;
+		ds->tracks[t].cat_file = in->file;
+		ds->tracks[t].cat_line = row->line;
+	}
+	if (!added && ds->tracks[t].counts != yes)
+		problem(in, SS_P_RELEASE_CONFLICT, row->line,
+			"track %s of album '%s' is listed again with counts=%s; keeping the first",
+			ss_quote(q, sizeof(q), track, tlen), ss_album_name(ds, a), yes ? "yes" : "no");
+	else
+		ds->tracks[t].counts = (uint8_t)yes;
+	set_artist(in, row, a);
+	row_release_dates(in, row, a, t, SS_SRC_CATALOG);
+	f->used++;
+	return;
+skip:
+	f->skipped++;
+}
+
+static void on_row(void *arg, const struct ss_csv_row *row)
+{
+	struct ingest *in = arg;
+	struct ss_file *f = file_of(in);
+
+	if (!in->have_header) {
+		if (row->index != 0) {
+			/* The header line itself was lost; nothing else can be read. */
+			in->have_header = 1;
+			in->fatal = 1;
+			problem(in, SS_P_MISSING_COLUMN, row->line,
+				"the header row could not be read, so no row can be");
+			f->rows++;
+			f->skipped++;
+			return;
+		}
+		header(in, row);
+		check_header(in, row->line);
+		return;
+	}
+	f->rows++;
+	if (in->fatal) {
+		f->skipped++;
+		return;
+	}
+	if (in->is_catalog)
+		catalog_row(in, row);
+	else
+		data_row(in, row);
+}
+
+/* Track names -> track ids from the catalog, for data without albums. */
+static void index_catalog_tracks(struct ingest *in)
+{
+	struct ss_dataset *ds = in->ds;
+	size_t n = ss_dataset_ntracks(ds);
+
+	ss_intern_init(&in->by_name);
+	in->by_name_track = xmalloc((n ? n : 1) * sizeof(*in->by_name_track));
+	for (size_t t = 0; t < n; t++) {
+		int added;
+		const char *name = ss_track_name(ds, (uint32_t)t);
+		uint32_t id = ss_intern_add(&in->by_name, SS_NONE, name, strlen(name), &added);
+
+		in->by_name_track[id] = added ? (uint32_t)t : SS_NONE;
+	}
+}
+
+static const char *first_catalog(const struct ss_dataset *ds)
+{
+	for (size_t f = 0; f < ds->nfiles; f++)
+		if (ds->files[f].is_catalog)
+			return ds->files[f].path;
+	return NULL;
+}
+
+static enum ss_status read_file(struct ss_dataset *ds, const char *path, int is_catalog,
+				const struct ss_ingest_options *opt, struct ss_error *err)
+{
+	struct ingest in;
+	struct ss_csv_stats st;
+	struct ss_file *f;
+	enum ss_status status;
+	uint32_t file = ss_dataset_add_file(ds, path, is_catalog);
+
+	if (file == SS_NONE)
+		return ss_error_set(err, SS_ERR_LIMIT, path, 0,
+				    "too many input files (at most %d)", SS_FILES_MAX);
+	memset(&in, 0, sizeof(in));
+	in.ds = ds;
+	in.opt = opt;
+	in.file = file;
+	in.is_catalog = is_catalog;
+	in.last_album_id = SS_NONE;
+	in.last_track_id = SS_NONE;
+	if (!is_catalog && (in.catalog = first_catalog(ds)) != NULL)
+		index_catalog_tracks(&in);
+
+	status = ss_csv_read(path, file, &ds->problems, on_row, &in, &st, err);
+	f = &ds->files[file];
+	f->bytes = st.bytes;
+	f->lines = st.lines;
+	/* Rows libcsv could not parse, after the header, were lost: count them. */
+	if (st.lost_rows) {
+		uint64_t lost = in.have_header ? st.lost_rows : st.lost_rows - 1;
+
+		f->rows += lost;
+		f->skipped += lost;
+	}
+	if (status != SS_OK) {
+		f->fatal = 1;
+	} else if (st.binary) {
+		f->fatal = 1;
+	} else if (!in.have_header && !st.lost_rows) {
+		f->fatal = 1;
+		ss_problems_add(&ds->problems, SS_P_EMPTY_FILE, file, 1,
+				"empty file: expected a header row naming the columns");
+	} else if (in.have_header && !in.fatal && f->rows == 0) {
+		ss_problems_add(&ds->problems, SS_P_HEADER_ONLY, file, 1,
+				"header only: the file has no data rows");
+	}
+	if (in.fatal)
+		f->fatal = 1;
+	ss_intern_release(&in.by_name);
+	free(in.by_name_track);
+	free(in.last_album);
+	free(in.last_track);
+	return status;
+}
+
+enum ss_status ss_ingest_catalog(struct ss_dataset *ds, const char *path, struct ss_error *err)
+{
+	return read_file(ds, path, 1, NULL, err);
+}
+
+enum ss_status ss_ingest_file(struct ss_dataset *ds, const char *path,
+			      const struct ss_ingest_options *opt, struct ss_error *err)
+{
+	return read_file(ds, path, 0, opt, err);
+}
+
+void ss_ingest_finish(struct ss_dataset *ds)
+{
+	int data_files = 0;
+
+	for (size_t f = 0; f < ds->nfiles; f++)
+		if (!ds->files[f].is_catalog)
+			data_files = 1;
+	if (!data_files)
+		return;
+	for (size_t a = 0; a < ss_dataset_nalbums(ds); a++) {
+		const struct ss_album *al = &ds->albums[a];
+
+		if (al->in_catalog && !al->in_data)
+			ss_problems_add(&ds->problems, SS_P_CATALOG_NO_DATA, al->cat_file, al->cat_line,
+					"album '%s' is in the catalog but no data file has a row for it",
+					ss_album_name(ds, (uint32_t)a));
+	}
+}

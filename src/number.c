@@ -1,0 +1,166 @@
+/*
+ * number.c - strict count parsing, milestone suffixes, thousands separators.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "streamstat/number.h"
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+enum ss_count_result ss_count_parse(const char *s, size_t len, int64_t *out)
+{
+	int64_t v = 0;
+	size_t i;
+
+	while (len && is_blank(*s)) {
+		s++;
+		len--;
+	}
+	while (len && is_blank(s[len - 1]))
+		len--;
+	if (len == 0)
+		return SS_COUNT_EMPTY;
+	i = (*s == '+') ? 1 : 0;
+	if (*s == '-') {
+		/* Tell "negative" from junk only when digits follow. */
+		if (len > 1 && s[1] >= '0' && s[1] <= '9')
+			return SS_COUNT_NEGATIVE;
+		return SS_COUNT_SYNTAX;
+	}
+	if (i == len)
+		return SS_COUNT_SYNTAX;
+	for (; i < len; i++) {
+		char c = s[i];
+
+		if (c < '0' || c > '9') {
+			if ((c == '.' || c == 'e' || c == 'E') && i > 0 && s[i - 1] >= '0' &&
+			    s[i - 1] <= '9') {
+				size_t j = i + 1;
+
+				if (c != '.' && j < len && (s[j] == '+' || s[j] == '-'))
+					j++;
+				if (j == len)
+					return c == '.' ? SS_COUNT_FRACTIONAL : SS_COUNT_SYNTAX;
+				while (j < len && s[j] >= '0' && s[j] <= '9')
+					j++;
+				if (j == len)
+					return SS_COUNT_FRACTIONAL;
+			}
+			return SS_COUNT_SYNTAX;
+		}
+		if (v > (INT64_MAX - (c - '0')) / 10) {
+			/* Keep scanning: "99999999999999999999x" is junk, not overflow. */
+			while (++i < len)
+				if (s[i] < '0' || s[i] > '9')
+					return SS_COUNT_SYNTAX;
+			return SS_COUNT_OVERFLOW;
+		}
+		v = v * 10 + (c - '0');
+	}
+	*out = v;
+	return SS_COUNT_OK;
+}
+
+int ss_milestone_parse(const char *s, int64_t *out)
+{
+	int64_t whole = 0, frac = 0, scale = 1, fdiv = 1;
+	size_t len = strlen(s), i = 0;
+	int ndig = 0;
+
+	if (len == 0)
+		return -1;
+	switch (toupper((unsigned char)s[len - 1])) {
+	case 'K':
+		scale = 1000;
+		len--;
+		break;
+	case 'M':
+		scale = 1000000;
+		len--;
+		break;
+	case 'B':
+	case 'G':
+		scale = 1000000000;
+		len--;
+		break;
+	default:
+		break;
+	}
+	for (; i < len && isdigit((unsigned char)s[i]); i++, ndig++) {
+		if (whole > (INT64_MAX - 9) / 10)
+			return -1;
+		whole = whole * 10 + (s[i] - '0');
+	}
+	if (i < len && s[i] == '.') {
+		for (i++; i < len && isdigit((unsigned char)s[i]); i++, ndig++) {
+			if (fdiv > INT64_MAX / 10)
+				return -1;
+			frac = frac * 10 + (s[i] - '0');
+			fdiv *= 10;
+		}
+	}
+	if (i != len || ndig == 0)
+		return -1;
+	if (whole > INT64_MAX / scale)
+		return -1;
+	/* The fraction must come out whole: "1.5M" is fine, "1.0000005K" is not. */
+	if (frac > INT64_MAX / scale || (frac * scale) % fdiv != 0)
+		return -1;
+	whole = whole * scale + frac * scale / fdiv;
+	if (whole <= 0)
+		return -1;
+	*out = whole;
+	return 0;
+}
+
+char *ss_count_format(int64_t v, char *buf)
+{
+	char tmp[32];
+	int n, o = 0, lead;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+	n = snprintf(tmp, sizeof(tmp), "%llu", (unsigned long long)u);
+	if (v < 0)
+		buf[o++] = '-';
+	lead = n % 3 ? n % 3 : 3;
+	for (int i = 0; i < n; i++) {
+		if (i && (i - lead) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = tmp[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+char *ss_milestone_format(int64_t v, char *buf)
+{
+	static const struct {
+		int64_t scale;
+		char suffix;
+	} units[] = {{1000000000, 'B'}, {1000000, 'M'}, {1000, 'K'}};
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		int64_t s = units[i].scale;
+
+		if (v >= s) {
+			int64_t w = v / s, r = v % s;
+
+			if (r == 0) {
+				snprintf(buf, 28, "%lld%c", (long long)w, units[i].suffix);
+				return buf;
+			}
+			if ((r * 10) % s == 0) {
+				snprintf(buf, 28, "%lld.%lld%c", (long long)w, (long long)(r * 10 / s),
+					 units[i].suffix);
+				return buf;
+			}
+		}
+	}
+	snprintf(buf, 28, "%lld", (long long)v);
+	return buf;
+}
