@@ -220,21 +220,33 @@ static void finish(struct reader *rd)
 	}
 }
 
-/* A NUL byte: say where, and what the file probably is. */
-static void binary(struct reader *rd, const char *block, size_t n, const char *nul, int first)
+/*
+ * A NUL byte: no CSV text has one.  The rows before it are kept, the row it
+ * is in is lost, and reading stops.  Say where, and what the file probably is.
+ */
+static void binary(struct reader *rd, const char *block, size_t n, const char *nul, int first,
+		   int *skipping)
 {
 	const unsigned char *u = (const unsigned char *)block;
-	uint64_t line = rd->line + count_line_ends(block, (size_t)(nul - block));
+	uint64_t offset = rd->stats->bytes - n + (uint64_t)(nul - block);
 
-	if (first && n >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff)))
+	rd->stats->binary = 1;
+	if (first && n >= 2 && ((u[0] == 0xff && u[1] == 0xfe) || (u[0] == 0xfe && u[1] == 0xff))) {
 		ss_problems_add(rd->problems, SS_P_BINARY, rd->file, 1,
 				"file is UTF-16 text, not UTF-8; save it as UTF-8 CSV");
-	else
-		ss_problems_add(rd->problems, SS_P_BINARY, rd->file, line,
-				"binary data (a NUL byte at offset %llu): not a CSV text file; "
-				"file not read",
-				(unsigned long long)(rd->stats->bytes - n + (size_t)(nul - block)));
-	rd->stats->binary = 1;
+		return;
+	}
+	feed(rd, block, (size_t)(nul - block), skipping);
+	ss_problems_add(rd->problems, SS_P_BINARY, rd->file,
+			rd->line + count_line_ends((const char *)rd->parser.entry_buf,
+						   rd->parser.entry_pos),
+			"binary data (a NUL byte at offset %llu): not a CSV text file; "
+			"reading stopped here",
+			(unsigned long long)offset);
+	if (rd->in_row || rd->parser.entry_pos) {
+		rd->stats->lost_rows++;
+		rd->index++;
+	}
 }
 
 enum ss_status ss_csv_read(const char *path, uint32_t file_index, struct ss_problems *problems,
@@ -283,14 +295,14 @@ enum ss_status ss_csv_read(const char *path, uint32_t file_index, struct ss_prob
 			break;
 		n = (size_t)got;
 		stats->bytes += n;
-		nul = memchr(s, '\0', n);
-		if (nul) {
-			binary(&rd, s, n, nul, first);
-			goto out;
-		}
 		if (first && n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
 			s += 3;
 			n -= 3;
+		}
+		nul = memchr(s, '\0', n);
+		if (nul) {
+			binary(&rd, s, n, nul, first, &skipping);
+			goto out;
 		}
 		first = 0;
 		feed(&rd, s, n, &skipping);

@@ -285,8 +285,10 @@ static void settle_release_dates(struct ss_dataset *ds)
 
 		if (tr->release_src != SS_SRC_NONE)
 			continue;
+		/* A catalog track without its own date came out with the album; a
+		 * track only the data know of, seen before its album, was a single. */
 		if (al->release_src != SS_SRC_NONE &&
-		    (tr->n == 0 || ds->obs[tr->first].day >= al->release)) {
+		    (tr->in_catalog || tr->n == 0 || ds->obs[tr->first].day >= al->release)) {
 			tr->release = al->release;
 			tr->release_src = SS_SRC_ALBUM;
 		} else if (tr->n) {

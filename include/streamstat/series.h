@@ -18,9 +18,10 @@
  *  - missing days stay missing: the observation after them is marked as
  *    following a gap;
  *  - release dates: catalog, then data columns; a track without one takes
- *    its album's unless it was observed before it (then its first observed
- *    day); an album without one takes the most common first observed day
- *    of its tracks.  The source of each is kept.
+ *    its album's, unless the catalog does not list it and it was observed
+ *    before the album's release (a single: then its first observed day); an
+ *    album without one takes the most common first observed day of its
+ *    tracks.  The source of each is kept.
  *
  * Afterwards track t's series is ds->obs[tracks[t].first ...] with
  * tracks[t].n entries, in day order, one per day.

@@ -1,0 +1,250 @@
+/* Unit tests for ingest.c: header mapping, row checks, catalogs, as-of. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "streamstat/date.h"
+#include "streamstat/ingest.h"
+
+/* Ingest text as one data file (after an optional catalog); returns its file. */
+static const struct ss_file *load(struct ss_dataset *ds, const char *catalog, const char *text,
+				  const struct ss_ingest_options *opt)
+{
+	struct ss_error err;
+	const char *path;
+
+	ss_dataset_init(ds, 1000);
+	if (catalog) {
+		path = temp_text(catalog);
+		assert_int_equal(ss_ingest_catalog(ds, path, &err), SS_OK);
+		unlink(path);
+	}
+	path = temp_text(text);
+	assert_int_equal(ss_ingest_file(ds, path, opt, &err), SS_OK);
+	unlink(path);
+	ss_ingest_finish(ds);
+	return &ds->files[ds->nfiles - 1];
+}
+
+/* The first kept problem as "kind@line: msg". */
+static const char *first_problem(const struct ss_dataset *ds, char *buf, size_t n)
+{
+	if (!ds->problems.n)
+		return "";
+	snprintf(buf, n, "%s@%llu: %s", ss_problem_kind_name(ds->problems.list[0].kind),
+		 (unsigned long long)ds->problems.list[0].line, ds->problems.list[0].msg);
+	return buf;
+}
+
+static const struct {
+	const char *name;
+	const char *text;
+	unsigned used, skipped;
+	const char *problem; /* first problem, "" for none */
+} rows[] = {
+	{"good", "date,album,track,total\n2023-09-08,L,Blue,5\n", 1, 0, ""},
+	{"any order and case", "Total, TRACK ,Album,DATE\n5,Blue,L,2023-09-08\n", 1, 0, ""},
+	{"bad date", "date,album,track,total\n2023-02-30,L,Blue,5\n", 0, 1,
+	 "bad date@2: column 'date': \"2023-02-30\" is not a valid date"},
+	{"short date", "date,album,track,total\n23-9-8,L,Blue,5\n", 0, 1,
+	 "bad date@2: column 'date': \"23-9-8\" is not a date in the form YYYY-MM-DD"},
+	{"empty date", "date,album,track,total\n,L,Blue,5\n", 0, 1,
+	 "bad date@2: column 'date' is empty"},
+	{"negative", "date,album,track,total\n2023-09-08,L,Blue,-5\n", 0, 1,
+	 "bad count@2: column 'total': \"-5\" is negative"},
+	{"fraction", "date,album,track,streams\n2023-09-08,L,Blue,1.5\n", 0, 1,
+	 "bad count@2: column 'streams': \"1.5\" is not a whole number"},
+	{"junk", "date,album,track,total\n2023-09-08,L,Blue,12a4\n", 0, 1,
+	 "bad count@2: column 'total': \"12a4\" is not a whole number"},
+	{"overflow", "date,album,track,total\n2023-09-08,L,Blue,9223372036854775808\n", 0, 1,
+	 "bad count@2: column 'total': \"9223372036854775808\" is too large (over "
+	 "9223372036854775807)"},
+	{"no count", "date,album,track,total,streams\n2023-09-08,L,Blue,,\n", 0, 1,
+	 "no count@2: no count: both 'streams' and 'total' are empty"},
+	{"field count", "date,album,track,total\n2023-09-08,L,Blue\n", 0, 1,
+	 "wrong field count@2: expected 4 fields, got 3"},
+	{"empty track", "date,album,track,total\n2023-09-08,L,,5\n", 0, 1,
+	 "empty name@2: column 'track' is empty"},
+	{"bad bound", "date,album,track,total,bound\n2023-09-08,L,Blue,5,maybe\n", 0, 1,
+	 "bad bound@2: column 'bound': \"maybe\" is not 'exact' or 'at_least'"},
+	{"missing column", "date,album,total\n2023-09-08,L,5\n", 0, 1,
+	 "missing column@1: missing required column 'track' (header: date,album,total)"},
+	{"no count column", "date,album,track\n2023-09-08,L,Blue\n", 0, 1,
+	 "missing column@1: missing required column 'streams' or 'total' (header: "
+	 "date,album,track)"},
+	{"unknown columns", "date,album,track,total,source,note\n2023-09-08,L,Blue,5,x,y\n", 1, 0,
+	 "unknown columns@1: ignoring unknown columns 'source', 'note'"},
+	{"duplicate column", "date,album,track,total,Date\n2023-09-08,L,Blue,5,2023-09-09\n", 1, 0,
+	 "duplicate column@1: column 'date' appears twice (fields 1 and 5); using field 1"},
+	{NULL, NULL, 0, 0, NULL},
+};
+
+static void test_row_table(void **state)
+{
+	char buf[512];
+
+	(void)state;
+	for (int i = 0; rows[i].name; i++) {
+		struct ss_dataset ds;
+		const struct ss_file *f = load(&ds, NULL, rows[i].text, NULL);
+		const char *got = first_problem(&ds, buf, sizeof(buf));
+
+		if (f->used != rows[i].used || f->skipped != rows[i].skipped)
+			fail_msg("%s: used %llu skipped %llu", rows[i].name,
+				 (unsigned long long)f->used, (unsigned long long)f->skipped);
+		if (strcmp(got, rows[i].problem) != 0)
+			fail_msg("%s: got '%s'\nwant '%s'", rows[i].name, got, rows[i].problem);
+		assert_int_equal(f->rows, f->used + f->skipped);
+		ss_dataset_release(&ds);
+	}
+}
+
+static void test_values_and_names(void **state)
+{
+	struct ss_dataset ds;
+	const struct ss_file *f;
+
+	(void)state;
+	f = load(&ds, NULL,
+		 "artist,album,track,date,streams,total,bound\n"
+		 "V,Layover,\"Blue, Grey\",2023-09-08,100,,\n"
+		 "V,Layover,Slow Dancing,2023-09-09,,50000000,at_least\n"
+		 "V,Layover,\"Blue, Grey\",2023-09-09,20,120,exact\n"
+		 "Jimin,FACE,Like Crazy,2023-03-24,7,,\n",
+		 NULL);
+	assert_int_equal(f->used, 4);
+	assert_int_equal(ss_dataset_nalbums(&ds), 2);
+	assert_int_equal(ss_dataset_ntracks(&ds), 3);
+	assert_string_equal(ss_track_name(&ds, 0), "Blue, Grey");
+	assert_string_equal(ss_album_artist(&ds, 0), "V");
+	assert_string_equal(ss_album_artist(&ds, 1), "Jimin");
+	assert_int_equal(ds.nobs, 4);
+	assert_int_equal(ds.obs[0].streams, 100);
+	assert_int_equal(ds.obs[0].flags, SS_OBS_STREAMS);
+	assert_int_equal(ds.obs[1].total, 50000000);
+	assert_int_equal(ds.obs[1].flags, SS_OBS_TOTAL | SS_OBS_AT_LEAST);
+	assert_int_equal(ds.obs[2].flags, SS_OBS_TOTAL | SS_OBS_STREAMS);
+	assert_int_equal(ds.obs[2].track, 0);
+	assert_int_equal(ds.obs[3].line, 5);
+	ss_dataset_release(&ds);
+}
+
+static void test_as_of(void **state)
+{
+	struct ss_dataset ds;
+	struct ss_ingest_options opt = {1, 0};
+	const struct ss_file *f;
+
+	(void)state;
+	opt.as_of = ss_date_from_ymd(2023, 9, 9);
+	f = load(&ds, NULL,
+		 "date,album,track,total\n2023-09-08,L,B,1\n2023-09-09,L,B,2\n2023-09-10,L,B,3\n",
+		 &opt);
+	assert_int_equal(f->used, 2);
+	assert_int_equal(f->after_as_of, 1);
+	assert_int_equal(f->rows, 3);
+	ss_dataset_release(&ds);
+}
+
+static const char catalog[] = "album,artist,album_release_date,track,track_release_date,counts\n"
+			      "Layover,V,2023-09-08,Rainy Days,2023-08-11,yes\n"
+			      "Layover,V,2023-09-08,Blue,,\n"
+			      "FACE,Jimin,2023-03-24,Interlude : Dive,,no\n"
+			      "BE,BTS,2020-11-20,Skit,,no\n";
+
+static void test_catalog(void **state)
+{
+	struct ss_dataset ds;
+	char buf[512];
+
+	(void)state;
+	load(&ds, catalog,
+	     "date,album,track,total\n2023-09-08,Layover,Blue,10\n"
+	     "2023-09-08,Layover,Unknown Song,10\n2023-03-24,FACE,Interlude : Dive,5\n",
+	     NULL);
+	assert_int_equal(ss_dataset_nalbums(&ds), 3);
+	assert_int_equal(ds.albums[0].release, ss_date_from_ymd(2023, 9, 8));
+	assert_int_equal(ds.albums[0].release_src, SS_SRC_CATALOG);
+	assert_int_equal(ds.tracks[0].release, ss_date_from_ymd(2023, 8, 11));
+	assert_int_equal(ds.tracks[1].release_src, SS_SRC_NONE); /* settled by series */
+	assert_int_equal(ds.tracks[2].counts, 0);
+	assert_string_equal(ss_album_artist(&ds, 1), "Jimin");
+	/* The unknown track is kept, with a warning; BE has no data. */
+	assert_int_equal(ds.files[1].used, 3);
+	assert_int_equal(ds.problems.count[SS_P_NOT_IN_CATALOG], 1);
+	assert_int_equal(ds.problems.count[SS_P_CATALOG_NO_DATA], 1);
+	ss_problems_sort(&ds.problems);
+	assert_string_equal(first_problem(&ds, buf, sizeof(buf)),
+			    "album without data@5: album 'BE' is in the catalog but no data file "
+			    "has a row for it");
+	ss_dataset_release(&ds);
+}
+
+static void test_album_from_catalog(void **state)
+{
+	struct ss_dataset ds;
+	const struct ss_file *f;
+	char buf[512];
+
+	(void)state;
+	f = load(&ds, catalog,
+		 "date,track,total\n2023-09-08,Blue,10\n2023-09-08,Nope,3\n", NULL);
+	assert_int_equal(f->used, 1);
+	assert_int_equal(f->skipped, 1);
+	assert_int_equal(ds.obs[0].track, 1);
+	assert_string_equal(first_problem(&ds, buf, sizeof(buf)),
+			    "unknown track@3: track \"Nope\" is not in the catalog, and the file "
+			    "has no 'album' column");
+	ss_dataset_release(&ds);
+}
+
+static void test_release_conflict(void **state)
+{
+	struct ss_dataset ds;
+
+	(void)state;
+	load(&ds, catalog,
+	     "date,album,track,total,release_date\n2023-09-08,Layover,Rainy Days,10,2023-08-12\n"
+	     "2023-09-09,Layover,Rainy Days,11,2023-08-12\n",
+	     NULL);
+	/* The catalog wins; the disagreement is logged once. */
+	assert_int_equal(ds.tracks[0].release, ss_date_from_ymd(2023, 8, 11));
+	assert_int_equal(ds.problems.count[SS_P_RELEASE_CONFLICT], 1);
+	ss_dataset_release(&ds);
+}
+
+static void test_empty_and_header_only(void **state)
+{
+	struct ss_dataset ds;
+	const struct ss_file *f;
+
+	(void)state;
+	f = load(&ds, NULL, "", NULL);
+	assert_true(f->fatal);
+	assert_int_equal(ds.problems.count[SS_P_EMPTY_FILE], 1);
+	ss_dataset_release(&ds);
+	f = load(&ds, NULL, "date,album,track,total\n\n", NULL);
+	assert_false(f->fatal);
+	assert_int_equal(ds.problems.count[SS_P_HEADER_ONLY], 1);
+	ss_dataset_release(&ds);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_row_table),
+		cmocka_unit_test(test_values_and_names),
+		cmocka_unit_test(test_as_of),
+		cmocka_unit_test(test_catalog),
+		cmocka_unit_test(test_album_from_catalog),
+		cmocka_unit_test(test_release_conflict),
+		cmocka_unit_test(test_empty_and_header_only),
+	};
+
+	return cmocka_run_group_tests_name("ingest", tests, NULL, NULL);
+}
