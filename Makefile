@@ -43,7 +43,7 @@ endif
 
 # Debian packages a fresh machine needs to build, test and run everything.
 DEB_PACKAGES := gcc make pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev \
-                libcmocka-dev python3 python3-openpyxl
+                libcmocka-dev python3 python3-openpyxl clang-format clang-tidy cppcheck
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
@@ -108,6 +108,7 @@ report: deps
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-build unit cases e2e
 	$(Q)$(MAKE) --no-print-directory asan
+	$(Q)$(MAKE) --no-print-directory lint check-format
 
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-build unit cases e2e
@@ -157,6 +158,7 @@ format:
 	clang-format -i $(C_FILES)
 
 check-format:
-	@clang-format --dry-run --Werror $(C_FILES)
+	@echo "  FORMAT  check"
+	$(Q)clang-format --dry-run --Werror $(C_FILES)
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d)

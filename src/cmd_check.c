@@ -88,9 +88,8 @@ static void print_summary(const struct ss_dataset *ds, const struct ss_series_st
 
 int cmd_check(int argc, char **argv)
 {
-	static const struct option longopts[] = {SS_LOAD_LONG_OPTIONS,
-						 {"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {
+		SS_LOAD_LONG_OPTIONS, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct ss_load_options o;
 	struct ss_dataset ds;
 	struct ss_series_stats st;

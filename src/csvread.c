@@ -37,10 +37,10 @@ struct reader {
 	size_t nfields, nkept, fcap;
 	int in_row;
 
-	uint64_t line;     /* the line the parser is on */
+	uint64_t line;	   /* the line the parser is on */
 	uint64_t row_line; /* the line the current row started on */
-	int last_term;     /* the previous row terminator, to pair CR LF */
-	uint64_t index;    /* rows so far, lost ones included */
+	int last_term;	   /* the previous row terminator, to pair CR LF */
+	uint64_t index;	   /* rows so far, lost ones included */
 };
 
 /*
@@ -60,12 +60,8 @@ static uint64_t count_line_ends(const char *s, size_t n)
 {
 	uint64_t lines = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			lines++;
-		else if (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'))
-			lines++;
-	}
+	for (size_t i = 0; i < n; i++)
+		lines += s[i] == '\n' || (s[i] == '\r' && (i + 1 == n || s[i + 1] != '\n'));
 	return lines;
 }
 
@@ -80,9 +76,8 @@ static void field_cb(void *data, size_t n, void *arg)
 		rd->in_row = 1;
 		rd->row_line = rd->line;
 	}
-	if (n && memchr(s, '\n', n))
-		rd->line += count_line_ends(s, n);
-	else if (n && memchr(s, '\r', n))
+	/* Only a quoted field holds line ends; most fields are short. */
+	if (n && (memchr(s, '\n', n) || memchr(s, '\r', n)))
 		rd->line += count_line_ends(s, n);
 	rd->nfields++;
 	if (rd->nkept == SS_CSV_FIELDS_MAX)
@@ -206,8 +201,8 @@ static void finish(struct reader *rd)
 {
 	if (csv_fini(&rd->parser, field_cb, row_cb, rd) != 0) {
 		uint64_t start = rd->in_row ? rd->row_line : rd->line;
-		uint64_t swallowed = count_line_ends((const char *)rd->parser.entry_buf,
-						     rd->parser.entry_pos);
+		uint64_t swallowed =
+			count_line_ends((const char *)rd->parser.entry_buf, rd->parser.entry_pos);
 
 		rd->line += swallowed;
 		ss_problems_add(rd->problems, SS_P_UNTERMINATED_QUOTE, rd->file, start,

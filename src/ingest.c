@@ -50,12 +50,12 @@ static const struct {
 
 /* The columns each kind of file understands. */
 static const unsigned data_columns = (1u << COL_DATE) | (1u << COL_TRACK) | (1u << COL_ALBUM) |
-				     (1u << COL_ARTIST) | (1u << COL_STREAMS) |
-				     (1u << COL_TOTAL) | (1u << COL_BOUND) | (1u << COL_RELEASE) |
+				     (1u << COL_ARTIST) | (1u << COL_STREAMS) | (1u << COL_TOTAL) |
+				     (1u << COL_BOUND) | (1u << COL_RELEASE) |
 				     (1u << COL_ALBUM_RELEASE);
-static const unsigned catalog_columns = (1u << COL_TRACK) | (1u << COL_ALBUM) |
-					(1u << COL_ARTIST) | (1u << COL_RELEASE) |
-					(1u << COL_ALBUM_RELEASE) | (1u << COL_COUNTS);
+static const unsigned catalog_columns = (1u << COL_TRACK) | (1u << COL_ALBUM) | (1u << COL_ARTIST) |
+					(1u << COL_RELEASE) | (1u << COL_ALBUM_RELEASE) |
+					(1u << COL_COUNTS);
 
 struct ingest {
 	struct ss_dataset *ds;
@@ -64,10 +64,10 @@ struct ingest {
 	int is_catalog;
 	int have_header;
 	int fatal;
-	const char *catalog;     /* the first catalog's path, when there is one */
-	size_t ncols;            /* fields in the header */
-	int col[NCOLUMNS];       /* field index of each role, or -1 */
-	char header_text[256];   /* the header as found, for messages */
+	const char *catalog;   /* the first catalog's path, when there is one */
+	size_t ncols;	       /* fields in the header */
+	int col[NCOLUMNS];     /* field index of each role, or -1 */
+	char header_text[256]; /* the header as found, for messages */
 
 	/* Data without an album column: track name -> track id, from the catalog. */
 	struct ss_intern by_name;
@@ -130,9 +130,10 @@ static void header(struct ingest *in, const struct ss_csv_row *row)
 	for (size_t i = 0; i < row->nkept; i++) {
 		int role = -1;
 
-		hlen += (size_t)snprintf(in->header_text + hlen,
-					 hlen < sizeof(in->header_text) ? sizeof(in->header_text) - hlen : 0,
-					 "%s%s", i ? "," : "", row->field[i]);
+		hlen += (size_t)snprintf(
+			in->header_text + hlen,
+			hlen < sizeof(in->header_text) ? sizeof(in->header_text) - hlen : 0, "%s%s",
+			i ? "," : "", row->field[i]);
 		if (hlen >= sizeof(in->header_text))
 			hlen = sizeof(in->header_text) - 1;
 		for (int c = 0; c < NCOLUMNS && role < 0; c++) {
@@ -144,15 +145,16 @@ static void header(struct ingest *in, const struct ss_csv_row *row)
 				role = c;
 		}
 		if (role < 0) {
-			ulen += (size_t)snprintf(unknown + ulen,
-						 ulen < sizeof(unknown) ? sizeof(unknown) - ulen : 0,
-						 "%s'%s'", ulen ? ", " : "", row->field[i]);
+			ulen += (size_t)snprintf(
+				unknown + ulen, ulen < sizeof(unknown) ? sizeof(unknown) - ulen : 0,
+				"%s'%s'", ulen ? ", " : "", row->field[i]);
 			if (ulen >= sizeof(unknown))
 				ulen = sizeof(unknown) - 1;
 		} else if (in->col[role] >= 0) {
 			problem(in, SS_P_DUPLICATE_COLUMN, row->line,
 				"column '%s' appears twice (fields %d and %zu); using field %d",
-				column_names[role].name, in->col[role] + 1, i + 1, in->col[role] + 1);
+				column_names[role].name, in->col[role] + 1, i + 1,
+				in->col[role] + 1);
 		} else {
 			in->col[role] = (int)i;
 		}
@@ -388,13 +390,15 @@ static uint32_t row_album(struct ingest *in, const struct ss_csv_row *row, const
 
 		if (n == SS_NONE) {
 			problem(in, SS_P_UNKNOWN_TRACK, row->line,
-				"track %s is not in the catalog, and the file has no 'album' column",
+				"track %s is not in the catalog, and the file has no 'album' "
+				"column",
 				ss_quote(q, sizeof(q), track, tlen));
 			return SS_NONE;
 		}
 		if (in->by_name_track[n] == SS_NONE) {
 			problem(in, SS_P_UNKNOWN_TRACK, row->line,
-				"track %s is on several albums in the catalog; add an 'album' column",
+				"track %s is on several albums in the catalog; add an 'album' "
+				"column",
 				ss_quote(q, sizeof(q), track, tlen));
 			return SS_NONE;
 		}
@@ -440,7 +444,8 @@ static uint32_t row_track(struct ingest *in, const struct ss_csv_row *row, uint3
 	}
 	if (added && ds->albums[album].in_catalog)
 		problem(in, SS_P_NOT_IN_CATALOG, row->line,
-			"track %s of album '%s' is not in the catalog; its release date is inferred",
+			"track %s of album '%s' is not in the catalog; its release date is "
+			"inferred",
 			ss_quote(q, sizeof(q), s, len), ss_album_name(ds, album));
 	remember(&in->last_track, &in->last_track_cap, &in->last_track_len, s, len);
 	in->last_track_id = id;
@@ -609,7 +614,8 @@ static void catalog_row(struct ingest *in, const struct ss_csv_row *row)
 	if (!added && ds->tracks[t].counts != yes)
 		problem(in, SS_P_RELEASE_CONFLICT, row->line,
 			"track %s of album '%s' is listed again with counts=%s; keeping the first",
-			ss_quote(q, sizeof(q), track, tlen), ss_album_name(ds, a), yes ? "yes" : "no");
+			ss_quote(q, sizeof(q), track, tlen), ss_album_name(ds, a),
+			yes ? "yes" : "no");
 	else
 		ds->tracks[t].counts = (uint8_t)yes;
 	set_artist(in, row, a);
@@ -686,8 +692,8 @@ static enum ss_status read_file(struct ss_dataset *ds, const char *path, int is_
 	uint32_t file = ss_dataset_add_file(ds, path, is_catalog);
 
 	if (file == SS_NONE)
-		return ss_error_set(err, SS_ERR_LIMIT, path, 0,
-				    "too many input files (at most %d)", SS_FILES_MAX);
+		return ss_error_set(err, SS_ERR_LIMIT, path, 0, "too many input files (at most %d)",
+				    SS_FILES_MAX);
 	memset(&in, 0, sizeof(in));
 	in.ds = ds;
 	in.opt = opt;
@@ -709,9 +715,7 @@ static enum ss_status read_file(struct ss_dataset *ds, const char *path, int is_
 		f->rows += lost;
 		f->skipped += lost;
 	}
-	if (status != SS_OK) {
-		f->fatal = 1;
-	} else if (st.binary) {
+	if (status != SS_OK || st.binary) {
 		f->fatal = 1;
 	} else if (!in.have_header && !st.lost_rows) {
 		f->fatal = 1;
@@ -754,8 +758,9 @@ void ss_ingest_finish(struct ss_dataset *ds)
 		const struct ss_album *al = &ds->albums[a];
 
 		if (al->in_catalog && !al->in_data)
-			ss_problems_add(&ds->problems, SS_P_CATALOG_NO_DATA, al->cat_file, al->cat_line,
-					"album '%s' is in the catalog but no data file has a row for it",
-					ss_album_name(ds, (uint32_t)a));
+			ss_problems_add(
+				&ds->problems, SS_P_CATALOG_NO_DATA, al->cat_file, al->cat_line,
+				"album '%s' is in the catalog but no data file has a row for it",
+				ss_album_name(ds, (uint32_t)a));
 	}
 }

@@ -7,7 +7,7 @@
 #include "streamstat/intern.h"
 #include "streamstat/xalloc.h"
 
-#define CHUNK (64u * 1024u)
+#define CHUNK ((size_t)64 * 1024)
 
 void ss_intern_init(struct ss_intern *t)
 {
@@ -106,8 +106,7 @@ static const char *pool_copy(struct ss_intern *t, const char *s, size_t len)
 	return p;
 }
 
-uint32_t ss_intern_add(struct ss_intern *t, uint32_t parent, const char *s, size_t len,
-		       int *added)
+uint32_t ss_intern_add(struct ss_intern *t, uint32_t parent, const char *s, size_t len, int *added)
 {
 	uint32_t h = hash_name(parent, s, len), id;
 	size_t slot;

@@ -155,8 +155,8 @@ char *ss_milestone_format(int64_t v, char *buf)
 				return buf;
 			}
 			if ((r * 10) % s == 0) {
-				snprintf(buf, 28, "%lld.%lld%c", (long long)w, (long long)(r * 10 / s),
-					 units[i].suffix);
+				snprintf(buf, 28, "%lld.%lld%c", (long long)w,
+					 (long long)(r * 10 / s), units[i].suffix);
 				return buf;
 			}
 		}

@@ -81,8 +81,8 @@ void ss_problems_release(struct ss_problems *p)
 	ss_problems_init(p, limit);
 }
 
-void ss_problems_add(struct ss_problems *p, enum ss_problem_kind kind, uint32_t file,
-		     uint64_t line, const char *fmt, ...)
+void ss_problems_add(struct ss_problems *p, enum ss_problem_kind kind, uint32_t file, uint64_t line,
+		     const char *fmt, ...)
 {
 	struct ss_problem *pr;
 	va_list ap;

@@ -117,18 +117,17 @@ struct ctx {
 	struct ss_series_stats *st;
 };
 
-static const char *where(const struct ss_dataset *ds, const struct ss_obs *o, char *buf,
-			 size_t n)
+static const char *where(const struct ss_dataset *ds, const struct ss_obs *o, char *buf, size_t n)
 {
 	snprintf(buf, n, "%s:%lu", ds->files[o->file].path, (unsigned long)o->line);
 	return buf;
 }
 
-static void warn(struct ctx *c, enum ss_problem_kind kind, const struct ss_obs *o,
-		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void warn(struct ctx *c, enum ss_problem_kind kind, const struct ss_obs *o, const char *fmt,
+		 ...) __attribute__((format(printf, 4, 5)));
 
-static void warn(struct ctx *c, enum ss_problem_kind kind, const struct ss_obs *o,
-		 const char *fmt, ...)
+static void warn(struct ctx *c, enum ss_problem_kind kind, const struct ss_obs *o, const char *fmt,
+		 ...)
 {
 	char buf[512];
 	char date[SS_DATE_LEN + 1];
@@ -168,7 +167,8 @@ static void merge_into(struct ctx *c, struct ss_obs *m, const struct ss_obs *r)
 		m->flags |= SS_OBS_STREAMS;
 	}
 	if (rt == SS_OBS_TOTAL && mt == SS_OBS_TOTAL && m->total != r->total) {
-		warn(c, SS_P_DUPLICATE_CONFLICT, r, "total %s differs from %s at %s; keeping the later %s",
+		warn(c, SS_P_DUPLICATE_CONFLICT, r,
+		     "total %s differs from %s at %s; keeping the later %s",
 		     ss_count_format(r->total, a), ss_count_format(m->total, b), w, a);
 		conflict = 1;
 		m->total = r->total;
@@ -319,8 +319,9 @@ static void reconcile(struct ctx *c, uint32_t t)
 			ss_date_format(tr->release, d);
 			o->flags |= SS_OBS_BEFORE_RELEASE;
 			c->st->before_release++;
-			warn(c, SS_P_BEFORE_RELEASE, o, "dated before the track's release date %s (%s)",
-			     d, ss_date_source_name(tr->release_src));
+			warn(c, SS_P_BEFORE_RELEASE, o,
+			     "dated before the track's release date %s (%s)", d,
+			     ss_date_source_name(tr->release_src));
 		}
 		if (p && o->day > p->day + 1) {
 			o->flags |= SS_OBS_GAP;
@@ -329,12 +330,14 @@ static void reconcile(struct ctx *c, uint32_t t)
 		if (o_exact && !(o->flags & SS_OBS_TOTAL_DERIVED)) {
 			const struct ss_obs *hi = hi_exact;
 
-			if (hi_bound && hi_bound->total > o->total && (!hi || hi_bound->total > hi->total))
+			if (hi_bound && hi_bound->total > o->total &&
+			    (!hi || hi_bound->total > hi->total))
 				hi = hi_bound;
 			if (hi && o->total < hi->total) {
 				ss_date_format(hi->day, d);
 				warn(c, SS_P_TOTAL_DECREASE, o,
-				     "total %s is below the %s %s on %s (%s); flagged as a correction",
+				     "total %s is below the %s %s on %s (%s); flagged as a "
+				     "correction",
 				     ss_count_format(o->total, a),
 				     hi == hi_bound ? "lower bound" : "total",
 				     ss_count_format(hi->total, b), d, where(ds, hi, w, sizeof(w)));
@@ -402,7 +405,8 @@ enum ss_status ss_series_build(struct ss_dataset *ds, struct ss_series_stats *st
 		if (tr->n == 0) {
 			if (tr->in_catalog)
 				ss_problems_add(&ds->problems, SS_P_TRACK_NO_DATA, tr->cat_file,
-						tr->cat_line, "track '%s' of album '%s' has no data",
+						tr->cat_line,
+						"track '%s' of album '%s' has no data",
 						ss_track_name(ds, (uint32_t)t),
 						ss_album_name(ds, tr->album));
 			continue;

@@ -35,22 +35,24 @@ struct ss_load_options {
 };
 
 /* Long options shared by data-reading commands, and their handler. */
-#define SS_LOAD_LONG_OPTIONS                                                                      \
+#define SS_LOAD_LONG_OPTIONS                                                                       \
 	{"catalog", required_argument, NULL, 'c'}, {"as-of", required_argument, NULL, 'A'},        \
 		{"strict", no_argument, NULL, 'S'},                                                \
-		{"max-problems", required_argument, NULL, 'P'},                                    \
-		{"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'}
+		{"max-problems", required_argument, NULL, 'P'}, {"quiet", no_argument, NULL, 'q'}, \
+	{                                                                                          \
+		"verbose", no_argument, NULL, 'v'                                                  \
+	}
 #define SS_LOAD_SHORT_OPTIONS "c:qv"
-#define SS_LOAD_OPTIONS_HELP                                                                      \
-	"  -c, --catalog FILE    release dates and which tracks count (repeatable)\n"           \
-	"      --as-of DATE      leave out rows dated after DATE (YYYY-MM-DD)\n"                 \
-	"      --strict          fail (exit 65) on any problem, not only unusable input\n"       \
-	"      --max-problems N  print at most N problems (default 50; 0 = all)\n"              \
-	"  -q, --quiet           print only problems\n"                                           \
+#define SS_LOAD_OPTIONS_HELP                                                                       \
+	"  -c, --catalog FILE    release dates and which tracks count (repeatable)\n"              \
+	"      --as-of DATE      leave out rows dated after DATE (YYYY-MM-DD)\n"                   \
+	"      --strict          fail (exit 65) on any problem, not only unusable input\n"         \
+	"      --max-problems N  print at most N problems (default 50; 0 = all)\n"                 \
+	"  -q, --quiet           print only problems\n"                                            \
 	"  -v, --verbose         also print informational notes\n"
 
-#define SS_EXIT_CODES_HELP                                                                        \
-	"Exit status: 0 ok; 64 usage error; 65 data error (unusable file, no usable rows,\n"     \
+#define SS_EXIT_CODES_HELP                                                                         \
+	"Exit status: 0 ok; 64 usage error; 65 data error (unusable file, no usable rows,\n"       \
 	"or any problem with --strict); 66 cannot open an input; 74 I/O error.\n"
 
 void ss_load_options_init(struct ss_load_options *o);
@@ -68,8 +70,8 @@ void ss_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Outcome of loading: what went wrong at the file level. */
 struct ss_load_result {
 	int open_failed; /* some input could not be opened */
-	int io_failed;   /* some input could not be read to the end */
-	int limit;       /* a limit was exceeded */
+	int io_failed;	 /* some input could not be read to the end */
+	int limit;	 /* a limit was exceeded */
 };
 
 /*

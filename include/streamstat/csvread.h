@@ -24,26 +24,26 @@
 #include "streamstat/problems.h"
 
 #define SS_CSV_FIELD_MAX  (1u << 20) /* bytes in one field */
-#define SS_CSV_FIELDS_MAX 1024       /* fields kept per row; more are counted */
-#define SS_CSV_BLOCK      (1u << 20) /* bytes per read */
+#define SS_CSV_FIELDS_MAX 1024	     /* fields kept per row; more are counted */
+#define SS_CSV_BLOCK	  (1u << 20) /* bytes per read */
 
 struct ss_csv_row {
-	uint64_t index;            /* 0 for the first row (the header), counting lost rows */
-	uint64_t line;             /* line the row starts on, 1-based */
-	size_t nfields;            /* fields in the row, even beyond SS_CSV_FIELDS_MAX */
-	size_t nkept;              /* fields in field[] and len[]: min(nfields, max) */
-	const char *const *field;  /* NUL-terminated; libcsv already unquoted them */
+	uint64_t index;		  /* 0 for the first row (the header), counting lost rows */
+	uint64_t line;		  /* line the row starts on, 1-based */
+	size_t nfields;		  /* fields in the row, even beyond SS_CSV_FIELDS_MAX */
+	size_t nkept;		  /* fields in field[] and len[]: min(nfields, max) */
+	const char *const *field; /* NUL-terminated; libcsv already unquoted them */
 	const size_t *len;
 };
 
 typedef void (*ss_csv_row_fn)(void *user, const struct ss_csv_row *row);
 
 struct ss_csv_stats {
-	uint64_t bytes;     /* bytes read */
-	uint64_t lines;     /* lines seen */
-	uint64_t rows;      /* rows delivered, header included */
+	uint64_t bytes;	    /* bytes read */
+	uint64_t lines;	    /* lines seen */
+	uint64_t rows;	    /* rows delivered, header included */
 	uint64_t lost_rows; /* rows that could not be parsed (logged as problems) */
-	int binary;         /* reading stopped at a NUL byte */
+	int binary;	    /* reading stopped at a NUL byte */
 };
 
 /*

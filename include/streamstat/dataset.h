@@ -24,23 +24,23 @@
 
 /* Where a release date came from, strongest first. */
 enum ss_date_source {
-	SS_SRC_NONE = 0,  /* unknown (a track without observations or catalog date) */
-	SS_SRC_CATALOG,   /* the catalog file */
-	SS_SRC_COLUMN,    /* a release_date / album_release_date column in the data */
-	SS_SRC_ALBUM,     /* a track without its own date takes its album's */
-	SS_SRC_INFERRED   /* the first observed date (album: its tracks' most common) */
+	SS_SRC_NONE = 0, /* unknown (a track without observations or catalog date) */
+	SS_SRC_CATALOG,	 /* the catalog file */
+	SS_SRC_COLUMN,	 /* a release_date / album_release_date column in the data */
+	SS_SRC_ALBUM,	 /* a track without its own date takes its album's */
+	SS_SRC_INFERRED	 /* the first observed date (album: its tracks' most common) */
 };
 
 const char *ss_date_source_name(enum ss_date_source src);
 
 struct ss_file {
-	char *path;           /* owned */
+	char *path; /* owned */
 	int is_catalog;
-	int fatal;            /* the file could not be used at all */
+	int fatal; /* the file could not be used at all */
 	uint64_t bytes;
 	uint64_t lines;
-	uint64_t rows;        /* data rows, header excluded, lost rows included */
-	uint64_t used;        /* rows that became observations */
+	uint64_t rows;	      /* data rows, header excluded, lost rows included */
+	uint64_t used;	      /* rows that became observations */
 	uint64_t skipped;     /* rows skipped for a problem (each one logged) */
 	uint64_t after_as_of; /* rows dated after --as-of, left out by request */
 };
@@ -50,11 +50,11 @@ struct ss_album {
 	int32_t release;     /* day number; meaningful unless release_src is NONE */
 	uint8_t release_src; /* enum ss_date_source */
 	uint8_t in_catalog;
-	uint8_t in_data;     /* some data row names it */
-	uint8_t warned;      /* a release-date conflict was already logged */
-	uint32_t src_file;   /* where the release date was given (file index, line) */
+	uint8_t in_data;   /* some data row names it */
+	uint8_t warned;	   /* a release-date conflict was already logged */
+	uint32_t src_file; /* where the release date was given (file index, line) */
 	uint64_t src_line;
-	uint32_t cat_file;   /* where the catalog first lists it */
+	uint32_t cat_file; /* where the catalog first lists it */
 	uint64_t cat_line;
 	uint32_t ntracks;
 };
@@ -63,36 +63,36 @@ struct ss_track {
 	uint32_t album;
 	int32_t release;
 	uint8_t release_src;
-	uint8_t counts;     /* counts toward "every track" milestones */
+	uint8_t counts; /* counts toward "every track" milestones */
 	uint8_t in_catalog;
-	uint8_t warned;     /* a release-date conflict was already logged */
+	uint8_t warned; /* a release-date conflict was already logged */
 	uint32_t src_file;
 	uint64_t src_line;
-	uint32_t cat_file;  /* where the catalog lists it (when in_catalog) */
+	uint32_t cat_file; /* where the catalog lists it (when in_catalog) */
 	uint64_t cat_line;
-	size_t first, n;    /* its observations, once the series stage has run */
+	size_t first, n; /* its observations, once the series stage has run */
 };
 
 enum ss_obs_flag {
-	SS_OBS_STREAMS = 1u << 0,         /* streams (that day's count) is known */
-	SS_OBS_TOTAL = 1u << 1,           /* total (cumulative) is known */
-	SS_OBS_AT_LEAST = 1u << 2,        /* total is only a lower bound */
+	SS_OBS_STREAMS = 1u << 0,	  /* streams (that day's count) is known */
+	SS_OBS_TOTAL = 1u << 1,		  /* total (cumulative) is known */
+	SS_OBS_AT_LEAST = 1u << 2,	  /* total is only a lower bound */
 	SS_OBS_STREAMS_DERIVED = 1u << 3, /* streams computed from two totals */
-	SS_OBS_TOTAL_DERIVED = 1u << 4,   /* total computed from daily streams */
-	SS_OBS_CORRECTION = 1u << 5,      /* total below an earlier one */
-	SS_OBS_GAP = 1u << 6,             /* days are missing before this one */
-	SS_OBS_MERGED = 1u << 7,          /* several rows for this day were merged */
-	SS_OBS_CONFLICT = 1u << 8,        /* ... and they disagreed */
-	SS_OBS_MISMATCH = 1u << 9,        /* streams and total disagree */
+	SS_OBS_TOTAL_DERIVED = 1u << 4,	  /* total computed from daily streams */
+	SS_OBS_CORRECTION = 1u << 5,	  /* total below an earlier one */
+	SS_OBS_GAP = 1u << 6,		  /* days are missing before this one */
+	SS_OBS_MERGED = 1u << 7,	  /* several rows for this day were merged */
+	SS_OBS_CONFLICT = 1u << 8,	  /* ... and they disagreed */
+	SS_OBS_MISMATCH = 1u << 9,	  /* streams and total disagree */
 	SS_OBS_BEFORE_RELEASE = 1u << 10  /* dated before the track's release */
 };
 
 /* One day of one track: 32 bytes, the unit of memory at scale. */
 struct ss_obs {
-	int32_t day;    /* day number (date.h) */
+	int32_t day;	/* day number (date.h) */
 	uint32_t track; /* track id */
-	uint32_t line;  /* source line (saturates at UINT32_MAX) */
-	uint16_t file;  /* source file index */
+	uint32_t line;	/* source line (saturates at UINT32_MAX) */
+	uint16_t file;	/* source file index */
 	uint16_t flags; /* enum ss_obs_flag */
 	int64_t streams;
 	int64_t total;

@@ -13,14 +13,14 @@
 
 #define SS_DATE_MIN_YEAR 1900
 #define SS_DATE_MAX_YEAR 2200
-#define SS_DATE_LEN      10 /* strlen("YYYY-MM-DD") */
+#define SS_DATE_LEN	 10 /* strlen("YYYY-MM-DD") */
 
 enum ss_date_result {
 	SS_DATE_OK = 0,
-	SS_DATE_EMPTY,   /* nothing but spaces */
-	SS_DATE_SYNTAX,  /* not YYYY-MM-DD */
+	SS_DATE_EMPTY,	 /* nothing but spaces */
+	SS_DATE_SYNTAX,	 /* not YYYY-MM-DD */
 	SS_DATE_INVALID, /* no such day, e.g. 2023-02-30 or 2023-13-01 */
-	SS_DATE_RANGE    /* year outside SS_DATE_MIN_YEAR..SS_DATE_MAX_YEAR */
+	SS_DATE_RANGE	 /* year outside SS_DATE_MIN_YEAR..SS_DATE_MAX_YEAR */
 };
 
 /* Parse s[0..len) as YYYY-MM-DD into *day.  *day is untouched on error. */

@@ -13,15 +13,15 @@
 
 enum ss_status {
 	SS_OK = 0,
-	SS_ERR_USAGE,     /* bad command line */
-	SS_ERR_DATA,      /* the input is unusable (no rows, missing column ...) */
-	SS_ERR_NOINPUT,   /* an input file cannot be opened */
+	SS_ERR_USAGE,	  /* bad command line */
+	SS_ERR_DATA,	  /* the input is unusable (no rows, missing column ...) */
+	SS_ERR_NOINPUT,	  /* an input file cannot be opened */
 	SS_ERR_CANTCREAT, /* an output file cannot be created */
-	SS_ERR_IO,        /* read or write failed part way */
-	SS_ERR_LOCKED,    /* another run holds the lock */
-	SS_ERR_NOMEM,     /* allocation failed where it can be reported */
-	SS_ERR_LIMIT,     /* an input exceeds a documented limit */
-	SS_STATUS_COUNT   /* number of statuses; not a status */
+	SS_ERR_IO,	  /* read or write failed part way */
+	SS_ERR_LOCKED,	  /* another run holds the lock */
+	SS_ERR_NOMEM,	  /* allocation failed where it can be reported */
+	SS_ERR_LIMIT,	  /* an input exceeds a documented limit */
+	SS_STATUS_COUNT	  /* number of statuses; not a status */
 };
 
 /* Exit codes, after sysexits.h.  Documented in README.md and --help. */

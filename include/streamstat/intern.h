@@ -32,7 +32,7 @@ struct ss_intern {
 	char **chunks; /* the pool: names are never moved */
 	size_t nchunks, chunkcap;
 	size_t used, avail; /* bytes used of, and left in, the newest chunk */
-	size_t bytes;       /* name bytes held, NULs included */
+	size_t bytes;	    /* name bytes held, NULs included */
 };
 
 /* An empty table; allocates nothing. */
@@ -43,8 +43,7 @@ void ss_intern_release(struct ss_intern *t);
 uint32_t ss_intern_find(const struct ss_intern *t, uint32_t parent, const char *s, size_t len);
 
 /* The id of (parent, s[0..len)), added if new (then *added is set to 1). */
-uint32_t ss_intern_add(struct ss_intern *t, uint32_t parent, const char *s, size_t len,
-		       int *added);
+uint32_t ss_intern_add(struct ss_intern *t, uint32_t parent, const char *s, size_t len, int *added);
 
 static inline const char *ss_intern_name(const struct ss_intern *t, uint32_t id)
 {

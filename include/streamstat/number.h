@@ -13,7 +13,7 @@
 
 enum ss_count_result {
 	SS_COUNT_OK = 0,
-	SS_COUNT_EMPTY,      /* nothing but spaces */
+	SS_COUNT_EMPTY,	     /* nothing but spaces */
 	SS_COUNT_NEGATIVE,   /* "-5" */
 	SS_COUNT_FRACTIONAL, /* "12.5", "1e6" */
 	SS_COUNT_SYNTAX,     /* anything else that is not digits */

@@ -17,10 +17,10 @@
 #include <stdint.h>
 
 enum ss_severity {
-	SS_SEV_INFO,    /* worth knowing; nothing lost (merged duplicates ...) */
+	SS_SEV_INFO,	/* worth knowing; nothing lost (merged duplicates ...) */
 	SS_SEV_WARNING, /* row kept, but something is off (a total went down ...) */
 	SS_SEV_SKIPPED, /* a row was skipped */
-	SS_SEV_FATAL    /* a whole file could not be used */
+	SS_SEV_FATAL	/* a whole file could not be used */
 };
 
 enum ss_problem_kind {
@@ -60,17 +60,17 @@ enum ss_problem_kind {
 
 struct ss_problem {
 	enum ss_problem_kind kind;
-	uint32_t file;      /* index into the dataset's files */
-	uint64_t line;      /* 1-based; 0 when the problem is about the file */
-	char *msg;          /* owned */
+	uint32_t file; /* index into the dataset's files */
+	uint64_t line; /* 1-based; 0 when the problem is about the file */
+	char *msg;     /* owned */
 };
 
 struct ss_problems {
 	struct ss_problem *list; /* the kept problems, in the order added */
 	size_t n, cap;
-	size_t limit;                        /* most messages kept */
-	uint64_t count[SS_P_KIND_COUNT];     /* every problem, kept or not */
-	uint64_t not_kept;                   /* counted but over the limit */
+	size_t limit;			 /* most messages kept */
+	uint64_t count[SS_P_KIND_COUNT]; /* every problem, kept or not */
+	uint64_t not_kept;		 /* counted but over the limit */
 };
 
 #define SS_PROBLEMS_DEFAULT_LIMIT 100000
@@ -82,8 +82,8 @@ void ss_problems_init(struct ss_problems *p, size_t limit);
 void ss_problems_release(struct ss_problems *p);
 
 /* Log one problem; the message is formatted like printf. */
-void ss_problems_add(struct ss_problems *p, enum ss_problem_kind kind, uint32_t file,
-		     uint64_t line, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void ss_problems_add(struct ss_problems *p, enum ss_problem_kind kind, uint32_t file, uint64_t line,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Order the kept problems by file, then line, then the order they came in. */
 void ss_problems_sort(struct ss_problems *p);

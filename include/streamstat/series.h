@@ -35,17 +35,17 @@
 #include "streamstat/error.h"
 
 struct ss_series_stats {
-	uint64_t observations;     /* after merging */
-	uint64_t merged;           /* rows merged into another of the same day */
-	uint64_t conflicts;        /* ... of which disagreed */
-	uint64_t corrections;      /* totals below an earlier total or bound */
-	uint64_t mismatches;       /* streams and total that disagree */
-	uint64_t gaps;             /* observations that follow missing days */
-	uint64_t derived_streams;  /* daily counts derived from totals */
-	uint64_t derived_totals;   /* totals derived from daily counts */
-	uint64_t before_release;   /* observations dated before the release */
+	uint64_t observations;	  /* after merging */
+	uint64_t merged;	  /* rows merged into another of the same day */
+	uint64_t conflicts;	  /* ... of which disagreed */
+	uint64_t corrections;	  /* totals below an earlier total or bound */
+	uint64_t mismatches;	  /* streams and total that disagree */
+	uint64_t gaps;		  /* observations that follow missing days */
+	uint64_t derived_streams; /* daily counts derived from totals */
+	uint64_t derived_totals;  /* totals derived from daily counts */
+	uint64_t before_release;  /* observations dated before the release */
 	uint64_t tracks_with_data;
-	uint64_t at_least;         /* totals that are lower bounds */
+	uint64_t at_least;	     /* totals that are lower bounds */
 	int32_t first_day, last_day; /* observed date range (when observations > 0) */
 };
 
@@ -58,8 +58,7 @@ enum ss_status ss_series_build(struct ss_dataset *ds, struct ss_series_stats *st
 			       struct ss_error *err);
 
 /* Track t's series (n entries) once built. */
-static inline const struct ss_obs *ss_series_of(const struct ss_dataset *ds, uint32_t t,
-					      size_t *n)
+static inline const struct ss_obs *ss_series_of(const struct ss_dataset *ds, uint32_t t, size_t *n)
 {
 	*n = ds->tracks[t].n;
 	return ds->obs + ds->tracks[t].first;

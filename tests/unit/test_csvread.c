@@ -53,8 +53,9 @@ static const struct {
 	{"lf", "a,b\n1,2\n", "1:a|b;2:1|2;", 0, NULL},
 	{"crlf", "a,b\r\n1,2\r\n3,4\r\n", "1:a|b;2:1|2;3:3|4;", 0, NULL},
 	{"lone cr", "a,b\r1,2\r3,4", "1:a|b;2:1|2;3:3|4;", 0, NULL},
-	{"bom", "\xEF\xBB\xBF"
-		"date,x\n1,2\n",
+	{"bom",
+	 "\xEF\xBB\xBF"
+	 "date,x\n1,2\n",
 	 "1:date|x;2:1|2;", 0, NULL},
 	{"no final newline", "a\nb", "1:a;2:b;", 0, NULL},
 	{"blank lines", "a\n\n\nb\n\n\n", "1:a;4:b;", 0, NULL},
@@ -70,7 +71,10 @@ static const struct {
 	{"quote inside unquoted", "h\nab\"c\n3\n", "1:h;3:3;", 1, "bad quoting@2"},
 	{"unterminated quote", "h\n1\n\"open\n4\n5\n", "1:h;2:1;", 1, "unterminated quote@3"},
 	{"nul byte", "h\n1\n\0x\n", "1:h;2:1;", 0, "binary file@3"},
-	{"utf-16", "\xFF\xFE" "h\0\n\0", "", 0, "binary file@1"},
+	{"utf-16",
+	 "\xFF\xFE"
+	 "h\0\n\0",
+	 "", 0, "binary file@1"},
 	{NULL, NULL, NULL, 0, NULL},
 };
 
@@ -83,7 +87,7 @@ static void test_table(void **state)
 		struct ss_csv_stats st;
 		struct ss_error err;
 		/* "utf-16" and "nul byte" hold NULs: size them by hand. */
-		size_t n = strcmp(cases[i].name, "utf-16") == 0	  ? 6
+		size_t n = strcmp(cases[i].name, "utf-16") == 0	    ? 6
 			   : strcmp(cases[i].name, "nul byte") == 0 ? 8
 								    : strlen(cases[i].in);
 		const char *path = temp_file(cases[i].in, n);

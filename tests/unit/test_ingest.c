@@ -192,8 +192,7 @@ static void test_album_from_catalog(void **state)
 	char buf[512];
 
 	(void)state;
-	f = load(&ds, catalog,
-		 "date,track,total\n2023-09-08,Blue,10\n2023-09-08,Nope,3\n", NULL);
+	f = load(&ds, catalog, "date,track,total\n2023-09-08,Blue,10\n2023-09-08,Nope,3\n", NULL);
 	assert_int_equal(f->used, 1);
 	assert_int_equal(f->skipped, 1);
 	assert_int_equal(ds.obs[0].track, 1);

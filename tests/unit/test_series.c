@@ -89,13 +89,13 @@ static void test_duplicates(void **state)
 	st = build(&ds, NULL,
 		   "date,album,track,total,streams,bound\n"
 		   "2023-01-01,A,x,10,,\n"
-		   "2023-01-01,A,x,10,,\n"        /* identical: merged, info */
+		   "2023-01-01,A,x,10,,\n" /* identical: merged, info */
 		   "2023-01-02,A,x,20,,\n"
-		   "2023-01-02,A,x,25,,\n"        /* conflict: the later wins */
+		   "2023-01-02,A,x,25,,\n" /* conflict: the later wins */
 		   "2023-01-03,A,x,30,,at_least\n"
 		   "2023-01-03,A,x,40,,at_least\n" /* two bounds: the larger */
 		   "2023-01-04,A,x,,5,\n"
-		   "2023-01-04,A,x,50,,\n");      /* complementary: both kept */
+		   "2023-01-04,A,x,50,,\n"); /* complementary: both kept */
 	s = ss_series_of(&ds, 0, &n);
 	assert_int_equal(n, 4);
 	assert_int_equal(st.merged, 4);
@@ -122,10 +122,10 @@ static void test_reconcile(void **state)
 	(void)state;
 	st = build(&ds, NULL,
 		   "date,album,album_release_date,track,streams,total\n"
-		   "2023-01-01,A,2023-01-01,x,100,\n" /* release day: total = streams */
-		   "2023-01-02,A,2023-01-01,x,50,\n"  /* total derived: 150 */
+		   "2023-01-01,A,2023-01-01,x,100,\n"	/* release day: total = streams */
+		   "2023-01-02,A,2023-01-01,x,50,\n"	/* total derived: 150 */
 		   "2023-01-03,A,2023-01-01,x,40,195\n" /* mismatch: rose by 45 */
-		   "2023-01-06,A,2023-01-01,x,,180\n"   /* gap, and a correction */
+		   "2023-01-06,A,2023-01-01,x,,180\n"	/* gap, and a correction */
 		   "2023-01-07,A,2023-01-01,x,,230\n");
 	s = ss_series_of(&ds, 0, &n);
 	assert_int_equal(n, 5);
@@ -192,8 +192,7 @@ static void test_before_release_and_no_data(void **state)
 	struct ss_series_stats st;
 
 	(void)state;
-	st = build(&ds,
-		   "album,album_release_date,track\nL,2023-09-08,Blue\nL,2023-09-08,For Us\n",
+	st = build(&ds, "album,album_release_date,track\nL,2023-09-08,Blue\nL,2023-09-08,For Us\n",
 		   "date,album,track,total\n2023-09-07,L,Blue,1\n2023-09-09,L,Blue,5\n");
 	assert_int_equal(st.before_release, 1);
 	assert_int_equal(ds.problems.count[SS_P_BEFORE_RELEASE], 1);
