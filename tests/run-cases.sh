@@ -15,7 +15,9 @@
 #   status   the expected exit code
 #   setup    optional, executable: run first as "setup DIR" with DIR (also
 #            exported as CASE_TMP) a fresh scratch directory under $TMPDIR, for
-#            inputs too big or too odd to commit; DIR is removed afterwards
+#            inputs too big or too odd to commit; DIR is removed afterwards.
+#            Where DIR's path appears in the output it is replaced by the text
+#            $CASE_TMP before comparing, so that expout/experr stay stable.
 #
 # Every line of the actual stdout of the form "rows: R read, U used, S skipped
 # [, A after --as-of]" must also add up (R = U + S + A): no row is lost unseen.
@@ -90,6 +92,18 @@ fail() { # name, reason
 	echo "FAIL $1: $2"
 }
 
+# Replace every occurrence of the string $1 by the text $CASE_TMP.
+untmp() {
+	awk -v t="$1" '{
+		out = ""
+		while ((i = index($0, t)) > 0) {
+			out = out substr($0, 1, i - 1) "$CASE_TMP"
+			$0 = substr($0, i + length(t))
+		}
+		print out $0
+	}'
+}
+
 # Check that every "rows:" line adds up; print the first one that does not.
 rows_add_up() {
 	awk '
@@ -158,6 +172,12 @@ for dir in "$@"; do
 		echo "(timed out after ${CASE_TIMEOUT:-120}s)" >>"$err"
 	fi
 	rm -rf "$tmp"
+	# The scratch directory's name changes from run to run: write it as $CASE_TMP.
+	for f in "$out" "$err"; do
+		if grep -F -q -e "$tmp" "$f"; then
+			untmp "$tmp" <"$f" >"$f.n" && mv "$f.n" "$f"
+		fi
+	done
 
 	if [ "$update" = 1 ]; then
 		cp "$out" "$dir/expout" && cp "$err" "$dir/experr" && echo "$status" >"$dir/status"
