@@ -9,6 +9,7 @@
 
 #include "streamstat/cli.h"
 #include "streamstat/date.h"
+#include "streamstat/number.h"
 #include "streamstat/xalloc.h"
 
 #define DEFAULT_MAX_PROBLEMS 50
@@ -46,11 +47,14 @@ int ss_load_option(struct ss_load_options *o, int opt, const char *arg)
 		o->catalogs = xreallocarray(o->catalogs, o->ncatalogs + 1, sizeof(*o->catalogs));
 		o->catalogs[o->ncatalogs++] = arg;
 		return 1;
-	case 'A':
-		if (ss_date_parse(arg, strlen(arg), &o->ingest.as_of) != SS_DATE_OK) {
-			ss_errorf("--as-of: '%s' is not a date in the form YYYY-MM-DD", arg);
+	case 'A': {
+		enum ss_date_result r = ss_date_parse(arg, strlen(arg), &o->ingest.as_of);
+
+		if (r != SS_DATE_OK) {
+			ss_errorf("--as-of: '%s' %s", arg, ss_date_error(r));
 			return -1;
 		}
+	}
 		o->ingest.has_as_of = 1;
 		return 1;
 	case 'S':
@@ -74,20 +78,42 @@ int ss_load_option(struct ss_load_options *o, int opt, const char *arg)
 	}
 }
 
+/*
+ * Cannot-open and read errors are logged with the data problems (printed in
+ * file order by ss_print_problems()); anything else is printed here.
+ */
+int ss_option_error(const char *cmd, int opt, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (opt == ':')
+		ss_errorf("%s: option '%s' needs a value", cmd, arg);
+	else if (optopt)
+		ss_errorf("%s: unknown option '-%c'", cmd, optopt);
+	else
+		ss_errorf("%s: unknown option '%s'", cmd, arg);
+	return SS_EXIT_USAGE;
+}
+
 static void note_status(enum ss_status s, const struct ss_error *err, struct ss_load_result *res)
 {
-	if (s == SS_OK)
+	switch (s) {
+	case SS_OK:
 		return;
+	case SS_ERR_NOINPUT:
+		res->open_failed = 1;
+		return;
+	case SS_ERR_IO:
+		res->io_failed = 1;
+		return;
+	default:
+		break;
+	}
 	if (err->line)
 		ss_errorf("%s:%lu: %s", err->file, err->line, err->msg);
 	else
 		ss_errorf("%s: %s", err->file ? err->file : "input", err->msg);
-	if (s == SS_ERR_NOINPUT)
-		res->open_failed = 1;
-	else if (s == SS_ERR_IO)
-		res->io_failed = 1;
-	else
-		res->limit = 1;
+	res->limit = 1;
 }
 
 void ss_load(struct ss_dataset *ds, struct ss_series_stats *st, char **files, int nfiles,
@@ -110,6 +136,7 @@ void ss_print_problems(const struct ss_dataset *ds, const struct ss_load_options
 	const struct ss_problems *p = &ds->problems;
 	enum ss_severity min = o->verbosity >= SS_VERBOSE ? SS_SEV_INFO : SS_SEV_WARNING;
 	uint64_t shown = 0, hidden = 0;
+	char n[28], m[28];
 
 	for (size_t i = 0; i < p->n; i++) {
 		const struct ss_problem *pr = &p->list[i];
@@ -128,11 +155,12 @@ void ss_print_problems(const struct ss_dataset *ds, const struct ss_load_options
 			ss_errorf("%s: %s", ds->files[pr->file].path, pr->msg);
 	}
 	if (hidden)
-		ss_errorf("%llu more problems not shown (--max-problems=0 shows all)",
-			  (unsigned long long)hidden);
+		ss_errorf("%s more problems not shown (--max-problems=0 shows them)",
+			  ss_count_format((int64_t)hidden, n));
 	if (p->not_kept)
-		ss_errorf("%llu further problems were counted but not kept (limit %zu)",
-			  (unsigned long long)p->not_kept, p->limit);
+		ss_errorf("%s further problems were counted but not kept (at most %s are)",
+			  ss_count_format((int64_t)p->not_kept, n),
+			  ss_count_format((int64_t)p->limit, m));
 }
 
 int ss_load_exit_code(const struct ss_dataset *ds, const struct ss_series_stats *st,
@@ -150,7 +178,19 @@ int ss_load_exit_code(const struct ss_dataset *ds, const struct ss_series_stats 
 		if (ds->files[f].fatal)
 			return SS_EXIT_DATAERR;
 	if (st->observations == 0) {
-		ss_errorf("no usable rows in the input");
+		uint64_t after = 0;
+		char n[28], d[SS_DATE_LEN + 1];
+
+		for (size_t f = 0; f < ds->nfiles; f++)
+			after += ds->files[f].after_as_of;
+		if (after) {
+			ss_date_format(o->ingest.as_of, d);
+			ss_errorf("no usable rows in the input: all %s rows are dated after "
+				  "--as-of %s",
+				  ss_count_format((int64_t)after, n), d);
+		} else {
+			ss_errorf("no usable rows in the input");
+		}
 		return SS_EXIT_DATAERR;
 	}
 	if (o->strict && problems) {

@@ -201,14 +201,24 @@ static void finish(struct reader *rd)
 {
 	if (csv_fini(&rd->parser, field_cb, row_cb, rd) != 0) {
 		uint64_t start = rd->in_row ? rd->row_line : rd->line;
-		uint64_t swallowed =
-			count_line_ends((const char *)rd->parser.entry_buf, rd->parser.entry_pos);
+		const char *buf = (const char *)rd->parser.entry_buf;
+		size_t n = rd->parser.entry_pos;
+		uint64_t ends = count_line_ends(buf, n);
+		/* A final line end closes the last line; it does not start another. */
+		uint64_t last = start + ends - (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'));
 
-		rd->line += swallowed;
-		ss_problems_add(rd->problems, SS_P_UNTERMINATED_QUOTE, rd->file, start,
-				"unterminated quoted field: the quote runs to the end of the file "
-				"(%llu more lines read as part of it)",
-				(unsigned long long)swallowed);
+		rd->line += ends;
+		if (last > start)
+			ss_problems_add(
+				rd->problems, SS_P_UNTERMINATED_QUOTE, rd->file, start,
+				"unterminated quoted field: the quote runs to the end of the "
+				"file, so lines %llu to %llu were read as one field",
+				(unsigned long long)start, (unsigned long long)last);
+		else
+			ss_problems_add(
+				rd->problems, SS_P_UNTERMINATED_QUOTE, rd->file, start,
+				"unterminated quoted field: the quote runs to the end of the "
+				"file");
 		rd->stats->lost_rows++;
 		rd->index++;
 		reset_row(rd);

@@ -1,6 +1,7 @@
 /*
  * dataset.c - the container ingest fills: files, names, observations.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,4 +121,24 @@ const char *ss_album_artist(const struct ss_dataset *ds, uint32_t album)
 size_t ss_dataset_name_bytes(const struct ss_dataset *ds)
 {
 	return ds->album_names.bytes + ds->track_names.bytes + ds->artist_names.bytes;
+}
+
+const char *ss_describe_album(const struct ss_dataset *ds, uint32_t album, char *buf, size_t n)
+{
+	char q[SS_QUOTE_MAX];
+	const char *name = ss_album_name(ds, album);
+
+	snprintf(buf, n, "album %s", ss_quote_name(q, sizeof(q), name, strlen(name)));
+	return buf;
+}
+
+const char *ss_describe_track(const struct ss_dataset *ds, uint32_t track, char *buf, size_t n)
+{
+	char q[SS_QUOTE_MAX], a[SS_QUOTE_MAX];
+	const char *name = ss_track_name(ds, track);
+	const char *album = ss_album_name(ds, ds->tracks[track].album);
+
+	snprintf(buf, n, "track %s of album %s", ss_quote_name(q, sizeof(q), name, strlen(name)),
+		 ss_quote_name(a, sizeof(a), album, strlen(album)));
+	return buf;
 }

@@ -88,3 +88,20 @@ enum ss_date_result ss_date_parse(const char *s, size_t len, int32_t *day)
 	*day = ss_date_from_ymd(y, m, d);
 	return SS_DATE_OK;
 }
+
+const char *ss_date_error(enum ss_date_result r)
+{
+	switch (r) {
+	case SS_DATE_OK:
+		return "is a date";
+	case SS_DATE_EMPTY:
+		return "is empty";
+	case SS_DATE_SYNTAX:
+		return "is not a date in the form YYYY-MM-DD";
+	case SS_DATE_INVALID:
+		return "is not a valid date";
+	case SS_DATE_RANGE:
+		return "is outside the years 1900 to 2200";
+	}
+	return "is not a date";
+}

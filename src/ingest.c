@@ -64,10 +64,12 @@ struct ingest {
 	int is_catalog;
 	int have_header;
 	int fatal;
-	const char *catalog;   /* the first catalog's path, when there is one */
-	size_t ncols;	       /* fields in the header */
-	int col[NCOLUMNS];     /* field index of each role, or -1 */
-	char header_text[256]; /* the header as found, for messages */
+	const char *catalog;	    /* the first catalog's path, when there is one */
+	size_t ncols;		    /* fields in the header */
+	int col[NCOLUMNS];	    /* field index of each role, or -1 */
+	char header_text[256];	    /* the header as found, for messages */
+	char colname[NCOLUMNS][64]; /* each role's column as the header spells it */
+	int header_lost;	    /* the header row could not be parsed */
 
 	/* Data without an album column: track name -> track id, from the catalog. */
 	struct ss_intern by_name;
@@ -117,6 +119,8 @@ static int name_matches(const char *field, size_t len, const char *name)
 	return 1;
 }
 
+static void trim(const char **s, size_t *len);
+
 static void header(struct ingest *in, const struct ss_csv_row *row)
 {
 	unsigned allowed = in->is_catalog ? catalog_columns : data_columns;
@@ -156,7 +160,13 @@ static void header(struct ingest *in, const struct ss_csv_row *row)
 				column_names[role].name, in->col[role] + 1, i + 1,
 				in->col[role] + 1);
 		} else {
+			const char *name = row->field[i];
+			size_t len = row->len[i];
+
 			in->col[role] = (int)i;
+			trim(&name, &len);
+			snprintf(in->colname[role], sizeof(in->colname[role]), "%.*s", (int)len,
+				 name);
 		}
 	}
 	if (ulen)
@@ -187,9 +197,11 @@ static void check_header(struct ingest *in, uint64_t line)
 	if (!miss)
 		return;
 	in->fatal = 1;
-	problem(in, SS_P_MISSING_COLUMN, line, "missing required column '%s'%s (header: %s)", miss,
-		strcmp(miss, "album") == 0 && !in->is_catalog ? " (or give --catalog)" : "",
-		in->header_text);
+	problem(in, SS_P_MISSING_COLUMN, line, "missing required column '%s' (header: %s)%s", miss,
+		in->header_text,
+		strcmp(miss, "album") == 0 && !in->is_catalog
+			? "; without it, give a catalog (--catalog) to supply albums"
+			: "");
 }
 
 static void trim(const char **s, size_t *len)
@@ -216,18 +228,10 @@ static const char *field(const struct ss_csv_row *row, int col, size_t *len)
 	return s;
 }
 
-static const char *date_error(enum ss_date_result r)
+/* The column of role as the header spells it (say, 'track_release_date'). */
+static const char *col_label(const struct ingest *in, enum column role)
 {
-	switch (r) {
-	case SS_DATE_SYNTAX:
-		return "is not a date in the form YYYY-MM-DD";
-	case SS_DATE_INVALID:
-		return "is not a valid date";
-	case SS_DATE_RANGE:
-		return "is outside the years 1900 to 2200";
-	default:
-		return "is not a date";
-	}
+	return in->colname[role][0] ? in->colname[role] : column_names[role].name;
 }
 
 /* Parse the date in the column of role; on failure log kind and return -1. */
@@ -237,30 +241,16 @@ static int parse_date(struct ingest *in, const struct ss_csv_row *row, enum colu
 	size_t len;
 	const char *s = field(row, in->col[role], &len);
 	enum ss_date_result r = ss_date_parse(s, len, day);
-	char q[96];
+	char q[SS_QUOTE_MAX];
 
 	if (r == SS_DATE_OK)
 		return 0;
 	if (r == SS_DATE_EMPTY)
-		problem(in, kind, row->line, "column '%s' is empty", column_names[role].name);
+		problem(in, kind, row->line, "column '%s' is empty", col_label(in, role));
 	else
-		problem(in, kind, row->line, "column '%s': %s %s", column_names[role].name,
-			ss_quote(q, sizeof(q), s, len), date_error(r));
+		problem(in, kind, row->line, "column '%s': %s %s", col_label(in, role),
+			ss_quote(q, sizeof(q), s, len), ss_date_error(r));
 	return -1;
-}
-
-static const char *count_error(enum ss_count_result r)
-{
-	switch (r) {
-	case SS_COUNT_NEGATIVE:
-		return "is negative";
-	case SS_COUNT_FRACTIONAL:
-		return "is not a whole number";
-	case SS_COUNT_OVERFLOW:
-		return "is too large (over 9223372036854775807)";
-	default:
-		return "is not a whole number";
-	}
 }
 
 /*
@@ -273,7 +263,7 @@ static int parse_count(struct ingest *in, const struct ss_csv_row *row, enum col
 	size_t len;
 	const char *s;
 	enum ss_count_result r;
-	char q[96];
+	char q[SS_QUOTE_MAX];
 
 	if (in->col[role] < 0)
 		return 0;
@@ -283,8 +273,8 @@ static int parse_count(struct ingest *in, const struct ss_csv_row *row, enum col
 		return 1;
 	if (r == SS_COUNT_EMPTY)
 		return 0;
-	problem(in, SS_P_BAD_COUNT, row->line, "column '%s': %s %s", column_names[role].name,
-		ss_quote(q, sizeof(q), s, len), count_error(r));
+	problem(in, SS_P_BAD_COUNT, row->line, "column '%s': %s %s", col_label(in, role),
+		ss_quote(q, sizeof(q), s, len), ss_count_error(r));
 	return -1;
 }
 
@@ -297,7 +287,7 @@ static void set_release(struct ingest *in, int is_album, uint32_t id, int32_t da
 	uint8_t *have_src, *warned;
 	uint32_t *src_file;
 	uint64_t *src_line;
-	char a[SS_DATE_LEN + 1], b[SS_DATE_LEN + 1];
+	char a[SS_DATE_LEN + 1], b[SS_DATE_LEN + 1], who[2 * SS_QUOTE_MAX];
 
 	if (is_album) {
 		struct ss_album *al = &ds->albums[id];
@@ -322,10 +312,12 @@ static void set_release(struct ingest *in, int is_album, uint32_t id, int32_t da
 	*warned = 1;
 	ss_date_format(day, a);
 	ss_date_format(*have, b);
+	if (is_album)
+		ss_describe_album(ds, id, who, sizeof(who));
+	else
+		ss_describe_track(ds, id, who, sizeof(who));
 	problem(in, SS_P_RELEASE_CONFLICT, line,
-		"%s '%s': release date %s disagrees with %s given at %s:%llu; keeping %s",
-		is_album ? "album" : "track",
-		is_album ? ss_album_name(ds, id) : ss_track_name(ds, id), a, b,
+		"%s: release date %s disagrees with %s given at %s:%llu; keeping %s", who, a, b,
 		ds->files[*src_file].path, (unsigned long long)*src_line, b);
 }
 
@@ -383,7 +375,7 @@ static uint32_t row_album(struct ingest *in, const struct ss_csv_row *row, const
 	size_t len;
 	uint32_t id;
 	int added;
-	char q[96];
+	char q[SS_QUOTE_MAX];
 
 	if (in->col[COL_ALBUM] < 0) {
 		uint32_t n = ss_intern_find(&in->by_name, SS_NONE, track, tlen);
@@ -413,13 +405,12 @@ static uint32_t row_album(struct ingest *in, const struct ss_csv_row *row, const
 		return in->last_album_id;
 	id = ss_dataset_album(ds, s, len, &added);
 	if (id == SS_NONE) {
-		problem(in, SS_P_EMPTY_NAME, row->line, "too many albums");
+		problem(in, SS_P_FIELD_TOO_LONG, row->line, "too many distinct albums");
 		return SS_NONE;
 	}
 	if (added && in->catalog)
-		problem(in, SS_P_NOT_IN_CATALOG, row->line,
-			"album %s is not in the catalog %s; its release date is inferred",
-			ss_quote(q, sizeof(q), s, len), in->catalog);
+		problem(in, SS_P_NOT_IN_CATALOG, row->line, "album %s is not in the catalog %s",
+			ss_quote_name(q, sizeof(q), s, len), in->catalog);
 	remember(&in->last_album, &in->last_album_cap, &in->last_album_len, s, len);
 	in->last_album_id = id;
 	return id;
@@ -431,7 +422,7 @@ static uint32_t row_track(struct ingest *in, const struct ss_csv_row *row, uint3
 	struct ss_dataset *ds = in->ds;
 	uint32_t id;
 	int added;
-	char q[96];
+	char q[2 * SS_QUOTE_MAX];
 
 	if (album == in->last_album_id && in->last_track_id != SS_NONE &&
 	    ds->tracks[in->last_track_id].album == album &&
@@ -439,14 +430,13 @@ static uint32_t row_track(struct ingest *in, const struct ss_csv_row *row, uint3
 		return in->last_track_id;
 	id = ss_dataset_track(ds, album, s, len, &added);
 	if (id == SS_NONE) {
-		problem(in, SS_P_EMPTY_NAME, row->line, "too many tracks");
+		problem(in, SS_P_FIELD_TOO_LONG, row->line, "too many distinct tracks");
 		return SS_NONE;
 	}
 	if (added && ds->albums[album].in_catalog)
 		problem(in, SS_P_NOT_IN_CATALOG, row->line,
-			"track %s of album '%s' is not in the catalog; its release date is "
-			"inferred",
-			ss_quote(q, sizeof(q), s, len), ss_album_name(ds, album));
+			"%s is not in the catalog; it counts as one of the album's tracks",
+			ss_describe_track(ds, id, q, sizeof(q)));
 	remember(&in->last_track, &in->last_track_cap, &in->last_track_len, s, len);
 	in->last_track_id = id;
 	return id;
@@ -456,7 +446,7 @@ static int parse_bound(struct ingest *in, const struct ss_csv_row *row, int *at_
 {
 	size_t len;
 	const char *s = field(row, in->col[COL_BOUND], &len);
-	char q[96];
+	char q[SS_QUOTE_MAX];
 
 	*at_least = 0;
 	if (len == 0 || name_matches(s, len, "exact"))
@@ -575,7 +565,7 @@ static void catalog_row(struct ingest *in, const struct ss_csv_row *row)
 	size_t alen, tlen, clen;
 	uint32_t a, t;
 	int yes = 1, added;
-	char q[96];
+	char q[2 * SS_QUOTE_MAX];
 
 	if (row->nfields != in->ncols) {
 		problem(in, SS_P_FIELD_COUNT, row->line, "expected %zu fields, got %zu", in->ncols,
@@ -612,10 +602,10 @@ static void catalog_row(struct ingest *in, const struct ss_csv_row *row)
 		ds->tracks[t].cat_line = row->line;
 	}
 	if (!added && ds->tracks[t].counts != yes)
-		problem(in, SS_P_RELEASE_CONFLICT, row->line,
-			"track %s of album '%s' is listed again with counts=%s; keeping the first",
-			ss_quote(q, sizeof(q), track, tlen), ss_album_name(ds, a),
-			yes ? "yes" : "no");
+		problem(in, SS_P_CATALOG_CONFLICT, row->line,
+			"%s is listed again with counts=%s; keeping the first, counts=%s",
+			ss_describe_track(ds, t, q, sizeof(q)), yes ? "yes" : "no",
+			yes ? "no" : "yes");
 	else
 		ds->tracks[t].counts = (uint8_t)yes;
 	set_artist(in, row, a);
@@ -632,19 +622,15 @@ static void on_row(void *arg, const struct ss_csv_row *row)
 	struct ss_file *f = file_of(in);
 
 	if (!in->have_header) {
-		if (row->index != 0) {
-			/* The header line itself was lost; nothing else can be read. */
-			in->have_header = 1;
-			in->fatal = 1;
-			problem(in, SS_P_MISSING_COLUMN, row->line,
-				"the header row could not be read, so no row can be");
-			f->rows++;
-			f->skipped++;
+		in->have_header = 1;
+		if (row->index == 0) {
+			header(in, row);
+			check_header(in, row->line);
 			return;
 		}
-		header(in, row);
-		check_header(in, row->line);
-		return;
+		/* The header line itself was lost (csvread logged why). */
+		in->header_lost = 1;
+		in->fatal = 1;
 	}
 	f->rows++;
 	if (in->fatal) {
@@ -674,12 +660,50 @@ static void index_catalog_tracks(struct ingest *in)
 	}
 }
 
+/* The first catalog that could be read, or NULL. */
 static const char *first_catalog(const struct ss_dataset *ds)
 {
 	for (size_t f = 0; f < ds->nfiles; f++)
-		if (ds->files[f].is_catalog)
+		if (ds->files[f].is_catalog && !ds->files[f].fatal)
 			return ds->files[f].path;
 	return NULL;
+}
+
+/* After reading: count lost rows, and say what made the file unusable. */
+static void settle_file(struct ingest *in, const struct ss_csv_stats *st)
+{
+	struct ss_dataset *ds = in->ds;
+	struct ss_file *f = file_of(in);
+	/* csvread numbers rows from 0, lost ones included: a lost row 0 was the header. */
+	int header_lost = in->header_lost || (!in->have_header && st->lost_rows);
+	uint64_t lost = st->lost_rows - (uint64_t)header_lost;
+
+	f->bytes = st->bytes;
+	f->lines = st->lines;
+	f->rows += lost;
+	f->skipped += lost;
+	if (st->binary) {
+		f->fatal = 1;
+	} else if (header_lost) {
+		f->fatal = 1;
+		if (f->rows)
+			ss_problems_add(&ds->problems, SS_P_BAD_HEADER, in->file, 1,
+					"the header row could not be read, so no row can be (%llu "
+					"skipped)",
+					(unsigned long long)f->rows);
+		else
+			ss_problems_add(&ds->problems, SS_P_BAD_HEADER, in->file, 1,
+					"the header row could not be read");
+	} else if (!in->have_header) {
+		f->fatal = 1;
+		ss_problems_add(&ds->problems, SS_P_EMPTY_FILE, in->file, 0,
+				"empty file: expected a header row naming the columns");
+	} else if (!in->fatal && f->rows == 0) {
+		ss_problems_add(&ds->problems, SS_P_HEADER_ONLY, in->file, 1,
+				"header only: the file has no data rows");
+	}
+	if (in->fatal)
+		f->fatal = 1;
 }
 
 static enum ss_status read_file(struct ss_dataset *ds, const char *path, int is_catalog,
@@ -687,7 +711,6 @@ static enum ss_status read_file(struct ss_dataset *ds, const char *path, int is_
 {
 	struct ingest in;
 	struct ss_csv_stats st;
-	struct ss_file *f;
 	enum ss_status status;
 	uint32_t file = ss_dataset_add_file(ds, path, is_catalog);
 
@@ -705,28 +728,15 @@ static enum ss_status read_file(struct ss_dataset *ds, const char *path, int is_
 		index_catalog_tracks(&in);
 
 	status = ss_csv_read(path, file, &ds->problems, on_row, &in, &st, err);
-	f = &ds->files[file];
-	f->bytes = st.bytes;
-	f->lines = st.lines;
-	/* Rows libcsv could not parse, after the header, were lost: count them. */
-	if (st.lost_rows) {
-		uint64_t lost = in.have_header ? st.lost_rows : st.lost_rows - 1;
-
-		f->rows += lost;
-		f->skipped += lost;
+	if (status == SS_OK) {
+		settle_file(&in, &st);
+	} else {
+		/* Logged with the data problems, so that it is listed in order. */
+		ds->files[file].fatal = 1;
+		ss_problems_add(&ds->problems,
+				status == SS_ERR_NOINPUT ? SS_P_CANNOT_OPEN : SS_P_READ_ERROR, file,
+				err->line, "%s", err->msg);
 	}
-	if (status != SS_OK || st.binary) {
-		f->fatal = 1;
-	} else if (!in.have_header && !st.lost_rows) {
-		f->fatal = 1;
-		ss_problems_add(&ds->problems, SS_P_EMPTY_FILE, file, 1,
-				"empty file: expected a header row naming the columns");
-	} else if (in.have_header && !in.fatal && f->rows == 0) {
-		ss_problems_add(&ds->problems, SS_P_HEADER_ONLY, file, 1,
-				"header only: the file has no data rows");
-	}
-	if (in.fatal)
-		f->fatal = 1;
 	ss_intern_release(&in.by_name);
 	free(in.by_name_track);
 	free(in.last_album);
@@ -748,6 +758,7 @@ enum ss_status ss_ingest_file(struct ss_dataset *ds, const char *path,
 void ss_ingest_finish(struct ss_dataset *ds)
 {
 	int data_files = 0;
+	char who[SS_QUOTE_MAX + 8];
 
 	for (size_t f = 0; f < ds->nfiles; f++)
 		if (!ds->files[f].is_catalog)
@@ -758,9 +769,9 @@ void ss_ingest_finish(struct ss_dataset *ds)
 		const struct ss_album *al = &ds->albums[a];
 
 		if (al->in_catalog && !al->in_data)
-			ss_problems_add(
-				&ds->problems, SS_P_CATALOG_NO_DATA, al->cat_file, al->cat_line,
-				"album '%s' is in the catalog but no data file has a row for it",
-				ss_album_name(ds, (uint32_t)a));
+			ss_problems_add(&ds->problems, SS_P_CATALOG_NO_DATA, al->cat_file,
+					al->cat_line,
+					"%s is in the catalog but no data file has a row for it",
+					ss_describe_album(ds, (uint32_t)a, who, sizeof(who)));
 	}
 }

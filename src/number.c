@@ -12,6 +12,64 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
+static int is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Skip a run of digits from s[*i]; returns how many there were. */
+static size_t digits(const char *s, size_t len, size_t *i)
+{
+	size_t start = *i;
+
+	while (*i < len && is_digit(s[*i]))
+		(*i)++;
+	return *i - start;
+}
+
+/*
+ * s is not plain digits: tell a negative number, a fraction and a whole
+ * number in another notation ("+5", "1,000", "40.0", "1e6") from junk.
+ */
+static enum ss_count_result classify(const char *s, size_t len)
+{
+	size_t i = 0, whole, frac = 0;
+	int sign = 0, zero_frac = 1;
+
+	if (s[0] == '-' || s[0] == '+') {
+		sign = s[0];
+		i++;
+	}
+	whole = digits(s, len, &i);
+	while (whole && i + 4 <= len && s[i] == ',' && is_digit(s[i + 1]) && is_digit(s[i + 2]) &&
+	       is_digit(s[i + 3]) && (i + 4 == len || !is_digit(s[i + 4])))
+		i += 4; /* thousands groups */
+	if (i < len && s[i] == '.') {
+		size_t start = ++i;
+
+		frac = digits(s, len, &i);
+		for (size_t k = start; k < i; k++)
+			zero_frac &= s[k] == '0';
+	}
+	if (!whole && !frac)
+		return SS_COUNT_SYNTAX;
+	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (!digits(s, len, &i) || i != len)
+			return SS_COUNT_SYNTAX;
+		return sign == '-' ? SS_COUNT_NEGATIVE : SS_COUNT_FORMAT;
+	}
+	if (i != len)
+		return SS_COUNT_SYNTAX;
+	if (sign == '-')
+		return SS_COUNT_NEGATIVE;
+	if (frac && !zero_frac)
+		return SS_COUNT_FRACTIONAL;
+	return SS_COUNT_FORMAT;
+}
+
 enum ss_count_result ss_count_parse(const char *s, size_t len, int64_t *out)
 {
 	int64_t v = 0;
@@ -25,45 +83,40 @@ enum ss_count_result ss_count_parse(const char *s, size_t len, int64_t *out)
 		len--;
 	if (len == 0)
 		return SS_COUNT_EMPTY;
-	i = (*s == '+') ? 1 : 0;
-	if (*s == '-') {
-		/* Tell "negative" from junk only when digits follow. */
-		if (len > 1 && s[1] >= '0' && s[1] <= '9')
-			return SS_COUNT_NEGATIVE;
-		return SS_COUNT_SYNTAX;
-	}
-	if (i == len)
-		return SS_COUNT_SYNTAX;
-	for (; i < len; i++) {
-		char c = s[i];
-
-		if (c < '0' || c > '9') {
-			if ((c == '.' || c == 'e' || c == 'E') && i > 0 && s[i - 1] >= '0' &&
-			    s[i - 1] <= '9') {
-				size_t j = i + 1;
-
-				if (c != '.' && j < len && (s[j] == '+' || s[j] == '-'))
-					j++;
-				if (j == len)
-					return c == '.' ? SS_COUNT_FRACTIONAL : SS_COUNT_SYNTAX;
-				while (j < len && s[j] >= '0' && s[j] <= '9')
-					j++;
-				if (j == len)
-					return SS_COUNT_FRACTIONAL;
-			}
-			return SS_COUNT_SYNTAX;
-		}
-		if (v > (INT64_MAX - (c - '0')) / 10) {
-			/* Keep scanning: "99999999999999999999x" is junk, not overflow. */
+	for (i = 0; i < len && is_digit(s[i]); i++) {
+		if (v > (INT64_MAX - (s[i] - '0')) / 10) {
+			/* "99999999999999999999x" is junk, not an overflow. */
 			while (++i < len)
-				if (s[i] < '0' || s[i] > '9')
-					return SS_COUNT_SYNTAX;
+				if (!is_digit(s[i]))
+					return classify(s, len);
 			return SS_COUNT_OVERFLOW;
 		}
-		v = v * 10 + (c - '0');
+		v = v * 10 + (s[i] - '0');
 	}
+	if (i < len)
+		return classify(s, len);
 	*out = v;
 	return SS_COUNT_OK;
+}
+
+const char *ss_count_error(enum ss_count_result r)
+{
+	switch (r) {
+	case SS_COUNT_OK:
+		return "is a count";
+	case SS_COUNT_EMPTY:
+		return "is empty";
+	case SS_COUNT_NEGATIVE:
+		return "is negative";
+	case SS_COUNT_FORMAT:
+		return "is not written as plain digits";
+	case SS_COUNT_OVERFLOW:
+		return "is too large (over 9223372036854775807)";
+	case SS_COUNT_FRACTIONAL:
+	case SS_COUNT_SYNTAX:
+		break;
+	}
+	return "is not a whole number";
 }
 
 int ss_milestone_parse(const char *s, int64_t *out)

@@ -13,9 +13,12 @@ static const struct {
 	const char *name;
 	enum ss_severity severity;
 } kinds[SS_P_KIND_COUNT] = {
+	[SS_P_CANNOT_OPEN] = {"cannot open", SS_SEV_FATAL},
+	[SS_P_READ_ERROR] = {"read error", SS_SEV_FATAL},
 	[SS_P_EMPTY_FILE] = {"empty file", SS_SEV_FATAL},
 	[SS_P_BINARY] = {"binary file", SS_SEV_FATAL},
 	[SS_P_MISSING_COLUMN] = {"missing column", SS_SEV_FATAL},
+	[SS_P_BAD_HEADER] = {"unreadable header", SS_SEV_FATAL},
 	[SS_P_HEADER_ONLY] = {"no data rows", SS_SEV_WARNING},
 	[SS_P_DUPLICATE_COLUMN] = {"duplicate column", SS_SEV_WARNING},
 	[SS_P_UNKNOWN_COLUMNS] = {"unknown columns", SS_SEV_INFO},
@@ -32,6 +35,8 @@ static const struct {
 	[SS_P_CATALOG_ROW] = {"bad catalog row", SS_SEV_SKIPPED},
 	[SS_P_BAD_RELEASE_DATE] = {"bad release date", SS_SEV_WARNING},
 	[SS_P_RELEASE_CONFLICT] = {"release date conflict", SS_SEV_WARNING},
+	[SS_P_RELEASE_UNCERTAIN] = {"uncertain release date", SS_SEV_WARNING},
+	[SS_P_CATALOG_CONFLICT] = {"catalog conflict", SS_SEV_WARNING},
 	[SS_P_NOT_IN_CATALOG] = {"not in catalog", SS_SEV_WARNING},
 	[SS_P_CATALOG_NO_DATA] = {"album without data", SS_SEV_WARNING},
 	[SS_P_DUPLICATE_CONFLICT] = {"conflicting duplicate", SS_SEV_WARNING},
@@ -58,7 +63,7 @@ enum ss_severity ss_problem_severity(enum ss_problem_kind kind)
 
 const char *ss_severity_name(enum ss_severity sev)
 {
-	static const char *const names[] = {"info", "warning", "skipped", "fatal"};
+	static const char *const names[] = {"note", "warning", "skipped", "unusable"};
 
 	if ((unsigned)sev >= sizeof(names) / sizeof(names[0]))
 		return "unknown";
@@ -153,7 +158,7 @@ uint64_t ss_problems_at_least(const struct ss_problems *p, enum ss_severity sev)
 	return n;
 }
 
-char *ss_quote(char *buf, size_t n, const char *s, size_t len)
+static char *quote(char *buf, size_t n, const char *s, size_t len, char q)
 {
 	size_t o = 0, max = 60;
 
@@ -162,7 +167,7 @@ char *ss_quote(char *buf, size_t n, const char *s, size_t len)
 			buf[0] = '\0';
 		return buf;
 	}
-	buf[o++] = '"';
+	buf[o++] = q;
 	for (size_t i = 0; i < len && o + 8 < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
@@ -173,14 +178,24 @@ char *ss_quote(char *buf, size_t n, const char *s, size_t len)
 		}
 		if (c < 0x20 || c == 0x7f) {
 			o += (size_t)snprintf(buf + o, n - o, "\\x%02x", c);
-		} else if (c == '"' || c == '\\') {
+		} else if (q == '"' && (c == '"' || c == '\\')) {
 			buf[o++] = '\\';
 			buf[o++] = (char)c;
 		} else {
 			buf[o++] = (char)c;
 		}
 	}
-	buf[o++] = '"';
+	buf[o++] = q;
 	buf[o] = '\0';
 	return buf;
+}
+
+char *ss_quote(char *buf, size_t n, const char *s, size_t len)
+{
+	return quote(buf, n, s, len, '"');
+}
+
+char *ss_quote_name(char *buf, size_t n, const char *s, size_t len)
+{
+	return quote(buf, n, s, len, '\'');
 }

@@ -126,82 +126,101 @@ static const char *where(const struct ss_dataset *ds, const struct ss_obs *o, ch
 static void warn(struct ctx *c, enum ss_problem_kind kind, const struct ss_obs *o, const char *fmt,
 		 ...) __attribute__((format(printf, 4, 5)));
 
+/* Log a problem about observation o: "track 'x' of album 'A' on DATE: ...". */
 static void warn(struct ctx *c, enum ss_problem_kind kind, const struct ss_obs *o, const char *fmt,
 		 ...)
 {
-	char buf[512];
+	char buf[1024], who[2 * SS_QUOTE_MAX];
 	char date[SS_DATE_LEN + 1];
 	va_list ap;
 	int k;
 
 	ss_date_format(o->day, date);
-	k = snprintf(buf, sizeof(buf), "track '%s' (%s) on %s: ", ss_track_name(c->ds, o->track),
-		     ss_album_name(c->ds, c->ds->tracks[o->track].album), date);
+	k = snprintf(buf, sizeof(buf),
+		     "%s on %s: ", ss_describe_track(c->ds, o->track, who, sizeof(who)), date);
 	va_start(ap, fmt);
 	vsnprintf(buf + k, sizeof(buf) - (size_t)k, fmt, ap);
 	va_end(ap);
 	ss_problems_add(&c->ds->problems, kind, o->file, o->line, "%s", buf);
 }
 
-/* Fold the later row r into m (same track and day). */
+/* Append to the message in msg (of size n) one part, separated by "; ". */
+static void part(char *msg, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void part(char *msg, size_t n, const char *fmt, ...)
+{
+	size_t k = strlen(msg);
+	va_list ap;
+
+	if (k && k + 2 < n) {
+		memcpy(msg + k, "; ", 3);
+		k += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg + k, n - k, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Fold the later row r into m (same track and day).  m then points at the
+ * row its total came from, so that later messages name the right line.
+ */
 static void merge_into(struct ctx *c, struct ss_obs *m, const struct ss_obs *r)
 {
-	char w[300], a[28], b[28];
-	int conflict = 0;
+	char w[300], a[28], b[28], msg[600] = "";
 	unsigned mt = m->flags & (SS_OBS_TOTAL | SS_OBS_AT_LEAST);
 	unsigned rt = r->flags & (SS_OBS_TOTAL | SS_OBS_AT_LEAST);
 	int identical = (m->flags & (SS_OBS_STREAMS | SS_OBS_TOTAL | SS_OBS_AT_LEAST)) ==
 				(r->flags & (SS_OBS_STREAMS | SS_OBS_TOTAL | SS_OBS_AT_LEAST)) &&
 			(!(r->flags & SS_OBS_STREAMS) || m->streams == r->streams) &&
 			(!(r->flags & SS_OBS_TOTAL) || m->total == r->total);
+	int take_total = 0;
 
 	where(c->ds, m, w, sizeof(w));
 	if (r->flags & SS_OBS_STREAMS) {
-		if ((m->flags & SS_OBS_STREAMS) && m->streams != r->streams) {
-			warn(c, SS_P_DUPLICATE_CONFLICT, r,
-			     "streams %s differ from %s at %s; keeping the later %s",
+		if ((m->flags & SS_OBS_STREAMS) && m->streams != r->streams)
+			part(msg, sizeof(msg), "streams %s here but %s at %s (keeping %s)",
 			     ss_count_format(r->streams, a), ss_count_format(m->streams, b), w, a);
-			conflict = 1;
-		}
 		m->streams = r->streams;
 		m->flags |= SS_OBS_STREAMS;
 	}
-	if (rt == SS_OBS_TOTAL && mt == SS_OBS_TOTAL && m->total != r->total) {
-		warn(c, SS_P_DUPLICATE_CONFLICT, r,
-		     "total %s differs from %s at %s; keeping the later %s",
-		     ss_count_format(r->total, a), ss_count_format(m->total, b), w, a);
-		conflict = 1;
-		m->total = r->total;
-	} else if (rt == SS_OBS_TOTAL && mt == (SS_OBS_TOTAL | SS_OBS_AT_LEAST)) {
-		if (r->total < m->total) {
-			warn(c, SS_P_DUPLICATE_CONFLICT, r,
-			     "exact total %s is below the lower bound %s at %s; keeping the exact "
-			     "total",
+	if (rt == SS_OBS_TOTAL && mt == SS_OBS_TOTAL) {
+		if (m->total != r->total)
+			part(msg, sizeof(msg), "total %s here but %s at %s (keeping %s)",
+			     ss_count_format(r->total, a), ss_count_format(m->total, b), w, a);
+		take_total = 1;
+	} else if (rt == SS_OBS_TOTAL && mt) {
+		if (r->total < m->total)
+			part(msg, sizeof(msg),
+			     "exact total %s here is below the lower bound %s at %s (keeping the "
+			     "exact total)",
 			     ss_count_format(r->total, a), ss_count_format(m->total, b), w);
-			conflict = 1;
-		}
-		m->total = r->total;
-		m->flags &= (uint16_t)~SS_OBS_AT_LEAST;
-	} else if (rt == (SS_OBS_TOTAL | SS_OBS_AT_LEAST) && mt == SS_OBS_TOTAL) {
-		if (r->total > m->total) {
-			warn(c, SS_P_DUPLICATE_CONFLICT, r,
-			     "lower bound %s is above the exact total %s at %s; keeping the exact "
-			     "total",
-			     ss_count_format(r->total, a), ss_count_format(m->total, b), w);
-			conflict = 1;
-		}
-	} else if (rt == (SS_OBS_TOTAL | SS_OBS_AT_LEAST) && mt == rt) {
+		take_total = 1;
+	} else if (rt && mt == SS_OBS_TOTAL) {
 		if (r->total > m->total)
-			m->total = r->total;
-	} else if (rt && !mt) {
-		m->total = r->total;
-		m->flags |= (uint16_t)rt;
+			part(msg, sizeof(msg),
+			     "lower bound %s here is above the exact total %s at %s (keeping the "
+			     "exact total)",
+			     ss_count_format(r->total, a), ss_count_format(m->total, b), w);
+	} else if (rt) {
+		/* Two bounds keep the larger; a total where there was none is taken. */
+		take_total = !mt || r->total > m->total;
 	}
-	if (identical)
+	if (take_total) {
+		m->total = r->total;
+		m->flags = (uint16_t)((m->flags & ~(SS_OBS_TOTAL | SS_OBS_AT_LEAST)) | rt);
+		m->line = r->line;
+		m->file = r->file;
+	}
+	if (msg[0]) {
+		warn(c, SS_P_DUPLICATE_CONFLICT, r, "duplicate rows disagree: %s", msg);
+		m->flags |= SS_OBS_CONFLICT;
+		c->st->conflicts++;
+	} else if (identical) {
 		warn(c, SS_P_DUPLICATE_MERGED, r, "same as the row at %s; merged", w);
-	m->flags |= SS_OBS_MERGED | (conflict ? SS_OBS_CONFLICT : 0);
+	}
+	m->flags |= SS_OBS_MERGED;
 	c->st->merged++;
-	c->st->conflicts += (uint64_t)conflict;
 }
 
 /* Merge same-day rows of every track, compacting the array in place. */
@@ -249,6 +268,60 @@ static int32_t mode(int32_t *days, size_t n)
 		}
 	}
 	return best;
+}
+
+/*
+ * An observation with a total but no matching daily count says the track
+ * had streams before that day: a release date inferred from it is doubtful.
+ */
+static int shows_earlier_streams(const struct ss_obs *o)
+{
+	return (o->flags & SS_OBS_TOTAL) &&
+	       !((o->flags & SS_OBS_STREAMS) && o->streams == o->total);
+}
+
+/* Warn about inferred release dates that rest on such observations. */
+static void check_inferred_dates(struct ctx *c)
+{
+	struct ss_dataset *ds = c->ds;
+	size_t na = ss_dataset_nalbums(ds);
+	unsigned char *warned = xcalloc(na ? na : 1, 1);
+	char who[2 * SS_QUOTE_MAX], q[SS_QUOTE_MAX], date[SS_DATE_LEN + 1], n[28];
+
+	for (size_t t = 0; t < ss_dataset_ntracks(ds); t++) {
+		const struct ss_track *tr = &ds->tracks[t];
+		const struct ss_album *al = &ds->albums[tr->album];
+		const struct ss_obs *o = tr->n ? &ds->obs[tr->first] : NULL;
+
+		if (!o || !shows_earlier_streams(o))
+			continue;
+		ss_count_format(o->total, n);
+		if (tr->release_src == SS_SRC_INFERRED) {
+			ss_date_format(tr->release, date);
+			ss_problems_add(
+				&ds->problems, SS_P_RELEASE_UNCERTAIN, o->file, o->line,
+				"%s: release date %s inferred from its first observation, "
+				"whose total is already %s%s; it may have come out earlier: "
+				"give its release date in a catalog or a release_date column",
+				ss_describe_track(ds, (uint32_t)t, who, sizeof(who)), date, n,
+				(o->flags & SS_OBS_AT_LEAST) ? " or more" : "");
+		} else if (al->release_src == SS_SRC_INFERRED && o->day == al->release &&
+			   !warned[tr->album]) {
+			warned[tr->album] = 1;
+			ss_date_format(al->release, date);
+			ss_problems_add(
+				&ds->problems, SS_P_RELEASE_UNCERTAIN, o->file, o->line,
+				"%s: release date %s inferred from its tracks' first "
+				"observations, but %s already has a total of %s%s then; the "
+				"album may have come out earlier: give its release date in a "
+				"catalog or an album_release_date column",
+				ss_describe_album(ds, tr->album, who, sizeof(who)), date,
+				ss_quote_name(q, sizeof(q), ss_track_name(ds, (uint32_t)t),
+					      strlen(ss_track_name(ds, (uint32_t)t))),
+				n, (o->flags & SS_OBS_AT_LEAST) ? " or more" : "");
+		}
+	}
+	free(warned);
 }
 
 static void settle_release_dates(struct ss_dataset *ds)
@@ -399,6 +472,7 @@ enum ss_status ss_series_build(struct ss_dataset *ds, struct ss_series_stats *st
 	sort_obs(ds);
 	merge_days(&c);
 	settle_release_dates(ds);
+	check_inferred_dates(&c);
 	for (size_t t = 0; t < nt; t++) {
 		const struct ss_track *tr = &ds->tracks[t];
 

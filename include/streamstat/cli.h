@@ -42,7 +42,8 @@ struct ss_load_options {
 	{                                                                                          \
 		"verbose", no_argument, NULL, 'v'                                                  \
 	}
-#define SS_LOAD_SHORT_OPTIONS "c:qv"
+/* A leading ':' makes getopt_long() report a missing value as ':' and stay quiet. */
+#define SS_LOAD_SHORT_OPTIONS ":c:qv"
 #define SS_LOAD_OPTIONS_HELP                                                                       \
 	"  -c, --catalog FILE    release dates and which tracks count (repeatable)\n"              \
 	"      --as-of DATE      leave out rows dated after DATE (YYYY-MM-DD)\n"                   \
@@ -63,6 +64,13 @@ void ss_load_options_release(struct ss_load_options *o);
  * of them, 0 when it was not, -1 on a bad value (a message was printed).
  */
 int ss_load_option(struct ss_load_options *o, int opt, const char *arg);
+
+/*
+ * Explain getopt_long()'s '?' or ':' for command cmd ("streamstat: check:
+ * unknown option '--bogus'"); returns SS_EXIT_USAGE.  Commands set opterr
+ * to 0 so that getopt itself prints nothing.
+ */
+int ss_option_error(const char *cmd, int opt, char **argv);
 
 /* Print "streamstat: " and the message to stderr. */
 void ss_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -157,6 +157,11 @@ uint32_t ss_dataset_track(struct ss_dataset *ds, uint32_t album, const char *nam
 /* Append an observation; returns a pointer valid until the next append. */
 struct ss_obs *ss_dataset_append(struct ss_dataset *ds);
 
+/* "album 'Layover'" and "track 'Blue' of album 'Layover'", for messages
+ * (names quoted as by ss_quote_name()); written into buf, which is returned. */
+const char *ss_describe_album(const struct ss_dataset *ds, uint32_t album, char *buf, size_t n);
+const char *ss_describe_track(const struct ss_dataset *ds, uint32_t track, char *buf, size_t n);
+
 /* Bytes of names held (albums, tracks, artists). */
 size_t ss_dataset_name_bytes(const struct ss_dataset *ds);
 

@@ -26,6 +26,9 @@ enum ss_date_result {
 /* Parse s[0..len) as YYYY-MM-DD into *day.  *day is untouched on error. */
 enum ss_date_result ss_date_parse(const char *s, size_t len, int32_t *day);
 
+/* What is wrong, as the end of a message: "\"2023-02-30\" is not a valid date". */
+const char *ss_date_error(enum ss_date_result r);
+
 /* Day number of year-month-day; the date must be valid. */
 int32_t ss_date_from_ymd(int year, int month, int day);
 

@@ -15,13 +15,17 @@ enum ss_count_result {
 	SS_COUNT_OK = 0,
 	SS_COUNT_EMPTY,	     /* nothing but spaces */
 	SS_COUNT_NEGATIVE,   /* "-5" */
-	SS_COUNT_FRACTIONAL, /* "12.5", "1e6" */
-	SS_COUNT_SYNTAX,     /* anything else that is not digits */
+	SS_COUNT_FRACTIONAL, /* "12.5" */
+	SS_COUNT_FORMAT,     /* a whole number not in plain digits: "+5", "1,000", "40.0", "1e6" */
+	SS_COUNT_SYNTAX,     /* anything else that is not digits: "12a4" */
 	SS_COUNT_OVERFLOW    /* more than INT64_MAX */
 };
 
 /* Parse s[0..len) into *out; *out is untouched on error. */
 enum ss_count_result ss_count_parse(const char *s, size_t len, int64_t *out);
+
+/* What is wrong, as the end of a message: "\"12a4\" is not a whole number". */
+const char *ss_count_error(enum ss_count_result r);
 
 /*
  * Parse a milestone such as "50M", "1.5B", "750K" or "1000000" into *out.

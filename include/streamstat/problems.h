@@ -25,9 +25,12 @@ enum ss_severity {
 
 enum ss_problem_kind {
 	/* Whole file. */
+	SS_P_CANNOT_OPEN,
+	SS_P_READ_ERROR,
 	SS_P_EMPTY_FILE,
 	SS_P_BINARY,
 	SS_P_MISSING_COLUMN,
+	SS_P_BAD_HEADER,
 	SS_P_HEADER_ONLY,
 	SS_P_DUPLICATE_COLUMN,
 	SS_P_UNKNOWN_COLUMNS,
@@ -46,6 +49,8 @@ enum ss_problem_kind {
 	/* Kept, with a warning. */
 	SS_P_BAD_RELEASE_DATE,
 	SS_P_RELEASE_CONFLICT,
+	SS_P_RELEASE_UNCERTAIN,
+	SS_P_CATALOG_CONFLICT,
 	SS_P_NOT_IN_CATALOG,
 	SS_P_CATALOG_NO_DATA,
 	SS_P_DUPLICATE_CONFLICT,
@@ -97,10 +102,17 @@ enum ss_severity ss_problem_severity(enum ss_problem_kind kind);
 const char *ss_severity_name(enum ss_severity sev);
 
 /*
- * Append to buf (of size n, always NUL-terminated) a double-quoted copy of
- * s[0..len): control bytes as \xNN, quotes and backslashes escaped, and
- * anything past 60 bytes cut with "...".  Returns buf.
+ * Write into buf (of size n, always NUL-terminated) a double-quoted copy of
+ * the value s[0..len): control bytes as \xNN, quotes and backslashes
+ * escaped, anything past 60 bytes cut with "...".  Returns buf.
  */
 char *ss_quote(char *buf, size_t n, const char *s, size_t len);
+
+/* The same for a name, in single quotes: 'Blue & Grey'.  Only control bytes
+ * are escaped, so that names read as written. */
+char *ss_quote_name(char *buf, size_t n, const char *s, size_t len);
+
+/* Room for a quoted value or name. */
+#define SS_QUOTE_MAX 256
 
 #endif

@@ -142,7 +142,7 @@ static void test_reconcile(void **state)
 	assert_int_equal(st.mismatches, 1);
 	assert_int_equal(st.derived_totals, 2);
 	snprintf(want, sizeof(want),
-		 "track 'x' (A) on 2023-01-03: streams 40, but the total rose by 45 since "
+		 "track 'x' of album 'A' on 2023-01-03: streams 40, but the total rose by 45 since "
 		 "2023-01-02 (%s:3)",
 		 ds.files[0].path);
 	assert_string_equal(ds.problems.list[0].msg, want);
