@@ -113,7 +113,7 @@ test: deps
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-build unit cases e2e
 
-test-build: $(BIN) $(UNIT_BIN)
+test-build: $(BIN) $(UNIT_BIN) $(BUILD)/bench/gen
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do \

@@ -96,7 +96,7 @@ static void print_summary(const struct ss_dataset *ds, const struct ss_series_st
 	if (ncat)
 		printf(" + %zu catalog", ncat);
 	if (data.fatal + cat.fatal)
-		printf(" (%llu unusable)", (unsigned long long)(data.fatal + cat.fatal));
+		printf(" (%d unusable)", data.fatal + cat.fatal);
 	putchar('\n');
 	print_rows("rows:", &data, o->ingest.has_as_of);
 	if (ncat)

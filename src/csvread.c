@@ -65,6 +65,29 @@ static uint64_t count_line_ends(const char *s, size_t n)
 	return lines;
 }
 
+/*
+ * Whether s[0..n) may hold a line end: any byte below 0x0e, eight bytes at a
+ * time.  Only quoted fields hold line ends, and fields are short: this beats
+ * memchr's setup, and count_line_ends() settles the rare yes.
+ */
+static int may_hold_line_end(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x;
+
+		memcpy(&x, s + i, 8);
+		if ((x - ones * 0x0e) & ~x & highs)
+			return 1;
+	}
+	for (; i < n; i++)
+		if ((unsigned char)s[i] < 0x0e)
+			return 1;
+	return 0;
+}
+
 static void field_cb(void *data, size_t n, void *arg)
 {
 	struct reader *rd = arg;
@@ -76,12 +99,12 @@ static void field_cb(void *data, size_t n, void *arg)
 		rd->in_row = 1;
 		rd->row_line = rd->line;
 	}
-	/* Only a quoted field holds line ends; most fields are short. */
-	if (n && (memchr(s, '\n', n) || memchr(s, '\r', n)))
-		rd->line += count_line_ends(s, n);
 	rd->nfields++;
-	if (rd->nkept == SS_CSV_FIELDS_MAX)
+	if (rd->nkept == SS_CSV_FIELDS_MAX) {
+		if (may_hold_line_end(s, n))
+			rd->line += count_line_ends(s, n);
 		return;
+	}
 	if (rd->nkept == rd->fcap) {
 		size_t cap = rd->fcap;
 
@@ -92,8 +115,13 @@ static void field_cb(void *data, size_t n, void *arg)
 		xgrow(&rd->ptr, &cap, rd->nkept + 1, sizeof(*rd->ptr));
 		rd->fcap = cap;
 	}
-	xgrow(&rd->buf, &rd->bufcap, rd->buflen + n + 1, 1);
+	if (rd->buflen + n + 1 > rd->bufcap)
+		xgrow(&rd->buf, &rd->bufcap, rd->buflen + n + 1, 1);
 	memcpy(rd->buf + rd->buflen, s, n);
+	/* Scan the copy, not libcsv's buffer: its bytes were just stored one by
+	 * one, and reading them back a word at a time stalls. */
+	if (may_hold_line_end(rd->buf + rd->buflen, n))
+		rd->line += count_line_ends(s, n);
 	rd->buf[rd->buflen + n] = '\0';
 	rd->off[rd->nkept] = rd->buflen;
 	rd->len[rd->nkept] = n;

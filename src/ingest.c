@@ -75,10 +75,15 @@ struct ingest {
 	struct ss_intern by_name;
 	uint32_t *by_name_track; /* SS_NONE when the name is in several albums */
 
-	/* One-entry name cache. */
-	char *last_album, *last_track;
-	size_t last_album_len, last_track_len, last_album_cap, last_track_cap;
-	uint32_t last_album_id, last_track_id;
+	char last_date[SS_DATE_LEN]; /* the last date parsed, and its day */
+	int32_t last_day;
+	int have_last_date;
+	uint32_t *hint; /* hint[t]: the track that followed t last time */
+	size_t hintcap;
+	uint32_t prev_track;
+	/* Name caches: the last album, and per track the track that followed it
+	 * last time (date-major input repeats the same sequence every day). */
+	uint32_t last_album_id;
 };
 
 static struct ss_file *file_of(struct ingest *in)
@@ -204,8 +209,15 @@ static void check_header(struct ingest *in, uint64_t line)
 			: "");
 }
 
+static int is_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 static void trim(const char **s, size_t *len)
 {
+	if (!*len || (!is_space(**s) && !is_space((*s)[*len - 1])))
+		return;
 	while (*len && isspace((unsigned char)**s)) {
 		(*s)++;
 		(*len)--;
@@ -240,11 +252,23 @@ static int parse_date(struct ingest *in, const struct ss_csv_row *row, enum colu
 {
 	size_t len;
 	const char *s = field(row, in->col[role], &len);
-	enum ss_date_result r = ss_date_parse(s, len, day);
+	enum ss_date_result r;
 	char q[SS_QUOTE_MAX];
 
-	if (r == SS_DATE_OK)
+	if (len == SS_DATE_LEN && in->have_last_date &&
+	    memcmp(s, in->last_date, SS_DATE_LEN) == 0) {
+		*day = in->last_day;
 		return 0;
+	}
+	r = ss_date_parse(s, len, day);
+	if (r == SS_DATE_OK) {
+		if (len == SS_DATE_LEN) {
+			memcpy(in->last_date, s, SS_DATE_LEN);
+			in->last_day = *day;
+			in->have_last_date = 1;
+		}
+		return 0;
+	}
 	if (r == SS_DATE_EMPTY)
 		problem(in, kind, row->line, "column '%s' is empty", col_label(in, role));
 	else
@@ -353,19 +377,6 @@ static void set_artist(struct ingest *in, const struct ss_csv_row *row, uint32_t
 			ss_intern_add(&in->ds->artist_names, SS_NONE, s, len, NULL);
 }
 
-static int same(const char *a, size_t alen, const char *b, size_t blen)
-{
-	return a && alen == blen && memcmp(a, b, alen) == 0;
-}
-
-static void remember(char **buf, size_t *cap, size_t *len, const char *s, size_t n)
-{
-	xgrow(buf, cap, n + 1, 1);
-	memcpy(*buf, s, n);
-	(*buf)[n] = '\0';
-	*len = n;
-}
-
 /* The album of a data row; SS_NONE (logged) when it cannot be had. */
 static uint32_t row_album(struct ingest *in, const struct ss_csv_row *row, const char *track,
 			  size_t tlen)
@@ -401,7 +412,8 @@ static uint32_t row_album(struct ingest *in, const struct ss_csv_row *row, const
 		problem(in, SS_P_EMPTY_NAME, row->line, "column 'album' is empty");
 		return SS_NONE;
 	}
-	if (same(in->last_album, in->last_album_len, s, len))
+	if (in->last_album_id != SS_NONE && ds->album_names.ent[in->last_album_id].len == len &&
+	    memcmp(ds->album_names.ent[in->last_album_id].name, s, len) == 0)
 		return in->last_album_id;
 	id = ss_dataset_album(ds, s, len, &added);
 	if (id == SS_NONE) {
@@ -411,9 +423,26 @@ static uint32_t row_album(struct ingest *in, const struct ss_csv_row *row, const
 	if (added && in->catalog)
 		problem(in, SS_P_NOT_IN_CATALOG, row->line, "album %s is not in the catalog %s",
 			ss_quote_name(q, sizeof(q), s, len), in->catalog);
-	remember(&in->last_album, &in->last_album_cap, &in->last_album_len, s, len);
 	in->last_album_id = id;
 	return id;
+}
+
+/* Remember that track id followed the previous row's track. */
+static void learn_order(struct ingest *in, uint32_t id)
+{
+	uint32_t prev = in->prev_track;
+
+	in->prev_track = id;
+	if (prev == SS_NONE)
+		return;
+	if (prev >= in->hintcap) {
+		size_t old = in->hintcap;
+
+		xgrow(&in->hint, &in->hintcap, (size_t)prev + 1, sizeof(*in->hint));
+		for (size_t i = old; i < in->hintcap; i++)
+			in->hint[i] = SS_NONE;
+	}
+	in->hint[prev] = id;
 }
 
 static uint32_t row_track(struct ingest *in, const struct ss_csv_row *row, uint32_t album,
@@ -424,21 +453,26 @@ static uint32_t row_track(struct ingest *in, const struct ss_csv_row *row, uint3
 	int added;
 	char q[2 * SS_QUOTE_MAX];
 
-	if (album == in->last_album_id && in->last_track_id != SS_NONE &&
-	    ds->tracks[in->last_track_id].album == album &&
-	    same(in->last_track, in->last_track_len, s, len))
-		return in->last_track_id;
+	if (in->prev_track != SS_NONE && in->prev_track < in->hintcap) {
+		uint32_t c = in->hint[in->prev_track];
+
+		if (c != SS_NONE && ds->tracks[c].album == album &&
+		    ds->track_names.ent[c].len == len &&
+		    memcmp(ds->track_names.ent[c].name, s, len) == 0) {
+			in->prev_track = c;
+			return c;
+		}
+	}
 	id = ss_dataset_track(ds, album, s, len, &added);
 	if (id == SS_NONE) {
 		problem(in, SS_P_FIELD_TOO_LONG, row->line, "too many distinct tracks");
 		return SS_NONE;
 	}
+	learn_order(in, id);
 	if (added && ds->albums[album].in_catalog)
 		problem(in, SS_P_NOT_IN_CATALOG, row->line,
 			"%s is not in the catalog; it counts as one of the album's tracks",
 			ss_describe_track(ds, id, q, sizeof(q)));
-	remember(&in->last_track, &in->last_track_cap, &in->last_track_len, s, len);
-	in->last_track_id = id;
 	return id;
 }
 
@@ -723,7 +757,7 @@ static enum ss_status read_file(struct ss_dataset *ds, const char *path, int is_
 	in.file = file;
 	in.is_catalog = is_catalog;
 	in.last_album_id = SS_NONE;
-	in.last_track_id = SS_NONE;
+	in.prev_track = SS_NONE;
 	if (!is_catalog && (in.catalog = first_catalog(ds)) != NULL)
 		index_catalog_tracks(&in);
 
@@ -739,8 +773,7 @@ static enum ss_status read_file(struct ss_dataset *ds, const char *path, int is_
 	}
 	ss_intern_release(&in.by_name);
 	free(in.by_name_track);
-	free(in.last_album);
-	free(in.last_track);
+	free(in.hint);
 	return status;
 }
 

@@ -37,7 +37,7 @@ static enum ss_count_result classify(const char *s, size_t len)
 	int sign = 0, zero_frac = 1;
 
 	if (s[0] == '-' || s[0] == '+') {
-		sign = s[0];
+		sign = s[0] == '-' ? -1 : 1;
 		i++;
 	}
 	whole = digits(s, len, &i);
@@ -59,11 +59,11 @@ static enum ss_count_result classify(const char *s, size_t len)
 			i++;
 		if (!digits(s, len, &i) || i != len)
 			return SS_COUNT_SYNTAX;
-		return sign == '-' ? SS_COUNT_NEGATIVE : SS_COUNT_FORMAT;
+		return sign < 0 ? SS_COUNT_NEGATIVE : SS_COUNT_FORMAT;
 	}
 	if (i != len)
 		return SS_COUNT_SYNTAX;
-	if (sign == '-')
+	if (sign < 0)
 		return SS_COUNT_NEGATIVE;
 	if (frac && !zero_frac)
 		return SS_COUNT_FRACTIONAL;
@@ -83,6 +83,17 @@ enum ss_count_result ss_count_parse(const char *s, size_t len, int64_t *out)
 		len--;
 	if (len == 0)
 		return SS_COUNT_EMPTY;
+	if (len <= 18) {
+		int64_t fast = 0;
+		size_t k = 0;
+
+		for (; k < len && s[k] >= '0' && s[k] <= '9'; k++)
+			fast = fast * 10 + (s[k] - '0');
+		if (k == len) {
+			*out = fast;
+			return SS_COUNT_OK;
+		}
+	}
 	for (i = 0; i < len && is_digit(s[i]); i++) {
 		if (v > (INT64_MAX - (s[i] - '0')) / 10) {
 			/* "99999999999999999999x" is junk, not an overflow. */

@@ -1,11 +1,10 @@
 /*
  * series.c - sort, merge, date and reconcile observations per track.
  *
- * The sort is a stable counting sort by track that builds a permutation
- * (4 bytes per observation) and applies it in place by following cycles, so
- * that memory stays at the 32-byte observations plus that index; rows of a
- * track that are not already in day order are then ordered by (day, input
- * order).  Input that is already in track and day order costs one pass.
+ * The sort partitions the observations by track in place (no second
+ * array: memory stays at 32 bytes an observation), then puts each track
+ * that is not already in order by (day, file, line), which is input order.
+ * Input already in track and day order costs one pass.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,31 +21,132 @@ static int before(const struct ss_obs *a, const struct ss_obs *b)
 	return a->track < b->track || (a->track == b->track && a->day < b->day);
 }
 
-static int cmp_u64(const void *a, const void *b)
+/*
+ * Input order within a track: by day, then file, then line.  This is what
+ * makes the unstable partition below behave as a stable sort (up to lines
+ * past UINT32_MAX, where struct ss_obs saturates).
+ */
+static int cmp_day_file_line(const void *pa, const void *pb)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	const struct ss_obs *a = pa, *b = pb;
 
-	return (x > y) - (x < y);
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	if (a->file != b->file)
+		return a->file < b->file ? -1 : 1;
+	return (a->line > b->line) - (a->line < b->line);
 }
 
-/* Order perm[0..n) (indices into obs) by (day, index). */
-static void sort_by_day(const struct ss_obs *obs, uint32_t *perm, size_t n, uint64_t **keys,
-			size_t *keycap)
-{
-	int32_t min = obs[perm[0]].day;
+struct scratch {
+	struct ss_obs *obs;
+	size_t obscap;
+	uint32_t *count;
+	size_t countcap;
+};
 
-	for (size_t i = 1; i < n; i++)
-		if (obs[perm[i]].day < min)
-			min = obs[perm[i]].day;
-	xgrow(keys, keycap, n, sizeof(**keys));
-	for (size_t i = 0; i < n; i++)
-		(*keys)[i] = (uint64_t)(uint32_t)(obs[perm[i]].day - min) << 32 | perm[i];
-	qsort(*keys, n, sizeof(**keys), cmp_u64);
-	for (size_t i = 0; i < n; i++)
-		perm[i] = (uint32_t)(*keys)[i];
+/*
+ * Order one track's m observations by (day, file, line).  A counting sort
+ * by day when the days are dense (the usual case: one a day), so that a
+ * scrambled track costs O(m); qsort otherwise.
+ */
+static void sort_track(struct ss_obs *o, size_t m, struct scratch *s)
+{
+	int32_t lo = o[0].day, hi = lo;
+	size_t range;
+
+	for (size_t i = 1; i < m; i++) {
+		lo = o[i].day < lo ? o[i].day : lo;
+		hi = o[i].day > hi ? o[i].day : hi;
+	}
+	range = (size_t)((int64_t)hi - lo) + 1;
+	if (range > 4 * m + 64) {
+		qsort(o, m, sizeof(*o), cmp_day_file_line);
+		return;
+	}
+	xgrow(&s->obs, &s->obscap, m, sizeof(*s->obs));
+	xgrow(&s->count, &s->countcap, range + 1, sizeof(*s->count));
+	memset(s->count, 0, (range + 1) * sizeof(*s->count));
+	for (size_t i = 0; i < m; i++)
+		s->count[o[i].day - lo + 1]++;
+	for (size_t k = 1; k <= range; k++)
+		s->count[k] += s->count[k - 1];
+	for (size_t i = 0; i < m; i++)
+		s->obs[s->count[o[i].day - lo]++] = o[i];
+	/* Same-day rows (duplicates, rare) into file and line order. */
+	for (size_t i = 1; i < m; i++) {
+		struct ss_obs x = s->obs[i];
+		size_t j = i;
+
+		while (j && s->obs[j - 1].day == x.day &&
+		       cmp_day_file_line(&s->obs[j - 1], &x) > 0) {
+			s->obs[j] = s->obs[j - 1];
+			j--;
+		}
+		s->obs[j] = x;
+	}
+	memcpy(o, s->obs, m * sizeof(*o));
 }
 
-/* Stable sort by (track, day); set each track's first and n. */
+/*
+ * Move observations so that those with key k = (track - base) >> shift lie
+ * in obs[bound[k] .. bound[k + 1]) for every k < nb; head has room for nb.
+ * Every observation moves at most once, straight to its place.
+ */
+static void partition(struct ss_obs *obs, const size_t *bound, size_t nb, uint32_t base,
+		      unsigned shift, size_t *head)
+{
+	memcpy(head, bound, nb * sizeof(*head));
+	for (size_t b = 0; b < nb; b++) {
+		while (head[b] < bound[b + 1]) {
+			struct ss_obs x = obs[head[b]];
+			size_t k = (x.track - base) >> shift;
+
+			while (k != b) {
+				size_t d = head[k]++;
+				struct ss_obs y = obs[d];
+
+				obs[d] = x;
+				x = y;
+				k = (x.track - base) >> shift;
+			}
+			obs[head[b]++] = x;
+		}
+	}
+}
+
+/*
+ * Partition obs[0..n) by track, track t going to [start[t], start[t + 1]).
+ * Two rounds: first into at most 256 groups of adjacent tracks, then each
+ * group into its tracks.  One round over all tracks would send every move
+ * to a random place in a large array (a cache miss each); with two, the
+ * places being written to are few enough to stay in cache.
+ */
+static void partition_by_track(struct ss_obs *obs, size_t n, const size_t *start, size_t nt,
+			       size_t *head)
+{
+	unsigned shift = 0;
+	size_t ngroups, *bound;
+
+	while ((nt >> shift) >= 256)
+		shift++;
+	ngroups = (nt + ((size_t)1 << shift) - 1) >> shift;
+	bound = xmalloc((ngroups + 1) * sizeof(*bound));
+	for (size_t g = 0; g < ngroups; g++)
+		bound[g] = start[g << shift];
+	bound[ngroups] = n;
+	partition(obs, bound, ngroups, 0, shift, head);
+	free(bound);
+	if (!shift)
+		return;
+	for (size_t g = 0; g < ngroups; g++) {
+		size_t first = g << shift, width = (size_t)1 << shift;
+
+		partition(obs, start + first, nt - first < width ? nt - first : width,
+			  (uint32_t)first, 0, head);
+	}
+}
+
+/* Sort by (track, day, file, line) in place; set each track's first and n. */
 static void sort_obs(struct ss_dataset *ds)
 {
 	struct ss_obs *obs = ds->obs;
@@ -63,47 +163,24 @@ static void sort_obs(struct ss_dataset *ds)
 			sorted = 0;
 
 	if (!sorted) {
-		uint32_t *perm = xmalloc(n * sizeof(*perm));
-		size_t *next = xmalloc((nt ? nt : 1) * sizeof(*next));
-		uint64_t *keys = NULL;
-		size_t keycap = 0;
+		size_t *head = xmalloc((nt ? nt : 1) * sizeof(*head));
+		struct scratch scratch = {0};
 
-		memcpy(next, start, nt * sizeof(*next));
-		for (size_t i = 0; i < n; i++)
-			perm[next[obs[i].track]++] = (uint32_t)i;
+		partition_by_track(obs, n, start, nt, head);
+		/* Then each track into day order, ties in input order. */
 		for (size_t t = 0; t < nt; t++) {
-			uint32_t *p = perm + start[t];
+			struct ss_obs *o = obs + start[t];
 			size_t m = start[t + 1] - start[t];
 
 			for (size_t i = 1; i < m; i++)
-				if (obs[p[i]].day < obs[p[i - 1]].day) {
-					sort_by_day(obs, p, m, &keys, &keycap);
+				if (cmp_day_file_line(&o[i - 1], &o[i]) > 0) {
+					sort_track(o, m, &scratch);
 					break;
 				}
 		}
-		/* obs[i] := old obs[perm[i]], one cycle at a time. */
-		for (size_t i = 0; i < n; i++) {
-			struct ss_obs tmp;
-			size_t j = i;
-
-			if (perm[i] == i)
-				continue;
-			tmp = obs[i];
-			for (;;) {
-				size_t k = perm[j];
-
-				perm[j] = (uint32_t)j;
-				if (k == i) {
-					obs[j] = tmp;
-					break;
-				}
-				obs[j] = obs[k];
-				j = k;
-			}
-		}
-		free(keys);
-		free(next);
-		free(perm);
+		free(scratch.obs);
+		free(scratch.count);
+		free(head);
 	}
 	for (size_t t = 0; t < nt; t++) {
 		ds->tracks[t].first = start[t];

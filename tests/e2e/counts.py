@@ -6,7 +6,7 @@ usage: counts.py STREAMSTAT [--catalog CATALOG] DATA.csv [MORE.csv ...]
 
 For well-formed input (every row usable) the tool must report exactly the
 rows, albums, tracks and distinct (album, track, date) observations that a
-separate CSV reader finds, and the observed date range.
+separate CSV reader finds, the observed date range, and no problem.
 """
 import csv
 import re
@@ -80,8 +80,11 @@ def main():
     expect("observations", num(m.group(1)), len(observations))
     expect("first date", m.group(2), min(dates))
     expect("last date", m.group(3), max(dates))
+    # Clean input: no warnings either (a mis-sorted series would show up here
+    # as totals that go down).
+    expect("problems", num(field("problems").split()[0]), 0)
     if failures:
-        sys.exit("counts.py: " + "; ".join(failures))
+        sys.exit("counts.py: " + "; ".join(failures) + "\n" + out.stderr)
     print(f"counts.py: {rows} rows, {len(observations)} observations, "
           f"{len(tracks)} tracks agree")
 

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# bench/run.sh BUILD_DIR - the benchmark "make bench" runs.
+#
+#  1. Generates bench/out/history.csv and bench/out/catalog.csv with
+#     BUILD_DIR/bench/gen, when they are missing, older than the generator,
+#     or were made with other GEN_ARGS (extra gen options, e.g.
+#     GEN_ARGS="--albums 150" for a tenth of the default ~6.5M rows).
+#  2. Runs BUILD_DIR/bench/bench on the history and catalog (BENCH_ARGS
+#     adds options): ingest + series against a bare libcsv parse, and peak
+#     memory.
+#  3. Times "streamstat check -q" on them end to end (max RSS from
+#     /usr/bin/time -v when there is one).
+#  4. Runs "streamstat check --strict" on them once and prints its summary:
+#     it must exit 0 and print no problem (the merged duplicates are only
+#     notes), or the generator is wrong.
+#
+# The catalog goes with the history everywhere: most tracks came out before
+# the first day written, and without release dates check rightly warns that
+# their albums' inferred release dates are uncertain.
+#
+# Generated data stays in bench/out/ (ignored by git).
+set -euo pipefail
+
+build=${1:?usage: bench/run.sh BUILD_DIR}
+out=$(dirname "$0")/out
+gen=$build/bench/gen
+bench=$build/bench/bench
+bin=$build/streamstat
+history=$out/history.csv
+catalog=$out/catalog.csv
+stamp=$out/gen-args
+gen_args=${GEN_ARGS:-}
+
+mkdir -p "$out"
+
+if [ ! -s "$history" ] || [ ! -s "$catalog" ] || [ ! -f "$stamp" ] ||
+	[ "$gen" -nt "$history" ] || [ "$(cat "$stamp")" != "$gen_args" ]; then
+	echo "  GEN     $history${gen_args:+ ($gen_args)}"
+	start=$(date +%s.%N)
+	# shellcheck disable=SC2086 # GEN_ARGS is a list of options
+	"$gen" $gen_args --catalog "$catalog.tmp" -o "$history.tmp"
+	end=$(date +%s.%N)
+	mv "$catalog.tmp" "$catalog"
+	mv "$history.tmp" "$history"
+	printf '%s' "$gen_args" >"$stamp"
+	awk -v s="$start" -v e="$end" -v b="$(stat -c %s "$history")" \
+		'BEGIN { printf "          %.1f MB in %.2f s (%.0f MB/s)\n", b / 1e6, e - s, b / 1e6 / (e - s) }'
+fi
+
+echo "  BENCH   $history"
+# shellcheck disable=SC2086 # BENCH_ARGS is a list of options
+"$bench" ${BENCH_ARGS:-} --catalog "$catalog" "$history"
+
+echo
+echo "  CHECK   streamstat check -q --catalog $catalog $history (end to end)"
+if [ -x /usr/bin/time ]; then
+	times=$out/time.txt
+	/usr/bin/time -v -o "$times" "$bin" check -q --catalog "$catalog" "$history"
+	awk -F': ' '
+		/Elapsed \(wall clock\)/ { wall = $2 }
+		/User time/              { user = $2 }
+		/System time/            { sys = $2 }
+		/Maximum resident/       { rss = $2 }
+		END {
+			printf "  elapsed %s (user %s s, system %s s)\n", wall, user, sys
+			printf "  max RSS %.1f MiB\n", rss / 1024
+		}
+	' "$times"
+else
+	TIMEFORMAT='  elapsed %R s (user %U s, system %S s); max RSS unknown (no /usr/bin/time)'
+	time "$bin" check -q --catalog "$catalog" "$history"
+fi
+
+echo
+echo "  CHECK   streamstat check --strict --catalog $catalog $history"
+status=0
+"$bin" check --strict --catalog "$catalog" "$history" >"$out/check.out" 2>"$out/check.err" ||
+	status=$?
+sed 's/^/  | /' "$out/check.out"
+if [ "$status" -ne 0 ] || [ -s "$out/check.err" ]; then
+	head -n 20 "$out/check.err" | sed 's/^/  ! /'
+	echo "bench/run.sh: the generated history is not clean input (exit $status);" \
+		"fix bench/gen.c" >&2
+	exit 1
+fi
+echo "  generated input is clean: exit 0 with --strict, no problem printed"
