@@ -103,7 +103,7 @@ deps:
 
 report: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(BIN) check --catalog $(CATALOG) $(DATASET)
+	$(BIN) check -v --catalog $(CATALOG) $(DATASET)
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory test-build unit cases e2e

@@ -32,4 +32,29 @@ static inline const char *temp_text(const char *text)
 	return temp_file(text, strlen(text));
 }
 
+#ifdef STREAMSTAT_INGEST_H
+/*
+ * Ingest text as one data file, after an optional catalog, into a new
+ * dataset; returns the data file's record.  Include ingest.h first.
+ */
+static inline const struct ss_file *load_text(struct ss_dataset *ds, const char *catalog,
+					      const char *text, const struct ss_ingest_options *opt)
+{
+	struct ss_error err;
+	const char *path;
+
+	ss_dataset_init(ds, 1000);
+	if (catalog) {
+		path = temp_text(catalog);
+		assert_int_equal(ss_ingest_catalog(ds, path, &err), SS_OK);
+		unlink(path);
+	}
+	path = temp_text(text);
+	assert_int_equal(ss_ingest_file(ds, path, opt, &err), SS_OK);
+	unlink(path);
+	ss_ingest_finish(ds);
+	return &ds->files[ds->nfiles - 1];
+}
+#endif
+
 #endif

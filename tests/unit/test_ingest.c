@@ -7,29 +7,9 @@
 
 #include <cmocka.h>
 
-#include "helpers.h"
 #include "streamstat/date.h"
 #include "streamstat/ingest.h"
-
-/* Ingest text as one data file (after an optional catalog); returns its file. */
-static const struct ss_file *load(struct ss_dataset *ds, const char *catalog, const char *text,
-				  const struct ss_ingest_options *opt)
-{
-	struct ss_error err;
-	const char *path;
-
-	ss_dataset_init(ds, 1000);
-	if (catalog) {
-		path = temp_text(catalog);
-		assert_int_equal(ss_ingest_catalog(ds, path, &err), SS_OK);
-		unlink(path);
-	}
-	path = temp_text(text);
-	assert_int_equal(ss_ingest_file(ds, path, opt, &err), SS_OK);
-	unlink(path);
-	ss_ingest_finish(ds);
-	return &ds->files[ds->nfiles - 1];
-}
+#include "helpers.h"
 
 /* The first kept problem as "kind@line: msg". */
 static const char *first_problem(const struct ss_dataset *ds, char *buf, size_t n)
@@ -91,7 +71,7 @@ static void test_row_table(void **state)
 	(void)state;
 	for (int i = 0; rows[i].name; i++) {
 		struct ss_dataset ds;
-		const struct ss_file *f = load(&ds, NULL, rows[i].text, NULL);
+		const struct ss_file *f = load_text(&ds, NULL, rows[i].text, NULL);
 		const char *got = first_problem(&ds, buf, sizeof(buf));
 
 		if (f->used != rows[i].used || f->skipped != rows[i].skipped)
@@ -110,13 +90,13 @@ static void test_values_and_names(void **state)
 	const struct ss_file *f;
 
 	(void)state;
-	f = load(&ds, NULL,
-		 "artist,album,track,date,streams,total,bound\n"
-		 "V,Layover,\"Blue, Grey\",2023-09-08,100,,\n"
-		 "V,Layover,Slow Dancing,2023-09-09,,50000000,at_least\n"
-		 "V,Layover,\"Blue, Grey\",2023-09-09,20,120,exact\n"
-		 "Jimin,FACE,Like Crazy,2023-03-24,7,,\n",
-		 NULL);
+	f = load_text(&ds, NULL,
+		      "artist,album,track,date,streams,total,bound\n"
+		      "V,Layover,\"Blue, Grey\",2023-09-08,100,,\n"
+		      "V,Layover,Slow Dancing,2023-09-09,,50000000,at_least\n"
+		      "V,Layover,\"Blue, Grey\",2023-09-09,20,120,exact\n"
+		      "Jimin,FACE,Like Crazy,2023-03-24,7,,\n",
+		      NULL);
 	assert_int_equal(f->used, 4);
 	assert_int_equal(ss_dataset_nalbums(&ds), 2);
 	assert_int_equal(ss_dataset_ntracks(&ds), 3);
@@ -142,9 +122,10 @@ static void test_as_of(void **state)
 
 	(void)state;
 	opt.as_of = ss_date_from_ymd(2023, 9, 9);
-	f = load(&ds, NULL,
-		 "date,album,track,total\n2023-09-08,L,B,1\n2023-09-09,L,B,2\n2023-09-10,L,B,3\n",
-		 &opt);
+	f = load_text(
+		&ds, NULL,
+		"date,album,track,total\n2023-09-08,L,B,1\n2023-09-09,L,B,2\n2023-09-10,L,B,3\n",
+		&opt);
 	assert_int_equal(f->used, 2);
 	assert_int_equal(f->after_as_of, 1);
 	assert_int_equal(f->rows, 3);
@@ -163,10 +144,10 @@ static void test_catalog(void **state)
 	char buf[512];
 
 	(void)state;
-	load(&ds, catalog,
-	     "date,album,track,total\n2023-09-08,Layover,Blue,10\n"
-	     "2023-09-08,Layover,Unknown Song,10\n2023-03-24,FACE,Interlude : Dive,5\n",
-	     NULL);
+	load_text(&ds, catalog,
+		  "date,album,track,total\n2023-09-08,Layover,Blue,10\n"
+		  "2023-09-08,Layover,Unknown Song,10\n2023-03-24,FACE,Interlude : Dive,5\n",
+		  NULL);
 	assert_int_equal(ss_dataset_nalbums(&ds), 3);
 	assert_int_equal(ds.albums[0].release, ss_date_from_ymd(2023, 9, 8));
 	assert_int_equal(ds.albums[0].release_src, SS_SRC_CATALOG);
@@ -192,7 +173,8 @@ static void test_album_from_catalog(void **state)
 	char buf[512];
 
 	(void)state;
-	f = load(&ds, catalog, "date,track,total\n2023-09-08,Blue,10\n2023-09-08,Nope,3\n", NULL);
+	f = load_text(&ds, catalog, "date,track,total\n2023-09-08,Blue,10\n2023-09-08,Nope,3\n",
+		      NULL);
 	assert_int_equal(f->used, 1);
 	assert_int_equal(f->skipped, 1);
 	assert_int_equal(ds.obs[0].track, 1);
@@ -207,10 +189,11 @@ static void test_release_conflict(void **state)
 	struct ss_dataset ds;
 
 	(void)state;
-	load(&ds, catalog,
-	     "date,album,track,total,release_date\n2023-09-08,Layover,Rainy Days,10,2023-08-12\n"
-	     "2023-09-09,Layover,Rainy Days,11,2023-08-12\n",
-	     NULL);
+	load_text(
+		&ds, catalog,
+		"date,album,track,total,release_date\n2023-09-08,Layover,Rainy Days,10,2023-08-12\n"
+		"2023-09-09,Layover,Rainy Days,11,2023-08-12\n",
+		NULL);
 	/* The catalog wins; the disagreement is logged once. */
 	assert_int_equal(ds.tracks[0].release, ss_date_from_ymd(2023, 8, 11));
 	assert_int_equal(ds.problems.count[SS_P_RELEASE_CONFLICT], 1);
@@ -223,11 +206,11 @@ static void test_empty_and_header_only(void **state)
 	const struct ss_file *f;
 
 	(void)state;
-	f = load(&ds, NULL, "", NULL);
+	f = load_text(&ds, NULL, "", NULL);
 	assert_true(f->fatal);
 	assert_int_equal(ds.problems.count[SS_P_EMPTY_FILE], 1);
 	ss_dataset_release(&ds);
-	f = load(&ds, NULL, "date,album,track,total\n\n", NULL);
+	f = load_text(&ds, NULL, "date,album,track,total\n\n", NULL);
 	assert_false(f->fatal);
 	assert_int_equal(ds.problems.count[SS_P_HEADER_ONLY], 1);
 	ss_dataset_release(&ds);

@@ -7,27 +7,17 @@
 
 #include <cmocka.h>
 
-#include "helpers.h"
 #include "streamstat/date.h"
 #include "streamstat/ingest.h"
+#include "helpers.h"
 #include "streamstat/series.h"
 
 static struct ss_series_stats build(struct ss_dataset *ds, const char *catalog, const char *text)
 {
 	struct ss_error err;
 	struct ss_series_stats st;
-	const char *path;
 
-	ss_dataset_init(ds, 1000);
-	if (catalog) {
-		path = temp_text(catalog);
-		assert_int_equal(ss_ingest_catalog(ds, path, &err), SS_OK);
-		unlink(path);
-	}
-	path = temp_text(text);
-	assert_int_equal(ss_ingest_file(ds, path, NULL, &err), SS_OK);
-	unlink(path);
-	ss_ingest_finish(ds);
+	(void)load_text(ds, catalog, text, NULL);
 	assert_int_equal(ss_series_build(ds, &st, &err), SS_OK);
 	return st;
 }
