@@ -6,11 +6,13 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "streamstat/cli.h"
 #include "streamstat/date.h"
 #include "streamstat/number.h"
+#include "streamstat/xalloc.h"
 
 static const char usage_text[] =
 	"usage: streamstat check DATA.csv [MORE.csv ...] [options]\n"
@@ -59,14 +61,14 @@ static void print_rows(const char *label, const struct ss_file *sum, int as_of)
 static void print_albums(const struct ss_dataset *ds)
 {
 	size_t na = ss_dataset_nalbums(ds);
+	size_t *with_data = xcalloc(na ? na : 1, sizeof(*with_data));
 	char date[SS_DATE_LEN + 1];
 
+	for (size_t t = 0; t < ss_dataset_ntracks(ds); t++)
+		with_data[ds->tracks[t].album] += ds->tracks[t].n > 0;
 	for (size_t a = 0; a < na; a++) {
 		const struct ss_album *al = &ds->albums[a];
-		size_t with_data = 0;
 
-		for (size_t t = 0; t < ss_dataset_ntracks(ds); t++)
-			with_data += ds->tracks[t].album == a && ds->tracks[t].n > 0;
 		if (al->release_src != SS_SRC_NONE)
 			ss_date_format(al->release, date);
 		printf("  %s%s%s: released %s (%s), %u tracks, %zu with data\n",
@@ -75,8 +77,9 @@ static void print_albums(const struct ss_dataset *ds)
 		       ss_album_artist(ds, (uint32_t)a),
 		       al->release_src != SS_SRC_NONE ? date : "on an unknown date",
 		       ss_date_source_name((enum ss_date_source)al->release_src), al->ntracks,
-		       with_data);
+		       with_data[a]);
 	}
+	free(with_data);
 }
 
 static void print_summary(const struct ss_dataset *ds, const struct ss_series_stats *st,
@@ -128,7 +131,8 @@ static void print_summary(const struct ss_dataset *ds, const struct ss_series_st
 	for (int k = 0; k < SS_P_KIND_COUNT; k++)
 		if (ss_problem_severity((enum ss_problem_kind)k) == SS_SEV_INFO)
 			notes += p->count[k];
-	printf("problems:      %s (%s unusable files, %s skipped rows, %s warnings); %s notes",
+	printf("problems:      %s (%s about unusable files, %s about skipped rows, %s warnings); "
+	       "%s notes",
 	       ss_count_format((int64_t)ss_problems_at_least(p, SS_SEV_WARNING), a),
 	       ss_count_format((int64_t)ss_problems_at_least(p, SS_SEV_FATAL), b),
 	       ss_count_format((int64_t)(ss_problems_at_least(p, SS_SEV_SKIPPED) -

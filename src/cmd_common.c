@@ -78,23 +78,26 @@ int ss_load_option(struct ss_load_options *o, int opt, const char *arg)
 	}
 }
 
-/*
- * Cannot-open and read errors are logged with the data problems (printed in
- * file order by ss_print_problems()); anything else is printed here.
- */
 int ss_option_error(const char *cmd, int opt, char **argv)
 {
 	const char *arg = argv[optind - 1];
 
 	if (opt == ':')
 		ss_errorf("%s: option '%s' needs a value", cmd, arg);
-	else if (optopt)
-		ss_errorf("%s: unknown option '-%c'", cmd, optopt);
-	else
+	else if (strncmp(arg, "--", 2) == 0 && strchr(arg, '=') && optopt)
+		ss_errorf("%s: option '%.*s' takes no value", cmd, (int)(strchr(arg, '=') - arg),
+			  arg);
+	else if (strncmp(arg, "--", 2) == 0)
 		ss_errorf("%s: unknown option '%s'", cmd, arg);
+	else
+		ss_errorf("%s: unknown option '-%c'", cmd, optopt);
 	return SS_EXIT_USAGE;
 }
 
+/*
+ * Cannot-open and read errors are logged with the data problems (printed in
+ * file order by ss_print_problems()); anything else is printed here.
+ */
 static void note_status(enum ss_status s, const struct ss_error *err, struct ss_load_result *res)
 {
 	switch (s) {

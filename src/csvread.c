@@ -22,7 +22,6 @@
 
 struct reader {
 	struct csv_parser parser;
-	const char *path;
 	uint32_t file;
 	struct ss_problems *problems;
 	ss_csv_row_fn fn;
@@ -41,6 +40,17 @@ struct reader {
 	uint64_t row_line; /* the line the current row started on */
 	int last_term;	   /* the previous row terminator, to pair CR LF */
 	uint64_t index;	   /* rows so far, lost ones included */
+
+	/* After an error: skipping the rest of a lost row (enum skip). */
+	int skip;
+	int skip_cr; /* the last byte skipped was a CR (to pair CR LF) */
+};
+
+enum skip {
+	SKIP_NONE,
+	SKIP_LINE,   /* to the next line end, which the parser then sees */
+	SKIP_QUOTED, /* inside a quoted field: to its closing quote */
+	SKIP_QUOTE   /* saw a quote in a quoted field: closing, or doubled? */
 };
 
 /*
@@ -193,35 +203,66 @@ static const char *parse_error_text(int e)
 	return "field longer than 1048576 bytes; row skipped";
 }
 
-/* Feed s[0..n) to libcsv, recovering from errors; *skipping carries over. */
-static void feed(struct reader *rd, const char *s, size_t n, int *skipping)
+/*
+ * Skip what is left of a lost row in s[0..n), counting its line ends; a
+ * quoted field is skipped to its closing quote, so that the line ends in it
+ * are not taken for row ends.  Returns the bytes skipped.
+ */
+static size_t skip(struct reader *rd, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	for (; i < n && rd->skip != SKIP_NONE; i++) {
+		char c = s[i];
+
+		if (rd->skip == SKIP_QUOTE) {
+			rd->skip = c == '"' ? SKIP_QUOTED : SKIP_LINE;
+			if (c == '"')
+				continue;
+		}
+		if (rd->skip == SKIP_LINE) {
+			if (c == '\n' || c == '\r') {
+				rd->skip = SKIP_NONE; /* the parser sees the line end itself */
+				break;
+			}
+			continue;
+		}
+		/* SKIP_QUOTED */
+		if (c == '"')
+			rd->skip = SKIP_QUOTE;
+		else if (c == '\r' || (c == '\n' && !rd->skip_cr))
+			rd->line++;
+		rd->skip_cr = c == '\r';
+	}
+	return i;
+}
+
+/* Feed s[0..n) to libcsv, recovering from errors. */
+static void feed(struct reader *rd, const char *s, size_t n)
 {
 	while (n) {
 		size_t used;
-		int e;
+		int e, quoted;
 
-		if (*skipping) {
-			size_t i = 0;
-
-			while (i < n && s[i] != '\n' && s[i] != '\r')
-				i++;
-			s += i;
-			n -= i;
+		if (rd->skip != SKIP_NONE) {
+			used = skip(rd, s, n);
+			s += used;
+			n -= used;
 			if (!n)
 				return;
-			*skipping = 0; /* the parser sees the line end itself */
 		}
 		used = csv_parse(&rd->parser, s, n, field_cb, row_cb, rd);
 		e = csv_error(&rd->parser);
 		if (used == n && e == CSV_SUCCESS)
 			return;
+		quoted = rd->parser.quoted;
 		lose_row(rd, e == CSV_EPARSE ? SS_P_BAD_QUOTE : SS_P_FIELD_TOO_LONG,
 			 parse_error_text(e));
-		if (used > n)
-			used = n;
 		s += used;
 		n -= used;
-		*skipping = 1;
+		/* A field too long stops libcsv inside it; a quote error, after it. */
+		rd->skip = quoted && e != CSV_EPARSE ? SKIP_QUOTED : SKIP_LINE;
+		rd->skip_cr = 0;
 	}
 }
 
@@ -257,8 +298,7 @@ static void finish(struct reader *rd)
  * A NUL byte: no CSV text has one.  The rows before it are kept, the row it
  * is in is lost, and reading stops.  Say where, and what the file probably is.
  */
-static void binary(struct reader *rd, const char *block, size_t n, const char *nul, int first,
-		   int *skipping)
+static void binary(struct reader *rd, const char *block, size_t n, const char *nul, int first)
 {
 	const unsigned char *u = (const unsigned char *)block;
 	uint64_t offset = rd->stats->bytes - n + (uint64_t)(nul - block);
@@ -269,7 +309,7 @@ static void binary(struct reader *rd, const char *block, size_t n, const char *n
 				"file is UTF-16 text, not UTF-8; save it as UTF-8 CSV");
 		return;
 	}
-	feed(rd, block, (size_t)(nul - block), skipping);
+	feed(rd, block, (size_t)(nul - block));
 	ss_problems_add(rd->problems, SS_P_BINARY, rd->file,
 			rd->line + count_line_ends((const char *)rd->parser.entry_buf,
 						   rd->parser.entry_pos),
@@ -290,7 +330,8 @@ enum ss_status ss_csv_read(const char *path, uint32_t file_index, struct ss_prob
 	struct stat st;
 	enum ss_status status = SS_OK;
 	char *block = NULL;
-	int fd, skipping = 0, first = 1;
+	int fd, first = 1;
+	char last_byte = 0;
 
 	memset(stats, 0, sizeof(*stats));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -302,7 +343,6 @@ enum ss_status ss_csv_read(const char *path, uint32_t file_index, struct ss_prob
 	}
 
 	memset(&rd, 0, sizeof(rd));
-	rd.path = path;
 	rd.file = file_index;
 	rd.problems = problems;
 	rd.fn = fn;
@@ -334,15 +374,19 @@ enum ss_status ss_csv_read(const char *path, uint32_t file_index, struct ss_prob
 		}
 		nul = memchr(s, '\0', n);
 		if (nul) {
-			binary(&rd, s, n, nul, first, &skipping);
+			binary(&rd, s, n, nul, first);
 			goto out;
 		}
 		first = 0;
-		feed(&rd, s, n, &skipping);
+		if (n)
+			last_byte = s[n - 1];
+		feed(&rd, s, n);
 	}
 	finish(&rd);
 out:
-	stats->lines = rd.line - (rd.last_term == '\n' || rd.last_term == '\r' ? 1 : 0);
+	/* rd.line is the line after the last line end; a final line without
+	 * one counts too. */
+	stats->lines = stats->bytes ? rd.line - (last_byte == '\n' || last_byte == '\r') : 0;
 	csv_free(&rd.parser);
 	free(block);
 	free(rd.buf);

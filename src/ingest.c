@@ -75,15 +75,16 @@ struct ingest {
 	struct ss_intern by_name;
 	uint32_t *by_name_track; /* SS_NONE when the name is in several albums */
 
-	char last_date[SS_DATE_LEN]; /* the last date parsed, and its day */
+	/* Caches for date-major input, where each day repeats the same tracks
+	 * in the same order: the last date parsed, the last album, and per
+	 * track the track that followed it last time. */
+	char last_date[SS_DATE_LEN];
 	int32_t last_day;
 	int have_last_date;
+	uint32_t last_album_id;
 	uint32_t *hint; /* hint[t]: the track that followed t last time */
 	size_t hintcap;
 	uint32_t prev_track;
-	/* Name caches: the last album, and per track the track that followed it
-	 * last time (date-major input repeats the same sequence every day). */
-	uint32_t last_album_id;
 };
 
 static struct ss_file *file_of(struct ingest *in)
@@ -106,16 +107,29 @@ static void problem(struct ingest *in, enum ss_problem_kind kind, uint64_t line,
 	ss_problems_add(&in->ds->problems, kind, in->file, line, "%s", buf);
 }
 
+static int is_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+static void trim(const char **s, size_t *len)
+{
+	if (!*len || (!is_space(**s) && !is_space((*s)[*len - 1])))
+		return;
+	while (*len && is_space(**s)) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len && is_space((*s)[*len - 1]))
+		(*len)--;
+}
+
+/* Whether field (trimmed) is name, ignoring case; name is lower case. */
 static int name_matches(const char *field, size_t len, const char *name)
 {
 	size_t n = strlen(name);
 
-	while (len && isspace((unsigned char)field[len - 1]))
-		len--;
-	while (len && isspace((unsigned char)*field)) {
-		field++;
-		len--;
-	}
+	trim(&field, &len);
 	if (len != n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
@@ -123,8 +137,6 @@ static int name_matches(const char *field, size_t len, const char *name)
 			return 0;
 	return 1;
 }
-
-static void trim(const char **s, size_t *len);
 
 static void header(struct ingest *in, const struct ss_csv_row *row)
 {
@@ -207,23 +219,6 @@ static void check_header(struct ingest *in, uint64_t line)
 		strcmp(miss, "album") == 0 && !in->is_catalog
 			? "; without it, give a catalog (--catalog) to supply albums"
 			: "");
-}
-
-static int is_space(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-static void trim(const char **s, size_t *len)
-{
-	if (!*len || (!is_space(**s) && !is_space((*s)[*len - 1])))
-		return;
-	while (*len && isspace((unsigned char)**s)) {
-		(*s)++;
-		(*len)--;
-	}
-	while (*len && isspace((unsigned char)(*s)[*len - 1]))
-		(*len)--;
 }
 
 static const char *field(const struct ss_csv_row *row, int col, size_t *len)
@@ -395,14 +390,14 @@ static uint32_t row_album(struct ingest *in, const struct ss_csv_row *row, const
 			problem(in, SS_P_UNKNOWN_TRACK, row->line,
 				"track %s is not in the catalog, and the file has no 'album' "
 				"column",
-				ss_quote(q, sizeof(q), track, tlen));
+				ss_quote_name(q, sizeof(q), track, tlen));
 			return SS_NONE;
 		}
 		if (in->by_name_track[n] == SS_NONE) {
 			problem(in, SS_P_UNKNOWN_TRACK, row->line,
 				"track %s is on several albums in the catalog; add an 'album' "
 				"column",
-				ss_quote(q, sizeof(q), track, tlen));
+				ss_quote_name(q, sizeof(q), track, tlen));
 			return SS_NONE;
 		}
 		return ds->tracks[in->by_name_track[n]].album;
@@ -417,7 +412,7 @@ static uint32_t row_album(struct ingest *in, const struct ss_csv_row *row, const
 		return in->last_album_id;
 	id = ss_dataset_album(ds, s, len, &added);
 	if (id == SS_NONE) {
-		problem(in, SS_P_FIELD_TOO_LONG, row->line, "too many distinct albums");
+		problem(in, SS_P_LIMIT, row->line, "too many distinct albums");
 		return SS_NONE;
 	}
 	if (added && in->catalog)
@@ -465,7 +460,7 @@ static uint32_t row_track(struct ingest *in, const struct ss_csv_row *row, uint3
 	}
 	id = ss_dataset_track(ds, album, s, len, &added);
 	if (id == SS_NONE) {
-		problem(in, SS_P_FIELD_TOO_LONG, row->line, "too many distinct tracks");
+		problem(in, SS_P_LIMIT, row->line, "too many distinct tracks");
 		return SS_NONE;
 	}
 	learn_order(in, id);
@@ -620,11 +615,12 @@ static void catalog_row(struct ingest *in, const struct ss_csv_row *row)
 		goto skip;
 	}
 	a = ss_dataset_album(ds, album, alen, NULL);
-	if (a == SS_NONE)
+	t = a == SS_NONE ? SS_NONE : ss_dataset_track(ds, a, track, tlen, &added);
+	if (t == SS_NONE) {
+		problem(in, SS_P_LIMIT, row->line, "too many distinct %s",
+			a == SS_NONE ? "albums" : "tracks");
 		goto skip;
-	t = ss_dataset_track(ds, a, track, tlen, &added);
-	if (t == SS_NONE)
-		goto skip;
+	}
 	if (!ds->albums[a].in_catalog) {
 		ds->albums[a].in_catalog = 1;
 		ds->albums[a].cat_file = in->file;
@@ -688,8 +684,11 @@ static void index_catalog_tracks(struct ingest *in)
 	for (size_t t = 0; t < n; t++) {
 		int added;
 		const char *name = ss_track_name(ds, (uint32_t)t);
-		uint32_t id = ss_intern_add(&in->by_name, SS_NONE, name, strlen(name), &added);
+		uint32_t id;
 
+		if (!ds->tracks[t].in_catalog)
+			continue; /* a track only earlier data files know of */
+		id = ss_intern_add(&in->by_name, SS_NONE, name, strlen(name), &added);
 		in->by_name_track[id] = added ? (uint32_t)t : SS_NONE;
 	}
 }

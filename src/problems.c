@@ -33,6 +33,7 @@ static const struct {
 	[SS_P_BAD_BOUND] = {"bad bound", SS_SEV_SKIPPED},
 	[SS_P_UNKNOWN_TRACK] = {"unknown track", SS_SEV_SKIPPED},
 	[SS_P_CATALOG_ROW] = {"bad catalog row", SS_SEV_SKIPPED},
+	[SS_P_LIMIT] = {"limit exceeded", SS_SEV_SKIPPED},
 	[SS_P_BAD_RELEASE_DATE] = {"bad release date", SS_SEV_WARNING},
 	[SS_P_RELEASE_CONFLICT] = {"release date conflict", SS_SEV_WARNING},
 	[SS_P_RELEASE_UNCERTAIN] = {"uncertain release date", SS_SEV_WARNING},

@@ -448,6 +448,23 @@ static void settle_release_dates(struct ss_dataset *ds)
 	}
 }
 
+/*
+ * Whether the track's release date was given rather than inferred from the
+ * observations: only then is a first daily count on that day the whole total.
+ */
+static int release_is_known(const struct ss_dataset *ds, const struct ss_track *tr)
+{
+	switch (tr->release_src) {
+	case SS_SRC_CATALOG:
+	case SS_SRC_COLUMN:
+		return 1;
+	case SS_SRC_ALBUM:
+		return ds->albums[tr->album].release_src != SS_SRC_INFERRED;
+	default:
+		return 0;
+	}
+}
+
 /* Walk one track's series: gaps, derivations, agreement, corrections. */
 static void reconcile(struct ctx *c, uint32_t t)
 {
@@ -518,7 +535,7 @@ static void reconcile(struct ctx *c, uint32_t t)
 				o->total = sum;
 				o->flags |= SS_OBS_TOTAL | SS_OBS_TOTAL_DERIVED;
 				c->st->derived_totals++;
-			} else if (!p && tr->release_src != SS_SRC_NONE && o->day == tr->release) {
+			} else if (!p && release_is_known(ds, tr) && o->day == tr->release) {
 				o->total = o->streams;
 				o->flags |= SS_OBS_TOTAL | SS_OBS_TOTAL_DERIVED;
 				c->st->derived_totals++;

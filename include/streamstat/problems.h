@@ -46,6 +46,7 @@ enum ss_problem_kind {
 	SS_P_BAD_BOUND,
 	SS_P_UNKNOWN_TRACK,
 	SS_P_CATALOG_ROW,
+	SS_P_LIMIT,
 	/* Kept, with a warning. */
 	SS_P_BAD_RELEASE_DATE,
 	SS_P_RELEASE_CONFLICT,

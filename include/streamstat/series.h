@@ -6,12 +6,15 @@
  * merges rows of the same day, settles every release date, and reconciles
  * daily streams with totals:
  *
- *  - duplicates: rows that agree are merged (logged as info); rows that
- *    disagree are merged with a warning and the later row wins; of two
- *    lower bounds the larger is kept; an exact total beats a bound;
+ *  - duplicates: identical rows are merged (logged as a note); rows that
+ *    complete each other (one gives streams, the other the total) are
+ *    merged silently; rows that disagree are merged with a warning and the
+ *    later row wins; of two lower bounds the larger is kept; an exact total
+ *    beats a bound;
  *  - a missing daily count is derived from the totals of two consecutive
  *    days, a missing total from the day before's total plus the day's
- *    streams (or, on the release day, from the streams alone);
+ *    streams (or, on a release day that was given, not inferred, from the
+ *    streams alone);
  *  - where streams and total are both given they must agree with the day
  *    before's total; a total below an earlier total (or below an earlier
  *    lower bound) is flagged as a correction;

@@ -179,7 +179,7 @@ static void test_album_from_catalog(void **state)
 	assert_int_equal(f->skipped, 1);
 	assert_int_equal(ds.obs[0].track, 1);
 	assert_string_equal(first_problem(&ds, buf, sizeof(buf)),
-			    "unknown track@3: track \"Nope\" is not in the catalog, and the file "
+			    "unknown track@3: track 'Nope' is not in the catalog, and the file "
 			    "has no 'album' column");
 	ss_dataset_release(&ds);
 }
