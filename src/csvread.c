@@ -4,7 +4,9 @@
  * libcsv calls field_cb for each field and row_cb at each row end (with
  * CSV_REPALL_NL, also at every blank line, which is how lines are counted
  * exactly).  When libcsv stops on an error, the row is logged and dropped,
- * the parser is reset, and parsing resumes at the next line end.
+ * the parser is reset, and the rest of the row is skipped (to the closing
+ * quote first, when libcsv stopped inside a quoted field); parsing resumes
+ * at the next line end.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -9,8 +9,10 @@
  *
  * Rows libcsv cannot parse (bad quoting, an unterminated quote, a field
  * over SS_CSV_FIELD_MAX bytes) are logged in the problem list, counted in
- * struct ss_csv_stats, and skipped; reading resumes at the next line.  A NUL
- * byte means the file is binary: that is logged and reading stops.
+ * struct ss_csv_stats, and skipped; reading resumes after the bad row (a
+ * quoted field is skipped to its closing quote, so its line ends are not
+ * taken for rows).  A NUL byte means the file is binary: the rows before it
+ * are kept, that is logged, and reading stops.
  *
  * Ownership: the row and its fields are borrowed for the callback only.
  */
