@@ -118,13 +118,11 @@ static void field_cb(void *data, size_t n, void *arg)
 		return;
 	}
 	if (rd->nkept == rd->fcap) {
-		size_t cap = rd->fcap;
+		size_t cap = rd->fcap ? 2 * rd->fcap : 16;
 
-		xgrow(&rd->off, &cap, rd->nkept + 1, sizeof(*rd->off));
-		cap = rd->fcap;
-		xgrow(&rd->len, &cap, rd->nkept + 1, sizeof(*rd->len));
-		cap = rd->fcap;
-		xgrow(&rd->ptr, &cap, rd->nkept + 1, sizeof(*rd->ptr));
+		rd->off = xreallocarray(rd->off, cap, sizeof(*rd->off));
+		rd->len = xreallocarray(rd->len, cap, sizeof(*rd->len));
+		rd->ptr = xreallocarray(rd->ptr, cap, sizeof(*rd->ptr));
 		rd->fcap = cap;
 	}
 	if (rd->buflen + n + 1 > rd->bufcap)

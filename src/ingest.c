@@ -195,7 +195,7 @@ static const char *missing_column(struct ingest *in)
 {
 	if (in->col[COL_TRACK] < 0)
 		return "track";
-	if (in->col[COL_ALBUM] < 0 && (in->is_catalog || !in->by_name_track))
+	if (in->col[COL_ALBUM] < 0 && (in->is_catalog || !in->catalog))
 		return "album";
 	if (in->is_catalog)
 		return NULL;
@@ -206,13 +206,21 @@ static const char *missing_column(struct ingest *in)
 	return NULL;
 }
 
-/* Check the header once it is read; a file without what it needs is fatal. */
+static void index_catalog_tracks(struct ingest *in);
+
+/*
+ * Check the header once it is read; a file without what it needs is fatal.
+ * A data file without albums gets the catalog's tracks indexed by name.
+ */
 static void check_header(struct ingest *in, uint64_t line)
 {
 	const char *miss = missing_column(in);
 
-	if (!miss)
+	if (!miss) {
+		if (!in->is_catalog && in->col[COL_ALBUM] < 0)
+			index_catalog_tracks(in);
 		return;
+	}
 	in->fatal = 1;
 	problem(in, SS_P_MISSING_COLUMN, line, "missing required column '%s' (header: %s)%s", miss,
 		in->header_text,
@@ -407,8 +415,8 @@ static uint32_t row_album(struct ingest *in, const struct ss_csv_row *row, const
 		problem(in, SS_P_EMPTY_NAME, row->line, "column 'album' is empty");
 		return SS_NONE;
 	}
-	if (in->last_album_id != SS_NONE && ds->album_names.ent[in->last_album_id].len == len &&
-	    memcmp(ds->album_names.ent[in->last_album_id].name, s, len) == 0)
+	if (in->last_album_id != SS_NONE &&
+	    ss_intern_is(&ds->album_names, in->last_album_id, s, len))
 		return in->last_album_id;
 	id = ss_dataset_album(ds, s, len, &added);
 	if (id == SS_NONE) {
@@ -452,8 +460,7 @@ static uint32_t row_track(struct ingest *in, const struct ss_csv_row *row, uint3
 		uint32_t c = in->hint[in->prev_track];
 
 		if (c != SS_NONE && ds->tracks[c].album == album &&
-		    ds->track_names.ent[c].len == len &&
-		    memcmp(ds->track_names.ent[c].name, s, len) == 0) {
+		    ss_intern_is(&ds->track_names, c, s, len)) {
 			in->prev_track = c;
 			return c;
 		}
@@ -757,8 +764,8 @@ static enum ss_status read_file(struct ss_dataset *ds, const char *path, int is_
 	in.is_catalog = is_catalog;
 	in.last_album_id = SS_NONE;
 	in.prev_track = SS_NONE;
-	if (!is_catalog && (in.catalog = first_catalog(ds)) != NULL)
-		index_catalog_tracks(&in);
+	if (!is_catalog)
+		in.catalog = first_catalog(ds);
 
 	status = ss_csv_read(path, file, &ds->problems, on_row, &in, &st, err);
 	if (status == SS_OK) {

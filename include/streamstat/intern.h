@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define SS_NONE UINT32_MAX
 
@@ -48,6 +49,12 @@ uint32_t ss_intern_add(struct ss_intern *t, uint32_t parent, const char *s, size
 static inline const char *ss_intern_name(const struct ss_intern *t, uint32_t id)
 {
 	return t->ent[id].name;
+}
+
+/* Whether entry id is the name s[0..len): a cheap check of a cached id. */
+static inline int ss_intern_is(const struct ss_intern *t, uint32_t id, const char *s, size_t len)
+{
+	return t->ent[id].len == len && memcmp(t->ent[id].name, s, len) == 0;
 }
 
 #endif

@@ -43,6 +43,23 @@ static void on_row(void *arg, const struct ss_csv_row *row)
 		s->max_fields = row->nfields;
 }
 
+/* Read data[0..n) as a CSV file into s, p (initialised here) and st. */
+static void read_bytes(const char *data, size_t n, struct sink *s, struct ss_problems *p,
+		       struct ss_csv_stats *st)
+{
+	const char *path = temp_file(data, n);
+
+	ss_problems_init(p, 100);
+	assert_int_equal(ss_csv_read(path, 0, p, on_row, s, st, NULL), SS_OK);
+	unlink(path);
+}
+
+static void release(struct sink *s, struct ss_problems *p)
+{
+	ss_problems_release(p);
+	free(s->text);
+}
+
 static const struct {
 	const char *name;
 	const char *in;
@@ -85,15 +102,12 @@ static void test_table(void **state)
 		struct sink s = {0};
 		struct ss_problems p;
 		struct ss_csv_stats st;
-		struct ss_error err;
 		/* "utf-16" and "nul byte" hold NULs: size them by hand. */
 		size_t n = strcmp(cases[i].name, "utf-16") == 0	    ? 6
 			   : strcmp(cases[i].name, "nul byte") == 0 ? 8
 								    : strlen(cases[i].in);
-		const char *path = temp_file(cases[i].in, n);
 
-		ss_problems_init(&p, 100);
-		assert_int_equal(ss_csv_read(path, 0, &p, on_row, &s, &st, &err), SS_OK);
+		read_bytes(cases[i].in, n, &s, &p, &st);
 		if (strcmp(s.text ? s.text : "", cases[i].rows) != 0)
 			fail_msg("%s: rows '%s', want '%s'", cases[i].name, s.text ? s.text : "",
 				 cases[i].rows);
@@ -112,9 +126,7 @@ static void test_table(void **state)
 		} else if (p.n) {
 			fail_msg("%s: unexpected problem '%s'", cases[i].name, p.list[0].msg);
 		}
-		unlink(path);
-		ss_problems_release(&p);
-		free(s.text);
+		release(&s, &p);
 	}
 }
 
@@ -125,23 +137,18 @@ static void test_field_too_long_recovers(void **state)
 	struct sink s = {0};
 	struct ss_problems p;
 	struct ss_csv_stats st;
-	const char *path;
 
 	(void)state;
 	n += (size_t)sprintf(data, "h\n1\n");
 	memset(data + n, 'x', big);
 	n += big;
 	n += (size_t)sprintf(data + n, "\n4\n");
-	path = temp_file(data, n);
-	ss_problems_init(&p, 100);
-	assert_int_equal(ss_csv_read(path, 0, &p, on_row, &s, &st, NULL), SS_OK);
+	read_bytes(data, n, &s, &p, &st);
 	assert_string_equal(s.text, "1:h;2:1;4:4;");
 	assert_int_equal(st.lost_rows, 1);
 	assert_int_equal(p.count[SS_P_FIELD_TOO_LONG], 1);
 	assert_int_equal(p.list[0].line, 3);
-	unlink(path);
-	ss_problems_release(&p);
-	free(s.text);
+	release(&s, &p);
 	free(data);
 }
 
@@ -152,20 +159,15 @@ static void test_many_fields_counted(void **state)
 	struct sink s = {0};
 	struct ss_problems p;
 	struct ss_csv_stats st;
-	const char *path;
 
 	(void)state;
 	for (size_t i = 0; i < nf; i++) {
 		data[2 * i] = 'x';
 		data[2 * i + 1] = i + 1 < nf ? ',' : '\n';
 	}
-	path = temp_file(data, nf * 2);
-	ss_problems_init(&p, 100);
-	assert_int_equal(ss_csv_read(path, 0, &p, on_row, &s, &st, NULL), SS_OK);
+	read_bytes(data, nf * 2, &s, &p, &st);
 	assert_int_equal(s.max_fields, nf);
-	unlink(path);
-	ss_problems_release(&p);
-	free(s.text);
+	release(&s, &p);
 	free(data);
 }
 
@@ -177,21 +179,16 @@ static void test_block_boundaries(void **state)
 	struct sink s = {0};
 	struct ss_problems p;
 	struct ss_csv_stats st;
-	const char *path;
 
 	(void)state;
 	for (size_t i = 0; i < rows; i++)
 		n += (size_t)sprintf(data + n, "%zu,\"q%zu\"\r\n", i, i % 7);
-	path = temp_file(data, n);
-	ss_problems_init(&p, 100);
-	assert_int_equal(ss_csv_read(path, 0, &p, on_row, &s, &st, NULL), SS_OK);
+	read_bytes(data, n, &s, &p, &st);
 	assert_int_equal(st.rows, rows);
 	assert_int_equal(st.lines, rows);
 	assert_int_equal(p.n, 0);
 	assert_non_null(strstr(s.text, ";300000:299999|q0;"));
-	unlink(path);
-	ss_problems_release(&p);
-	free(s.text);
+	release(&s, &p);
 	free(data);
 }
 
