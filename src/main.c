@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "streamstat/cli.h"
 #include "streamstat/error.h"
 
@@ -19,6 +21,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"check", cmd_check, "validate stream histories: every problem, with file:line"},
+	{"fit", cmd_fit, "fit growth models to every track; CSV on stdout"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -49,6 +52,8 @@ int main(int argc, char **argv)
 {
 	const struct command *cmd;
 
+	/* GSL aborts on errors by default; every GSL status is checked instead. */
+	gsl_set_error_handler_off();
 	if (argc < 2)
 		return usage(stderr, SS_EXIT_USAGE);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)

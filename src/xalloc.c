@@ -8,9 +8,12 @@
 
 #include "streamstat/xalloc.h"
 
-static void out_of_memory(size_t size)
+_Noreturn void xalloc_die(size_t size)
 {
-	fprintf(stderr, "streamstat: out of memory (allocating %zu bytes)\n", size);
+	if (size)
+		fprintf(stderr, "streamstat: out of memory (allocating %zu bytes)\n", size);
+	else
+		fputs("streamstat: out of memory\n", stderr);
 	abort();
 }
 
@@ -19,7 +22,7 @@ void *xmalloc(size_t size)
 	void *p = malloc(size ? size : 1);
 
 	if (!p)
-		out_of_memory(size);
+		xalloc_die(size);
 	return p;
 }
 
@@ -28,7 +31,7 @@ void *xcalloc(size_t nmemb, size_t size)
 	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
 
 	if (!p)
-		out_of_memory(nmemb * size);
+		xalloc_die(nmemb * size);
 	return p;
 }
 
@@ -37,14 +40,14 @@ void *xrealloc(void *ptr, size_t size)
 	void *p = realloc(ptr, size ? size : 1);
 
 	if (!p)
-		out_of_memory(size);
+		xalloc_die(size);
 	return p;
 }
 
 void *xreallocarray(void *ptr, size_t nmemb, size_t size)
 {
 	if (size && nmemb > SIZE_MAX / size)
-		out_of_memory(SIZE_MAX);
+		xalloc_die(SIZE_MAX);
 	return xrealloc(ptr, nmemb * size);
 }
 
@@ -73,7 +76,7 @@ void xgrow(void *arr, size_t *cap, size_t need, size_t size)
 		n = 16;
 	while (n < need) {
 		if (n > SIZE_MAX / 2)
-			out_of_memory(SIZE_MAX);
+			xalloc_die(SIZE_MAX);
 		n *= 2;
 	}
 	*p = xreallocarray(*p, n, size);

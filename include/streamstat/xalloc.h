@@ -18,6 +18,10 @@ void *xreallocarray(void *ptr, size_t nmemb, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
+/* Print "out of memory" and abort: for other libraries' allocators (GSL's)
+ * that return NULL.  size is for the message (0 when unknown). */
+_Noreturn void xalloc_die(size_t size);
+
 /*
  * Grow *arr (of *cap elements of size) so that it holds at least need
  * elements; capacity grows geometrically.  *arr may be NULL with *cap 0.

@@ -1,0 +1,332 @@
+/*
+ * cmd_fit.c - "streamstat fit": fit every model to every track, as CSV.
+ *
+ * Loads the data as "check" does (problems on stderr, same exit codes),
+ * fits (fit.h) and writes one CSV row per track and model on stdout: the
+ * stage's plain output, for a spreadsheet or a pipeline that shards tracks
+ * across machines.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "streamstat/cli.h"
+#include "streamstat/date.h"
+#include "streamstat/fit.h"
+
+static const char usage_text[] =
+	"usage: streamstat fit DATA.csv [MORE.csv ...] [options]\n"
+	"\n"
+	"Fit every growth model to every track and write one CSV row per track and\n"
+	"model on stdout: parameters with standard errors and 95%% intervals, RMSE\n"
+	"(log scale), AICc, Akaike weight, and which model the track gets.\n"
+	"\n"
+	"Options:\n" SS_LOAD_OPTIONS_HELP
+	"  -j, --jobs N          fit on N threads (default: one per CPU); the\n"
+	"                        results do not depend on N\n"
+	"  -m, --model LIST      fit only these models (comma-separated; see below)\n"
+	"      --average         use every converged curve, weighted by its Akaike\n"
+	"                        weight, instead of the least AICc alone\n"
+	"      --chosen          print only the rows of each track's chosen model(s)\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Models:\n"
+	"%s"
+	"\n" SS_EXIT_CODES_HELP;
+
+static int usage(FILE *out, int code)
+{
+	char list[1024];
+	size_t len = 0;
+
+	list[0] = '\0';
+	for (size_t i = 0; i < ss_nmodels && len < sizeof list; i++) {
+		int w = snprintf(list + len, sizeof list - len, "  %-10s %s: %s\n",
+				 ss_models[i].name, ss_models[i].label, ss_models[i].formula);
+		if (w > 0)
+			len += (size_t)w;
+	}
+	fprintf(out, usage_text, list);
+	return code;
+}
+
+/* A CSV field, quoted only when it must be. */
+static void put_text(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	putc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			putc('"', out);
+		putc(*s, out);
+	}
+	putc('"', out);
+}
+
+/* A number, or an empty field when it is not finite. */
+static void put_num(FILE *out, double v)
+{
+	putc(',', out);
+	if (isfinite(v))
+		fprintf(out, "%.10g", v);
+}
+
+static void put_date(FILE *out, int32_t day)
+{
+	char buf[SS_DATE_LEN + 1];
+
+	ss_date_format(day, buf);
+	fprintf(out, ",%s", buf);
+}
+
+static void print_header(FILE *out)
+{
+	fputs("album,track,model,status,chosen,weight,n,dof,rmse_log,aicc,delta_aicc", out);
+	for (int j = 1; j <= SS_MODEL_PMAX; j++)
+		fprintf(out, ",p%d_name,p%d,p%d_se,p%d_lo95,p%d_hi95", j, j, j, j, j);
+	fputs(",limit,release,last_date,last_total,bounds_used,start,iterations,reason\n", out);
+}
+
+static const char *reason_of(const struct ss_track_fit *tf, size_t i, char *buf, size_t size)
+{
+	const struct ss_model_fit *mf = &tf->m[i];
+
+	switch ((enum ss_fit_status)mf->status) {
+	case SS_FIT_OK:
+		if (tf->fallback && (int)i == tf->best)
+			return "no curve usable: the recent pace stands in";
+		return "";
+	case SS_FIT_SKIPPED:
+		return "not asked for";
+	case SS_FIT_NO_DATA:
+		return "no streams to fit";
+	case SS_FIT_TOO_FEW:
+		snprintf(buf, size, "%u intervals; the model needs %zu", tf->n,
+			 ss_models[i].np + 3);
+		return buf;
+	case SS_FIT_FAILED:
+		return ss_nls_status_text((enum ss_nls_status)mf->nls);
+	case SS_FIT_REJECTED:
+		return mf->why;
+	default:
+		return "";
+	}
+}
+
+static void print_row(FILE *out, const struct ss_dataset *ds, const struct ss_track_fit *tf,
+		      size_t i)
+{
+	const struct ss_model *m = &ss_models[i];
+	const struct ss_model_fit *mf = &tf->m[i];
+	const struct ss_model_fit *best = tf->best >= 0 ? &tf->m[tf->best] : NULL;
+	int ok = mf->status == SS_FIT_OK || mf->status == SS_FIT_REJECTED;
+	char buf[80];
+
+	put_text(out, ss_album_name(ds, ds->tracks[tf->track].album));
+	putc(',', out);
+	put_text(out, ss_track_name(ds, tf->track));
+	fprintf(out, ",%s,%s,%d", m->name, ss_fit_status_name((enum ss_fit_status)mf->status),
+		mf->chosen);
+	put_num(out, mf->status == SS_FIT_OK ? mf->weight : NAN);
+	if (ok)
+		fprintf(out, ",%u,%u", mf->n, mf->dof);
+	else
+		fputs(",,", out);
+	put_num(out, ok ? mf->rmse : NAN);
+	put_num(out, ok ? mf->aicc : NAN);
+	put_num(out, ok && best && !tf->fallback ? mf->aicc - best->aicc : NAN);
+	for (size_t j = 0; j < SS_MODEL_PMAX; j++) {
+		if (j >= m->np) {
+			fputs(",,,,,", out);
+			continue;
+		}
+		double lo, hi, v = ss_fit_param(m, mf, j, &lo, &hi);
+		double se = m->param[j].scale == SS_PARAM_LOG ? v * mf->se[j] : mf->se[j];
+		fprintf(out, ",%s", m->param[j].name);
+		put_num(out, ok ? v : NAN);
+		put_num(out, ok ? se : NAN);
+		put_num(out, ok ? lo : NAN);
+		put_num(out, ok ? hi : NAN);
+	}
+	put_num(out, ok ? m->limit(mf->th) : NAN);
+	put_date(out, tf->release);
+	if (tf->last_day >= tf->release)
+		put_date(out, tf->last_day);
+	else
+		putc(',', out);
+	put_num(out, tf->has_anchor ? tf->anchor_total : NAN);
+	fprintf(out, ",%u", tf->bounds_used);
+	if (mf->status == SS_FIT_OK || mf->status == SS_FIT_REJECTED || mf->status == SS_FIT_FAILED)
+		fprintf(out, ",%d,%d,", mf->start + 1, (int)mf->iter);
+	else
+		fputs(",,,", out);
+	put_text(out, reason_of(tf, i, buf, sizeof buf));
+	putc('\n', out);
+}
+
+/* Parse "expdecay,powerlaw" into a model mask; 0 and a message when bad. */
+static uint32_t parse_models(const char *arg)
+{
+	uint32_t mask = 0;
+	const char *p = arg;
+
+	while (*p) {
+		size_t len = strcspn(p, ","), index;
+		char name[32];
+
+		if (len == 0 || len >= sizeof name) {
+			ss_errorf("fit: --model: '%s' is not a list of model names", arg);
+			return 0;
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		if (!ss_model_find(name, &index)) {
+			ss_errorf("fit: --model: no model named '%s'; see 'streamstat fit --help'",
+				  name);
+			return 0;
+		}
+		mask |= 1u << index;
+		p += len + (p[len] == ',');
+	}
+	if (!mask)
+		ss_errorf("fit: --model: no model named");
+	return mask;
+}
+
+static double seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void print_summary(const struct ss_fits *fits, const struct ss_dataset *ds, double secs)
+{
+	size_t with = 0, none = 0, fallback = 0, per_model[SS_MODELS_MAX] = {0};
+
+	for (size_t t = 0; t < fits->n; t++) {
+		const struct ss_track_fit *tf = &fits->tracks[t];
+		if (ds->tracks[t].n == 0)
+			continue;
+		with++;
+		if (tf->best < 0)
+			none++;
+		else {
+			per_model[tf->best]++;
+			fallback += tf->fallback;
+		}
+	}
+	fprintf(stderr, "streamstat: fit: %zu tracks with data in %.3f s on %u threads", with, secs,
+		fits->jobs);
+	fprintf(stderr, "; %zu without a model, %zu on the recent pace alone\n", none, fallback);
+	for (size_t i = 0; i < ss_nmodels; i++)
+		fprintf(stderr, "streamstat: fit:   %-10s chosen for %zu\n", ss_models[i].name,
+			per_model[i]);
+}
+
+int cmd_fit(int argc, char **argv)
+{
+	enum { OPT_AVERAGE = 256, OPT_CHOSEN };
+	static const struct option longopts[] = {SS_LOAD_LONG_OPTIONS,
+						 {"jobs", required_argument, NULL, 'j'},
+						 {"model", required_argument, NULL, 'm'},
+						 {"average", no_argument, NULL, OPT_AVERAGE},
+						 {"chosen", no_argument, NULL, OPT_CHOSEN},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	struct ss_load_options o;
+	struct ss_fit_options fo = ss_fit_defaults();
+	int only_chosen = 0, opt, code;
+	char *end;
+
+	ss_load_options_init(&o);
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, SS_LOAD_SHORT_OPTIONS "hj:m:", longopts, NULL)) !=
+	       -1) {
+		int r = ss_load_option(&o, opt, optarg);
+		long jobs;
+
+		if (r > 0)
+			continue;
+		if (r == 0) {
+			switch (opt) {
+			case 'j':
+				jobs = strtol(optarg, &end, 10);
+				if (*optarg == '\0' || *end != '\0' || jobs < 1 || jobs > 256) {
+					ss_errorf("fit: --jobs: '%s' is not a number from 1 to 256",
+						  optarg);
+					break;
+				}
+				fo.jobs = (unsigned)jobs;
+				continue;
+			case 'm':
+				fo.models = parse_models(optarg);
+				if (!fo.models)
+					break;
+				continue;
+			case OPT_AVERAGE:
+				fo.select = SS_SELECT_AVERAGE;
+				continue;
+			case OPT_CHOSEN:
+				only_chosen = 1;
+				continue;
+			case 'h':
+				ss_load_options_release(&o);
+				return usage(stdout, SS_EXIT_OK);
+			default:
+				ss_option_error("fit", opt, argv);
+				break;
+			}
+		}
+		ss_load_options_release(&o);
+		return usage(stderr, SS_EXIT_USAGE);
+	}
+	if (optind >= argc) {
+		ss_errorf("fit: no data file given");
+		ss_load_options_release(&o);
+		return usage(stderr, SS_EXIT_USAGE);
+	}
+
+	struct ss_dataset ds;
+	struct ss_series_stats st;
+	struct ss_load_result res;
+
+	ss_dataset_init(&ds, SS_PROBLEMS_DEFAULT_LIMIT);
+	ss_load(&ds, &st, argv + optind, argc - optind, &o, &res);
+	ss_print_problems(&ds, &o);
+	code = ss_load_exit_code(&ds, &st, &o, &res);
+	if (code == SS_EXIT_OK) {
+		struct ss_fits fits;
+		struct ss_error err = {0};
+		double t0 = seconds();
+		enum ss_status s = ss_fit_all(&ds, &fo, &fits, &err);
+
+		if (s != SS_OK) {
+			ss_errorf("fit: %s", err.msg[0] ? err.msg : ss_strerror(s));
+			code = ss_exit_code(s);
+		} else {
+			if (o.verbosity >= SS_VERBOSE)
+				print_summary(&fits, &ds, seconds() - t0);
+			print_header(stdout);
+			for (size_t t = 0; t < fits.n; t++)
+				for (size_t i = 0; i < ss_nmodels; i++)
+					if (!only_chosen || fits.tracks[t].m[i].chosen)
+						print_row(stdout, &ds, &fits.tracks[t], i);
+			if (fflush(stdout) != 0 || ferror(stdout)) {
+				ss_errorf("fit: cannot write the output");
+				code = SS_EXIT_IOERR;
+			}
+		}
+		ss_fits_release(&fits);
+	}
+	ss_dataset_release(&ds);
+	ss_load_options_release(&o);
+	return code;
+}

@@ -1,0 +1,535 @@
+/*
+ * fit.c - from a track's series to fitted models, on all cores.
+ *
+ * A fitter turns a series into intervals (struct ss_fit_data), then fits
+ * each model of the table through the least-squares core (nls.h).  The
+ * residual of interval i is log(C(t1_i) - C(t0_i)) - log(y_i).  C is
+ * evaluated once per distinct interval end (dense daily data share them),
+ * so a residual evaluation costs one model evaluation per day.
+ */
+#include "streamstat/fit.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "streamstat/series.h"
+#include "streamstat/xalloc.h"
+
+#define RECENT_DAYS 7.0 /* the yardstick's window */
+#define CHUNK	    8	/* tracks a thread takes at a time */
+
+struct ss_fitter {
+	struct ss_nls *nls;
+	size_t cap;		      /* intervals allocated */
+	double *t0, *t1, *y, *logy;   /* the intervals */
+	size_t ninc;		      /* intervals being fitted */
+	size_t nu;		      /* distinct ends */
+	double *u;		      /* ... their times */
+	uint32_t *i0, *i1;	      /* interval i runs from u[i0[i]] to u[i1[i]] */
+	double *C, *G;		      /* model values and gradients at u */
+	double *decay, *work;	      /* for starting points (struct ss_fit_data) */
+	const struct ss_model *model; /* the one being fitted */
+};
+
+static const char *const status_names[] = {
+	[SS_FIT_OK] = "ok",	      [SS_FIT_SKIPPED] = "skipped", [SS_FIT_NO_DATA] = "no_data",
+	[SS_FIT_TOO_FEW] = "too_few", [SS_FIT_FAILED] = "failed",   [SS_FIT_REJECTED] = "rejected",
+};
+
+_Static_assert(sizeof status_names / sizeof status_names[0] == SS_FIT_STATUS_COUNT,
+	       "a fit status without a name");
+
+const char *ss_fit_status_name(enum ss_fit_status st)
+{
+	return (unsigned)st < SS_FIT_STATUS_COUNT ? status_names[st] : "unknown";
+}
+
+struct ss_fit_options ss_fit_defaults(void)
+{
+	struct ss_fit_options o = {
+		.jobs = 0, .select = SS_SELECT_AICC, .models = 0, .nls = ss_nls_defaults()};
+	return o;
+}
+
+struct ss_fitter *ss_fitter_new(void)
+{
+	struct ss_fitter *f = xcalloc(1, sizeof *f);
+
+	f->nls = ss_nls_new();
+	return f;
+}
+
+void ss_fitter_free(struct ss_fitter **f)
+{
+	if (!f || !*f)
+		return;
+	ss_nls_free(&(*f)->nls);
+	free((*f)->t0);
+	free((*f)->t1);
+	free((*f)->y);
+	free((*f)->logy);
+	free((*f)->u);
+	free((*f)->i0);
+	free((*f)->i1);
+	free((*f)->C);
+	free((*f)->G);
+	free((*f)->decay);
+	free((*f)->work);
+	free(*f);
+	*f = NULL;
+}
+
+static void reserve(struct ss_fitter *f, size_t n)
+{
+	if (n <= f->cap)
+		return;
+	size_t cap = f->cap ? f->cap : 64;
+	while (cap < n)
+		cap *= 2;
+	f->t0 = xreallocarray(f->t0, cap, sizeof(double));
+	f->t1 = xreallocarray(f->t1, cap, sizeof(double));
+	f->y = xreallocarray(f->y, cap, sizeof(double));
+	f->logy = xreallocarray(f->logy, cap, sizeof(double));
+	f->i0 = xreallocarray(f->i0, cap, sizeof(uint32_t));
+	f->i1 = xreallocarray(f->i1, cap, sizeof(uint32_t));
+	f->u = xreallocarray(f->u, 2 * cap, sizeof(double));
+	f->C = xreallocarray(f->C, 2 * cap, sizeof(double));
+	f->G = xreallocarray(f->G, 2 * cap * SS_MODEL_PMAX, sizeof(double));
+	f->decay = xreallocarray(f->decay, 2 * cap * SS_DECAY_GRID, sizeof(double));
+	f->work = xreallocarray(f->work, SS_FIT_WORK(2 * cap), sizeof(double));
+	f->cap = cap;
+}
+
+static void push(struct ss_fitter *f, size_t *n, double t0, double t1, double y)
+{
+	reserve(f, *n + 1);
+	f->t0[*n] = t0;
+	f->t1[*n] = t1;
+	f->y[*n] = y;
+	(*n)++;
+}
+
+/*
+ * The intervals of a series (see fit.h for the rules).  Returns their
+ * number; fills the anchor and bounds_used of out.
+ */
+static size_t intervals_of(struct ss_fitter *f, const struct ss_obs *obs, size_t n, int32_t release,
+			   int release_inferred, struct ss_track_fit *out)
+{
+	size_t k = 0;
+	/* the open end of the chain: time, and total there when known */
+	double b = 0.0;
+	int known = !release_inferred;
+	int64_t base = 0;
+	int base_bound = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ss_obs *o = &obs[i];
+		if (o->day < release)
+			continue;
+		double end = (double)(o->day - release) + 1.0;
+		int has_total = (o->flags & SS_OBS_TOTAL) != 0;
+		out->last_day = o->day;
+		if (has_total) {
+			out->has_anchor = 1;
+			out->anchor_day = o->day;
+			out->anchor_total = (double)o->total;
+		}
+
+		if (has_total && (o->flags & SS_OBS_CORRECTION)) {
+			b = end, base = o->total, known = 1;
+			base_bound = (o->flags & SS_OBS_AT_LEAST) != 0;
+			continue;
+		}
+		if (has_total && known) {
+			int64_t inc = o->total - base;
+			if (inc == 0)
+				continue; /* not updated: merge into the next interval */
+			if (inc > 0) {
+				push(f, &k, b, end, (double)inc);
+				out->bounds_used += base_bound;
+				if (o->flags & SS_OBS_AT_LEAST)
+					out->bounds_used++;
+			}
+			b = end, base = o->total;
+			base_bound = 0;
+			continue;
+		}
+		if ((o->flags & SS_OBS_STREAMS) && o->streams > 0)
+			push(f, &k, end - 1.0, end, (double)o->streams);
+		b = end;
+		known = has_total;
+		base = has_total ? o->total : 0;
+		base_bound = has_total && (o->flags & SS_OBS_AT_LEAST);
+	}
+	return k;
+}
+
+/* Summaries for starting guesses and the yardstick. */
+static void summarize(struct ss_fitter *f, size_t n, struct ss_fit_data *d)
+{
+	memset(d, 0, sizeof *d);
+	d->n = n;
+	d->t0 = f->t0, d->t1 = f->t1, d->y = f->y, d->logy = f->logy;
+	d->rate_last_se = NAN;
+	d->nu = f->nu, d->u = f->u, d->i0 = f->i0, d->i1 = f->i1;
+	d->decay = f->decay, d->work = f->work;
+	for (size_t g = 0; g < SS_DECAY_GRID; g++)
+		for (size_t j = 0; j < f->nu; j++)
+			f->decay[g * f->nu + j] = exp(-ss_decay_grid[g] * f->u[j]);
+	if (n == 0)
+		return;
+	d->rate_first = f->y[0] / (f->t1[0] - f->t0[0]);
+	d->t_end = f->t1[n - 1];
+	for (size_t i = 0; i < n; i++) {
+		double len = f->t1[i] - f->t0[i], rate = f->y[i] / len;
+		f->logy[i] = log(f->y[i]);
+		d->sum += f->y[i];
+		if (rate > d->rate_max) {
+			d->rate_max = rate;
+			d->t_rate_max = 0.5 * (f->t0[i] + f->t1[i]);
+		}
+	}
+	/* the last 7 days, or the last interval when it is longer */
+	double ys = 0, days = 0;
+	size_t m = 0;
+	while (m < n && days < RECENT_DAYS) {
+		size_t i = n - 1 - m;
+		ys += f->y[i];
+		days += f->t1[i] - f->t0[i];
+		m++;
+	}
+	d->rate_last = ys / days;
+	d->last_days = m;
+	if (m >= 2) {
+		double ss = 0;
+		for (size_t j = 0; j < m; j++) {
+			size_t i = n - 1 - j;
+			double r = f->y[i] / (f->t1[i] - f->t0[i]) - d->rate_last;
+			ss += r * r;
+		}
+		d->rate_last_se = sqrt(ss / (double)(m - 1) / (double)m);
+	}
+}
+
+/* Distinct interval ends, shared by neighbouring intervals. */
+static void index_ends(struct ss_fitter *f, size_t n)
+{
+	size_t m = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (m == 0 || f->u[m - 1] != f->t0[i])
+			f->u[m++] = f->t0[i];
+		f->i0[i] = (uint32_t)(m - 1);
+		f->u[m++] = f->t1[i];
+		f->i1[i] = (uint32_t)(m - 1);
+	}
+	f->nu = m;
+}
+
+static int residuals(const double *th, void *ctx, double *r, double *J)
+{
+	struct ss_fitter *f = ctx;
+	const struct ss_model *m = f->model;
+	size_t p = m->np, n = f->ninc;
+
+	m->cum(th, f->u, f->nu, f->C, J ? f->G : NULL);
+	for (size_t i = 0; i < n; i++) {
+		size_t a = f->i0[i], b = f->i1[i];
+		double inc = f->C[b] - f->C[a];
+		/* a non-positive increment gives NaN: the core rejects the step */
+		r[i] = log(inc) - f->logy[i];
+		if (J)
+			for (size_t j = 0; j < p; j++)
+				J[i * p + j] = (f->G[b * p + j] - f->G[a * p + j]) / inc;
+	}
+	return 0;
+}
+
+static void fit_yardstick(const struct ss_fit_data *d, struct ss_model_fit *mf)
+{
+	if (!(d->rate_last > 0)) {
+		mf->status = SS_FIT_NO_DATA;
+		return;
+	}
+	mf->th[0] = log(d->rate_last);
+	mf->se[0] = d->rate_last_se / d->rate_last;
+	mf->cov[0] = mf->se[0] * mf->se[0];
+	mf->n = (uint32_t)d->last_days;
+	mf->dof = mf->n - 1;
+	double ss = 0;
+	for (size_t j = 0; j < d->last_days; j++) {
+		size_t i = d->n - 1 - j;
+		double e = d->logy[i] - log(d->t1[i] - d->t0[i]) - mf->th[0];
+		ss += e * e;
+	}
+	mf->rmse = sqrt(ss / (double)mf->n);
+	mf->status = SS_FIT_OK;
+}
+
+static void fit_curve(struct ss_fitter *f, const struct ss_fit_options *opt,
+		      const struct ss_fit_data *d, const struct ss_model *m,
+		      struct ss_model_fit *mf)
+{
+	size_t p = m->np, n = d->n;
+	double starts[SS_MODEL_STARTS][SS_MODEL_PMAX];
+
+	if (n == 0) {
+		mf->status = SS_FIT_NO_DATA;
+		return;
+	}
+	if (n < p + 3) {
+		mf->status = SS_FIT_TOO_FEW;
+		return;
+	}
+	if (m->applies && (mf->why = m->applies(d)) != NULL) {
+		mf->status = SS_FIT_REJECTED;
+		return;
+	}
+	size_t nstarts = m->starts(d, starts);
+	struct ss_nls_problem pb = {.n = n, .p = p, .f = residuals, .ctx = f};
+	struct ss_nls_result res;
+
+	f->model = m;
+	mf->status = SS_FIT_FAILED;
+	for (size_t s = 0; s < nstarts; s++) {
+		enum ss_nls_status st = ss_nls_fit(f->nls, &pb, starts[s], &opt->nls, &res);
+		mf->nls = (uint8_t)st;
+		mf->start = (uint8_t)s;
+		mf->iter = res.iter > UINT16_MAX ? UINT16_MAX : (uint16_t)res.iter;
+		/* A singular fit is a usable curve some of whose parameters the
+		 * data do not pin down (typically one run off to a bound, where
+		 * the model reduces to a simpler one). */
+		if (st != SS_NLS_OK && st != SS_NLS_SINGULAR)
+			continue;
+
+		memcpy(mf->th, res.x, p * sizeof(double));
+		for (size_t i = 0; i < p; i++)
+			for (size_t j = 0; j < p; j++)
+				mf->cov[i * p + j] = res.cov[i * p + j];
+		mf->why = m->accept ? m->accept(d, mf->th, mf->cov) : NULL;
+		for (size_t j = 0; j < p; j++) {
+			mf->se[j] = isnan(res.se[j]) ? NAN : sqrt(mf->cov[j * p + j]);
+			if (isnan(mf->se[j]))
+				mf->unidentified |= (uint8_t)(1u << j);
+		}
+		mf->n = (uint32_t)n;
+		mf->dof = (uint32_t)(n - p);
+		mf->rmse = sqrt(res.rss / (double)n);
+		/* AICc with k = p + 1 (sigma counted); an exact fit keeps it finite */
+		double k = (double)(p + 1), nn = (double)n, rss = fmax(res.rss, nn * 1e-300);
+		mf->aicc = nn * log(rss / nn) + 2 * k + 2 * k * (k + 1) / (nn - k - 1);
+		mf->status = mf->why ? SS_FIT_REJECTED : SS_FIT_OK;
+		return;
+	}
+}
+
+static void choose(const struct ss_fit_options *opt, struct ss_track_fit *out)
+{
+	double least = INFINITY, sum = 0;
+	int yard = -1;
+
+	out->best = -1;
+	for (size_t i = 0; i < ss_nmodels; i++) {
+		const struct ss_model_fit *mf = &out->m[i];
+		if (ss_models[i].is_yardstick) {
+			if (mf->status == SS_FIT_OK)
+				yard = (int)i;
+		} else if (mf->status == SS_FIT_OK && mf->aicc < least) {
+			least = mf->aicc;
+			out->best = (int16_t)i;
+		}
+	}
+	if (out->best < 0) {
+		if (yard >= 0) {
+			out->best = (int16_t)yard;
+			out->fallback = 1;
+			out->m[yard].weight = 1.0;
+			out->m[yard].chosen = 1;
+		}
+		return;
+	}
+	for (size_t i = 0; i < ss_nmodels; i++) {
+		struct ss_model_fit *mf = &out->m[i];
+		if (!ss_models[i].is_yardstick && mf->status == SS_FIT_OK) {
+			mf->weight = exp(-0.5 * (mf->aicc - least));
+			sum += mf->weight;
+		}
+	}
+	for (size_t i = 0; i < ss_nmodels; i++) {
+		struct ss_model_fit *mf = &out->m[i];
+		if (ss_models[i].is_yardstick || mf->status != SS_FIT_OK)
+			continue;
+		mf->weight /= sum;
+		if (opt->select == SS_SELECT_AVERAGE ? mf->weight > 0 : (int)i == out->best)
+			mf->chosen = 1;
+	}
+}
+
+/* Fit every model to the n intervals now in f. */
+static void fit_prepared(struct ss_fitter *f, const struct ss_fit_options *opt, size_t n,
+			 struct ss_track_fit *out)
+{
+	struct ss_fit_data d;
+
+	index_ends(f, n);
+	summarize(f, n, &d);
+	f->ninc = n;
+	out->n = (uint32_t)n;
+	for (size_t i = 0; i < ss_nmodels; i++) {
+		const struct ss_model *m = &ss_models[i];
+		struct ss_model_fit *mf = &out->m[i];
+
+		mf->aicc = NAN;
+		mf->rmse = NAN;
+		for (size_t j = 0; j < SS_MODEL_PMAX; j++)
+			mf->th[j] = mf->se[j] = NAN;
+		if (opt->models && !(opt->models & (1u << i)))
+			mf->status = SS_FIT_SKIPPED;
+		else if (m->is_yardstick)
+			fit_yardstick(&d, mf);
+		else
+			fit_curve(f, opt, &d, m, mf);
+	}
+	choose(opt, out);
+}
+
+static void track_init(struct ss_track_fit *out, int32_t release)
+{
+	memset(out, 0, sizeof *out);
+	out->best = -1;
+	out->release = release;
+	out->last_day = release - 1;
+	out->anchor_day = release - 1;
+	out->anchor_total = NAN;
+}
+
+void ss_fit_series(struct ss_fitter *f, const struct ss_fit_options *opt, const struct ss_obs *obs,
+		   size_t n, int32_t release, int release_inferred, struct ss_track_fit *out)
+{
+	track_init(out, release);
+	size_t k = intervals_of(f, obs, n, release, release_inferred, out);
+	fit_prepared(f, opt, k, out);
+}
+
+void ss_fit_intervals(struct ss_fitter *f, const struct ss_fit_options *opt, const double *t0,
+		      const double *t1, const double *y, size_t n, struct ss_track_fit *out)
+{
+	size_t k = 0;
+
+	track_init(out, 0);
+	for (size_t i = 0; i < n; i++)
+		push(f, &k, t0[i], t1[i], y[i]);
+	fit_prepared(f, opt, k, out);
+}
+
+/* ---- all tracks, on opt->jobs threads ---- */
+
+struct job {
+	const struct ss_dataset *ds;
+	const struct ss_fit_options *opt;
+	struct ss_fits *fits;
+	atomic_size_t next;
+};
+
+static int inferred_release(const struct ss_dataset *ds, const struct ss_track *tr)
+{
+	if (tr->release_src == SS_SRC_INFERRED)
+		return 1;
+	return tr->release_src == SS_SRC_ALBUM &&
+	       ds->albums[tr->album].release_src == SS_SRC_INFERRED;
+}
+
+static void *worker(void *arg)
+{
+	struct job *job = arg;
+	const struct ss_dataset *ds = job->ds;
+	struct ss_fitter *f = ss_fitter_new();
+	size_t n = job->fits->n;
+
+	for (;;) {
+		size_t from = atomic_fetch_add(&job->next, CHUNK);
+		if (from >= n)
+			break;
+		size_t to = from + CHUNK < n ? from + CHUNK : n;
+		for (size_t t = from; t < to; t++) {
+			const struct ss_track *tr = &ds->tracks[t];
+			size_t nobs;
+			const struct ss_obs *obs = ss_series_of(ds, (uint32_t)t, &nobs);
+			ss_fit_series(f, job->opt, obs, nobs, tr->release, inferred_release(ds, tr),
+				      &job->fits->tracks[t]);
+			job->fits->tracks[t].track = (uint32_t)t;
+		}
+	}
+	ss_fitter_free(&f);
+	return NULL;
+}
+
+enum ss_status ss_fit_all(const struct ss_dataset *ds, const struct ss_fit_options *opt,
+			  struct ss_fits *fits, struct ss_error *err)
+{
+	size_t n = ss_dataset_ntracks(ds);
+	unsigned jobs = opt->jobs;
+	pthread_t tid[256];
+	unsigned started = 0;
+
+	(void)err;
+	memset(fits, 0, sizeof *fits);
+	fits->tracks = xcalloc(n ? n : 1, sizeof *fits->tracks);
+	fits->n = n;
+	fits->select = opt->select;
+	if (jobs == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = cpus > 0 ? (unsigned)cpus : 1;
+	}
+	if (jobs > 256)
+		jobs = 256;
+	if (jobs > (n + CHUNK - 1) / CHUNK)
+		jobs = n ? (unsigned)((n + CHUNK - 1) / CHUNK) : 1;
+
+	struct job job = {.ds = ds, .opt = opt, .fits = fits};
+	atomic_init(&job.next, 0);
+	/* A thread that cannot be started leaves its share to the others. */
+	while (started + 1 < jobs && pthread_create(&tid[started], NULL, worker, &job) == 0)
+		started++;
+	worker(&job);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+	fits->jobs = started + 1;
+	return SS_OK;
+}
+
+void ss_fits_release(struct ss_fits *fits)
+{
+	free(fits->tracks);
+	memset(fits, 0, sizeof *fits);
+}
+
+double ss_fit_between(const struct ss_model *m, const struct ss_model_fit *mf, double t_from,
+		      double t)
+{
+	double ts[2] = {t_from, t}, C[2];
+
+	m->cum(mf->th, ts, 2, C, NULL);
+	return C[1] - C[0];
+}
+
+double ss_fit_param(const struct ss_model *m, const struct ss_model_fit *mf, size_t j, double *lo,
+		    double *hi)
+{
+	const struct ss_param_info *info = &m->param[j];
+	double q = mf->dof > 0 ? gsl_cdf_tdist_Pinv(0.975, (double)mf->dof) : NAN;
+	double a = mf->th[j] - q * mf->se[j], b = mf->th[j] + q * mf->se[j];
+
+	if (lo)
+		*lo = ss_param_value(info, a);
+	if (hi)
+		*hi = ss_param_value(info, b);
+	return ss_param_value(info, mf->th[j]);
+}

@@ -1,0 +1,595 @@
+/*
+ * models.c - the growth models: closed forms, gradients, starting points.
+ *
+ * Each model's C(t) is written so that it stays accurate where the naive
+ * formula cancels: (1 - e^-x) / x near x = 0, a power law near exponent 1.
+ * Starting points come from the data's summaries (struct ss_fit_data):
+ * early and recent rates, the peak, a log-linear slope.  The first start is
+ * the data's best guess; the others are spread out for when it fails.
+ */
+#include "streamstat/models.h"
+
+#include <math.h>
+#include <string.h>
+
+/* 1 - e^-x given e = e^-x: from e where that loses under 2 bits, else
+ * expm1 (one transcendental per point instead of two on the hot path). */
+static double one_minus(double x, double e)
+{
+	return x > 0.25 ? 1.0 - e : -expm1(-x);
+}
+
+/* (1 - e^-x) / x given e = e^-x, 1 at 0. */
+static double g1(double x, double e)
+{
+	return fabs(x) < 1e-300 ? 1.0 : one_minus(x, e) / x;
+}
+
+/* (e^x - 1) / x given v = e^x, 1 at 0. */
+static double e1(double x, double v)
+{
+	if (fabs(x) < 1e-300)
+		return 1.0;
+	return (fabs(x) > 0.25 ? v - 1.0 : expm1(x)) / x;
+}
+
+/* integral of r e^(x r) over [0, 1] = (x e^x - (e^x - 1)) / x^2 given
+ * v = e^x, 1/2 at 0. */
+static double e2(double x, double v)
+{
+	if (fabs(x) < 0.1) {
+		double term = 1.0, sum = 0.5;
+		for (int k = 1; k <= 12; k++) {
+			term *= x / k;
+			sum += term / (k + 2);
+		}
+		return sum;
+	}
+	return (x * v - (v - 1.0)) / (x * x);
+}
+
+const double ss_decay_grid[SS_DECAY_GRID] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05,
+					     0.1,   0.2,   0.5,	  1.0,	2.0};
+
+/*
+ * The amplitudes c >= 0 of one or two cumulative bases (X1, X2: values at
+ * the interval ends; X2 may be NULL) that best fit the intervals' streams
+ * in relative terms (weights 1 / y^2, close to the log-scale fit).
+ * Returns that weighted residual sum of squares, INFINITY when none fits.
+ */
+static double amplitudes(const struct ss_fit_data *d, const double *X1, const double *X2,
+			 double c[2])
+{
+	double s11 = 0, s12 = 0, s22 = 0, s1y = 0, s2y = 0, syy = (double)d->n;
+	double best = INFINITY;
+
+	for (size_t i = 0; i < d->n; i++) {
+		double w = 1.0 / d->y[i];
+		double x1 = (X1[d->i1[i]] - X1[d->i0[i]]) * w;
+		double x2 = X2 ? (X2[d->i1[i]] - X2[d->i0[i]]) * w : 0.0;
+		s11 += x1 * x1;
+		s12 += x1 * x2;
+		s22 += x2 * x2;
+		s1y += x1;
+		s2y += x2;
+	}
+	c[0] = c[1] = 0.0;
+	if (X2) {
+		double det = s11 * s22 - s12 * s12;
+		if (det > 0) {
+			double a = (s22 * s1y - s12 * s2y) / det, b = (s11 * s2y - s12 * s1y) / det;
+			if (a > 0 && b > 0) {
+				c[0] = a, c[1] = b;
+				return syy - a * s1y - b * s2y;
+			}
+		}
+		if (s22 > 0 && s2y > 0) {
+			best = syy - s2y * s2y / s22;
+			c[1] = s2y / s22;
+		}
+	}
+	if (s11 > 0 && s1y > 0 && syy - s1y * s1y / s11 < best) {
+		best = syy - s1y * s1y / s11;
+		c[0] = s1y / s11, c[1] = 0.0;
+	}
+	return best;
+}
+
+/* The cumulative exponential basis (1 - e^(-k u)) / k for grid rate g. */
+static void exp_basis(const struct ss_fit_data *d, size_t g, double *X)
+{
+	const double *E = d->decay + g * d->nu;
+	double k = ss_decay_grid[g];
+
+	for (size_t j = 0; j < d->nu; j++)
+		X[j] = (1.0 - E[j]) / k;
+}
+
+/* Least-squares line through (x_i, y_i), i in [from, to): slope, intercept. */
+static int line_fit(const double *x, const double *y, size_t from, size_t to, double *slope,
+		    double *icept)
+{
+	double sx = 0, sy = 0, sxx = 0, sxy = 0, m = (double)(to - from);
+
+	if (to <= from + 1)
+		return -1;
+	for (size_t i = from; i < to; i++) {
+		sx += x[i];
+		sy += y[i];
+		sxx += x[i] * x[i];
+		sxy += x[i] * y[i];
+	}
+	double den = m * sxx - sx * sx;
+	if (!(fabs(den) > 0))
+		return -1;
+	*slope = (m * sxy - sx * sy) / den;
+	*icept = (sy - *slope * sx) / m;
+	return 0;
+}
+
+static double mid_of(const struct ss_fit_data *d, size_t i)
+{
+	return 0.5 * (d->t0[i] + d->t1[i]);
+}
+
+static double clamp(double v, double lo, double hi)
+{
+	return !(v >= lo) ? lo : v > hi ? hi : v;
+}
+
+/* ---- exponential decay to a baseline: d = b + a e^(-k t) ---- */
+
+static void expdecay_cum(const double *th, const double *t, size_t m, double *C, double *G)
+{
+	double a = exp(th[0]), k = exp(th[1]), b = exp(th[2]);
+
+	for (size_t j = 0; j < m; j++) {
+		double x = k * t[j], e = exp(-x), g = g1(x, e);
+		C[j] = b * t[j] + a * t[j] * g;
+		if (G) {
+			G[j * 3 + 0] = a * t[j] * g;
+			G[j * 3 + 1] = a * t[j] * (e - g);
+			G[j * 3 + 2] = b * t[j];
+		}
+	}
+}
+
+static double expdecay_daily(const double *th, double t)
+{
+	return exp(th[2]) + exp(th[0]) * exp(-exp(th[1]) * t);
+}
+
+static double no_limit(const double *th)
+{
+	(void)th;
+	return INFINITY;
+}
+
+/* The best rate on the grid with amplitudes solved for, then two spreads. */
+static size_t expdecay_starts(const struct ss_fit_data *d, double th[][SS_MODEL_PMAX])
+{
+	double *X = d->work, c[2], best = INFINITY, a = 0.5 * d->rate_first, k = 0.1;
+	double b = d->rate_last > 0 ? 0.8 * d->rate_last : 0.1 * d->rate_first;
+
+	for (size_t g = 0; g < SS_DECAY_GRID; g++) {
+		exp_basis(d, g, X);
+		double rss = amplitudes(d, X, d->u, c);
+		if (rss < best && c[0] > 0) {
+			best = rss;
+			a = c[0], k = ss_decay_grid[g];
+			b = c[1] > 1e-6 * c[0] ? c[1] : 1e-6 * c[0];
+		}
+	}
+	th[0][0] = log(a), th[0][1] = log(k), th[0][2] = log(b);
+	th[1][0] = log(d->rate_first), th[1][1] = log(0.05), th[1][2] = log(0.3 * b);
+	th[2][0] = log(2 * d->rate_first), th[2][1] = log(0.5), th[2][2] = log(0.5 * b);
+	return 3;
+}
+
+/* ---- double exponential: d = A e^(-a t) + B e^(-b t) ---- */
+
+static void dexp_cum(const double *th, const double *t, size_t m, double *C, double *G)
+{
+	double A = exp(th[0]), a = exp(th[1]), B = exp(th[2]), b = exp(th[3]);
+
+	for (size_t j = 0; j < m; j++) {
+		double xa = a * t[j], xb = b * t[j], ea = exp(-xa), eb = exp(-xb);
+		double ga = g1(xa, ea), gb = g1(xb, eb);
+		C[j] = A * t[j] * ga + B * t[j] * gb;
+		if (G) {
+			G[j * 4 + 0] = A * t[j] * ga;
+			G[j * 4 + 1] = A * t[j] * (ea - ga);
+			G[j * 4 + 2] = B * t[j] * gb;
+			G[j * 4 + 3] = B * t[j] * (eb - gb);
+		}
+	}
+}
+
+static double dexp_daily(const double *th, double t)
+{
+	return exp(th[0]) * exp(-exp(th[1]) * t) + exp(th[2]) * exp(-exp(th[3]) * t);
+}
+
+static double dexp_limit(const double *th)
+{
+	return exp(th[0] - th[1]) + exp(th[2] - th[3]);
+}
+
+/* The best pair of grid rates with amplitudes solved for, then spreads. */
+static size_t dexp_starts(const struct ss_fit_data *d, double th[][SS_MODEL_PMAX])
+{
+	double *X = d->work, c[2], best = INFINITY;
+	double A = 0.5 * d->rate_first, a = 0.5, B = d->rate_last, b = 0.002;
+
+	for (size_t g = 0; g < SS_DECAY_GRID; g++)
+		exp_basis(d, g, X + g * d->nu);
+	for (size_t slow = 0; slow < SS_DECAY_GRID; slow++)
+		for (size_t fast = slow + 1; fast < SS_DECAY_GRID; fast++) {
+			double rss = amplitudes(d, X + fast * d->nu, X + slow * d->nu, c);
+			if (rss < best && c[0] > 0 && c[1] > 0) {
+				best = rss;
+				A = c[0], a = ss_decay_grid[fast];
+				B = c[1], b = ss_decay_grid[slow];
+			}
+		}
+	th[0][0] = log(A), th[0][1] = log(a), th[0][2] = log(B), th[0][3] = log(b);
+	th[1][0] = log(d->rate_first), th[1][1] = log(0.5), th[1][2] = log(d->rate_last),
+	th[1][3] = log(0.002);
+	th[2][0] = log(0.5 * d->rate_first), th[2][1] = log(0.1), th[2][2] = log(d->rate_first),
+	th[2][3] = log(0.01);
+	return 3;
+}
+
+/* Fast component first: swap (A, a) with (B, b) when b > a. */
+static const char *dexp_accept(const struct ss_fit_data *d, double *th, double *cov)
+{
+	(void)d;
+	if (th[3] <= th[1])
+		return NULL;
+	for (int i = 0; i < 2; i++) {
+		double tmp = th[i];
+		th[i] = th[i + 2];
+		th[i + 2] = tmp;
+	}
+	if (cov) {
+		static const int perm[4] = {2, 3, 0, 1};
+		double c[16];
+		for (int i = 0; i < 4; i++)
+			for (int j = 0; j < 4; j++)
+				c[i * 4 + j] = cov[perm[i] * 4 + perm[j]];
+		memcpy(cov, c, sizeof c);
+	}
+	return NULL;
+}
+
+/* ---- power-law decay: d = A (t + tau)^(-alpha) ----
+ *
+ * With u = 1 - alpha and L = log(1 + t / tau):
+ *   C = A tau^u L E1(u L),             E1(x) = (e^x - 1) / x
+ *   dC/dalpha = -A tau^u (log(tau) L E1(u L) + L^2 E2(u L))
+ *   dC/dlog(tau) = A tau^u (e^(-alpha L) - 1)
+ * which hold at alpha = 1 (a logarithm) and beyond (a finite limit).
+ */
+static void power_cum(const double *th, const double *t, size_t m, double *C, double *G)
+{
+	double A = exp(th[0]), ltau = th[1], tau = exp(ltau), alpha = th[2], u = 1.0 - alpha;
+	double Atu = A * exp(u * ltau);
+
+	for (size_t j = 0; j < m; j++) {
+		/* v = e^(u L); e^(-alpha L) = v / (1 + t / tau) */
+		double r = t[j] / tau, L = log1p(r), x = u * L, v = exp(x), ex = e1(x, v);
+		double c = Atu * L * ex;
+		C[j] = c;
+		if (G) {
+			double w = alpha * L;
+			G[j * 3 + 0] = c;
+			G[j * 3 + 1] = Atu * (w > 0.25 ? v / (1.0 + r) - 1.0 : expm1(-w));
+			G[j * 3 + 2] = -Atu * (ltau * L * ex + L * L * e2(x, v));
+		}
+	}
+}
+
+static double power_daily(const double *th, double t)
+{
+	return exp(th[0]) * pow(t + exp(th[1]), -th[2]);
+}
+
+static double power_limit(const double *th)
+{
+	double alpha = th[2];
+
+	if (alpha <= 1.0)
+		return INFINITY;
+	return exp(th[0] + (1.0 - alpha) * th[1]) / (alpha - 1.0);
+}
+
+/* For each tau on a grid, log rate = log A - alpha log(t + tau) is a line:
+ * the tau whose line fits best. */
+static size_t power_starts(const struct ss_fit_data *d, double th[][SS_MODEL_PMAX])
+{
+	static const double taus[] = {0.1, 0.5, 2.0, 8.0, 32.0, 128.0};
+	double *x = d->work, *y = d->work + d->n, best = INFINITY;
+	double alpha = 1.0, lA = log(d->rate_first), ltau = 0.0;
+
+	for (size_t i = 0; i < d->n; i++)
+		y[i] = d->logy[i] - log(d->t1[i] - d->t0[i]);
+	for (size_t g = 0; g < sizeof taus / sizeof taus[0]; g++) {
+		double slope, icept, rss = 0;
+		for (size_t i = 0; i < d->n; i++)
+			x[i] = log(mid_of(d, i) + taus[g]);
+		if (line_fit(x, y, 0, d->n, &slope, &icept))
+			continue;
+		for (size_t i = 0; i < d->n; i++) {
+			double e = y[i] - icept - slope * x[i];
+			rss += e * e;
+		}
+		if (rss < best) {
+			best = rss;
+			alpha = clamp(-slope, -1.0, 5.0), lA = clamp(icept, -50, 80),
+			ltau = log(taus[g]);
+		}
+	}
+	th[0][0] = lA, th[0][1] = ltau, th[0][2] = alpha;
+	th[1][0] = log(d->rate_first) + 0.5 * log(10.0), th[1][1] = log(10.0), th[1][2] = 0.5;
+	th[2][0] = log(d->rate_first) + 1.5 * log(0.3), th[2][1] = log(0.3), th[2][2] = 1.5;
+	return 3;
+}
+
+/* ---- Bass diffusion: C = m (1 - E) / (1 + (q/p) E), E = e^(-(p+q) t) ---- */
+
+static void bass_cum(const double *th, const double *t, size_t m, double *C, double *G)
+{
+	double M = exp(th[0]), p = exp(th[1]), q = exp(th[2]), s = p + q, rho = q / p;
+
+	for (size_t j = 0; j < m; j++) {
+		double E = exp(-s * t[j]), one_m = one_minus(s * t[j], E), den = 1.0 + rho * E;
+		double F = one_m / den;
+		C[j] = M * F;
+		if (G) {
+			double dFdE = -(1.0 + rho) / (den * den);
+			double dFdrho = -one_m * E / (den * den);
+			double dEds = -t[j] * E;
+			G[j * 3 + 0] = M * F;
+			G[j * 3 + 1] = M * p * (dFdE * dEds - dFdrho * q / (p * p));
+			G[j * 3 + 2] = M * q * (dFdE * dEds + dFdrho / p);
+		}
+	}
+}
+
+static double bass_daily(const double *th, double t)
+{
+	double M = exp(th[0]), p = exp(th[1]), q = exp(th[2]), s = p + q;
+	double E = exp(-s * t), den = 1.0 + (q / p) * E;
+
+	return M * s * s / p * E / (den * den);
+}
+
+static double bass_limit(const double *th)
+{
+	return exp(th[0]);
+}
+
+/* For s = p + q on the grid and a few q/p, the market m is an amplitude. */
+static size_t bass_starts(const struct ss_fit_data *d, double th[][SS_MODEL_PMAX])
+{
+	static const double rhos[] = {0.01, 0.1, 0.5, 2.0, 8.0};
+	double *X = d->work, c[2], best = INFINITY;
+	double M = d->sum + 365.0 * d->rate_last, p = clamp(d->rate_first / M, 1e-6, 0.9),
+	       q = 0.1 * p;
+
+	for (size_t g = 0; g < SS_DECAY_GRID; g++) {
+		const double *E = d->decay + g * d->nu;
+		for (size_t r = 0; r < sizeof rhos / sizeof rhos[0]; r++) {
+			for (size_t j = 0; j < d->nu; j++)
+				X[j] = (1.0 - E[j]) / (1.0 + rhos[r] * E[j]);
+			double rss = amplitudes(d, X, NULL, c);
+			if (rss < best && c[0] > 0) {
+				double sg = ss_decay_grid[g];
+				best = rss;
+				M = c[0], p = sg / (1.0 + rhos[r]), q = sg - p;
+			}
+		}
+	}
+	th[0][0] = log(M), th[0][1] = log(p), th[0][2] = log(q);
+	th[1][0] = log(3 * M), th[1][1] = log(p / 3), th[1][2] = log(0.01);
+	th[2][0] = log(1.5 * M), th[2][1] = log(p / 1.5), th[2][2] = log(p);
+	return 3;
+}
+
+/* ---- logistic S-curve: C = K (s(r (t - t0)) - s(-r t0)), s(x) = 1 / (1 + e^-x) ----
+ *
+ * Its asymptote K is identifiable only once the inflection t0 (the peak
+ * of daily streams) is behind the data: accept() refuses a fit whose t0
+ * the data do not straddle, or whose data never rise.
+ */
+static double sigmoid(double x)
+{
+	return x >= 0 ? 1.0 / (1.0 + exp(-x)) : exp(x) / (1.0 + exp(x));
+}
+
+static void logistic_cum(const double *th, const double *t, size_t m, double *C, double *G)
+{
+	double K = exp(th[0]), r = exp(th[1]), t0 = th[2];
+	double s0 = sigmoid(-r * t0), ds0 = s0 * (1.0 - s0);
+
+	for (size_t j = 0; j < m; j++) {
+		double s = sigmoid(r * (t[j] - t0)), ds = s * (1.0 - s);
+		C[j] = K * (s - s0);
+		if (G) {
+			G[j * 3 + 0] = C[j];
+			G[j * 3 + 1] = K * r * (ds * (t[j] - t0) + ds0 * t0);
+			G[j * 3 + 2] = K * r * (ds0 - ds);
+		}
+	}
+}
+
+static double logistic_daily(const double *th, double t)
+{
+	double r = exp(th[1]), s = sigmoid(r * (t - th[2]));
+
+	return exp(th[0]) * r * s * (1.0 - s);
+}
+
+static double logistic_limit(const double *th)
+{
+	return exp(th[0]) * sigmoid(exp(th[1]) * th[2]);
+}
+
+static size_t logistic_starts(const struct ss_fit_data *d, double th[][SS_MODEL_PMAX])
+{
+	double t0 = d->t_rate_max > 1.0 ? d->t_rate_max : 0.5 * d->t_end;
+	double K = 2.0 * d->sum > 1.0 ? 2.0 * d->sum : 1.0;
+	double r = clamp(4.0 * d->rate_max / K, 1e-4, 5.0);
+
+	th[0][0] = log(K), th[0][1] = log(r), th[0][2] = t0;
+	th[1][0] = log(1.5 * K), th[1][1] = log(4.0 / (d->t_end + 1.0)), th[1][2] = 0.5 * d->t_end;
+	th[2][0] = log(4 * K), th[2][1] = log(0.1), th[2][2] = t0;
+	return 3;
+}
+
+/* The peak must come after the first interval and the first week, so
+ * that a weekly cycle in a decaying track does not pass for a rise. */
+static const char *logistic_applies(const struct ss_fit_data *d)
+{
+	if (d->n == 0 || !(d->t_rate_max > fmax(d->t1[0], 7.0)))
+		return "the data do not rise before they fall";
+	return NULL;
+}
+
+static const char *logistic_accept(const struct ss_fit_data *d, double *th, double *cov)
+{
+	(void)cov;
+	if (d->n == 0 || !(th[2] > d->t1[0]) || !(th[2] < d->t_end))
+		return "the inflection lies outside the observed days";
+	return NULL;
+}
+
+/* ---- the yardstick: recent pace, extended linearly: C = rate t ---- */
+
+static void recent_cum(const double *th, const double *t, size_t m, double *C, double *G)
+{
+	double rate = exp(th[0]);
+
+	for (size_t j = 0; j < m; j++) {
+		C[j] = rate * t[j];
+		if (G)
+			G[j] = C[j];
+	}
+}
+
+static double recent_daily(const double *th, double t)
+{
+	(void)t;
+	return exp(th[0]);
+}
+
+static size_t recent_starts(const struct ss_fit_data *d, double th[][SS_MODEL_PMAX])
+{
+	th[0][0] = log(d->rate_last);
+	return 1;
+}
+
+const struct ss_model ss_models[] = {
+	{
+		.name = "expdecay",
+		.label = "exponential decay to a baseline",
+		.formula = "d = b + a e^(-k t)",
+		.np = 3,
+		.param = {{"a", SS_PARAM_LOG, "streams/day"},
+			  {"k", SS_PARAM_LOG, "1/day"},
+			  {"b", SS_PARAM_LOG, "streams/day"}},
+		.cum = expdecay_cum,
+		.daily = expdecay_daily,
+		.limit = no_limit,
+		.starts = expdecay_starts,
+	},
+	{
+		.name = "doubleexp",
+		.label = "double exponential decay",
+		.formula = "d = A e^(-a t) + B e^(-b t)",
+		.np = 4,
+		.param = {{"A", SS_PARAM_LOG, "streams/day"},
+			  {"a", SS_PARAM_LOG, "1/day"},
+			  {"B", SS_PARAM_LOG, "streams/day"},
+			  {"b", SS_PARAM_LOG, "1/day"}},
+		.cum = dexp_cum,
+		.daily = dexp_daily,
+		.limit = dexp_limit,
+		.starts = dexp_starts,
+		.accept = dexp_accept,
+	},
+	{
+		.name = "powerlaw",
+		.label = "power-law decay",
+		.formula = "d = A (t + tau)^(-alpha)",
+		.np = 3,
+		.param = {{"A", SS_PARAM_LOG, "streams/day"},
+			  {"tau", SS_PARAM_LOG, "days"},
+			  {"alpha", SS_PARAM_LINEAR, ""}},
+		.cum = power_cum,
+		.daily = power_daily,
+		.limit = power_limit,
+		.starts = power_starts,
+	},
+	{
+		.name = "bass",
+		.label = "Bass diffusion",
+		.formula = "C = m (1 - e^(-(p+q) t)) / (1 + (q/p) e^(-(p+q) t))",
+		.np = 3,
+		.param = {{"m", SS_PARAM_LOG, "streams"},
+			  {"p", SS_PARAM_LOG, "1/day"},
+			  {"q", SS_PARAM_LOG, "1/day"}},
+		.cum = bass_cum,
+		.daily = bass_daily,
+		.limit = bass_limit,
+		.starts = bass_starts,
+	},
+	{
+		.name = "logistic",
+		.label = "logistic S-curve",
+		.formula = "C = K (s(r (t - t0)) - s(-r t0)), s(x) = 1 / (1 + e^-x)",
+		.np = 3,
+		.param = {{"K", SS_PARAM_LOG, "streams"},
+			  {"r", SS_PARAM_LOG, "1/day"},
+			  {"t0", SS_PARAM_LINEAR, "days"}},
+		.cum = logistic_cum,
+		.daily = logistic_daily,
+		.limit = logistic_limit,
+		.starts = logistic_starts,
+		.applies = logistic_applies,
+		.accept = logistic_accept,
+	},
+	{
+		.name = "recent",
+		.label = "recent pace, extended linearly",
+		.formula = "d = mean daily streams of the last 7 days",
+		.np = 1,
+		.param = {{"rate", SS_PARAM_LOG, "streams/day"}},
+		.is_yardstick = 1,
+		.cum = recent_cum,
+		.daily = recent_daily,
+		.limit = no_limit,
+		.starts = recent_starts,
+	},
+};
+
+const size_t ss_nmodels = sizeof ss_models / sizeof ss_models[0];
+
+_Static_assert(sizeof ss_models / sizeof ss_models[0] <= SS_MODELS_MAX,
+	       "raise SS_MODELS_MAX for the new model");
+
+const struct ss_model *ss_model_find(const char *name, size_t *index)
+{
+	for (size_t i = 0; i < ss_nmodels; i++)
+		if (strcmp(ss_models[i].name, name) == 0) {
+			if (index)
+				*index = i;
+			return &ss_models[i];
+		}
+	return NULL;
+}
+
+double ss_param_value(const struct ss_param_info *info, double th_j)
+{
+	return info->scale == SS_PARAM_LOG ? exp(th_j) : th_j;
+}
