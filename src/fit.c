@@ -233,11 +233,37 @@ static void index_ends(struct ss_fitter *f, size_t n)
 	f->nu = m;
 }
 
-static int residuals(const double *th, void *ctx, double *r, double *J)
+/* th with every parameter held within its range (models.h); returns the
+ * mask of those held. */
+static unsigned clamp_params(const struct ss_model *m, const double *th, double *out)
+{
+	unsigned held = 0;
+
+	for (size_t j = 0; j < m->np; j++) {
+		const struct ss_param_info *pi = &m->param[j];
+		out[j] = th[j];
+		if (!(pi->lo < pi->hi))
+			continue;
+		if (th[j] < pi->lo)
+			out[j] = pi->lo, held |= 1u << j;
+		else if (th[j] > pi->hi)
+			out[j] = pi->hi, held |= 1u << j;
+	}
+	return held;
+}
+
+/*
+ * A parameter past its range is held at the edge and its Jacobian column
+ * is zero: the solver sees no gain in going further, keeps fitting the
+ * others, and the rank test then leaves it out of the covariance.
+ */
+static int residuals(const double *th_in, void *ctx, double *r, double *J)
 {
 	struct ss_fitter *f = ctx;
 	const struct ss_model *m = f->model;
 	size_t p = m->np, n = f->ninc;
+	double th[SS_MODEL_PMAX];
+	unsigned held = clamp_params(m, th_in, th);
 
 	m->cum(th, f->u, f->nu, f->C, J ? f->G : NULL);
 	for (size_t i = 0; i < n; i++) {
@@ -247,7 +273,9 @@ static int residuals(const double *th, void *ctx, double *r, double *J)
 		r[i] = log(inc) - f->logy[i];
 		if (J)
 			for (size_t j = 0; j < p; j++)
-				J[i * p + j] = (f->G[b * p + j] - f->G[a * p + j]) / inc;
+				J[i * p + j] = held & (1u << j)
+						       ? 0.0
+						       : (f->G[b * p + j] - f->G[a * p + j]) / inc;
 	}
 	return 0;
 }
@@ -309,7 +337,7 @@ static void fit_curve(struct ss_fitter *f, const struct ss_fit_options *opt,
 		if (st != SS_NLS_OK && st != SS_NLS_SINGULAR)
 			continue;
 
-		memcpy(mf->th, res.x, p * sizeof(double));
+		clamp_params(m, res.x, mf->th);
 		for (size_t i = 0; i < p; i++)
 			for (size_t j = 0; j < p; j++)
 				mf->cov[i * p + j] = res.cov[i * p + j];

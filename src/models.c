@@ -489,15 +489,26 @@ static size_t recent_starts(const struct ss_fit_data *d, double th[][SS_MODEL_PM
 	return 1;
 }
 
+/*
+ * Where parameters stop being useful (fit space, see models.h): a rate
+ * under 1e-6 per day (a half-life of 1,900 years) or over 20 per day; an
+ * amplitude under 0.001 streams a day; a total over 10^13 streams (more
+ * than all streams of all music); a time scale outside 0.001 to 10^6 days.
+ */
+#define LOG_RATE  -13.8, 3.0
+#define LOG_COUNT -6.9, 30.0
+#define LOG_TOTAL -6.9, 30.0
+#define LOG_DAYS  -6.9, 13.8
+
 const struct ss_model ss_models[] = {
 	{
 		.name = "expdecay",
 		.label = "exponential decay to a baseline",
 		.formula = "d = b + a e^(-k t)",
 		.np = 3,
-		.param = {{"a", SS_PARAM_LOG, "streams/day"},
-			  {"k", SS_PARAM_LOG, "1/day"},
-			  {"b", SS_PARAM_LOG, "streams/day"}},
+		.param = {{"a", SS_PARAM_LOG, "streams/day", LOG_COUNT},
+			  {"k", SS_PARAM_LOG, "1/day", LOG_RATE},
+			  {"b", SS_PARAM_LOG, "streams/day", LOG_COUNT}},
 		.cum = expdecay_cum,
 		.daily = expdecay_daily,
 		.limit = no_limit,
@@ -508,10 +519,10 @@ const struct ss_model ss_models[] = {
 		.label = "double exponential decay",
 		.formula = "d = A e^(-a t) + B e^(-b t)",
 		.np = 4,
-		.param = {{"A", SS_PARAM_LOG, "streams/day"},
-			  {"a", SS_PARAM_LOG, "1/day"},
-			  {"B", SS_PARAM_LOG, "streams/day"},
-			  {"b", SS_PARAM_LOG, "1/day"}},
+		.param = {{"A", SS_PARAM_LOG, "streams/day", LOG_COUNT},
+			  {"a", SS_PARAM_LOG, "1/day", LOG_RATE},
+			  {"B", SS_PARAM_LOG, "streams/day", LOG_COUNT},
+			  {"b", SS_PARAM_LOG, "1/day", LOG_RATE}},
 		.cum = dexp_cum,
 		.daily = dexp_daily,
 		.limit = dexp_limit,
@@ -524,8 +535,8 @@ const struct ss_model ss_models[] = {
 		.formula = "d = A (t + tau)^(-alpha)",
 		.np = 3,
 		.param = {{"A", SS_PARAM_LOG, "streams/day"},
-			  {"tau", SS_PARAM_LOG, "days"},
-			  {"alpha", SS_PARAM_LINEAR, ""}},
+			  {"tau", SS_PARAM_LOG, "days", LOG_DAYS},
+			  {"alpha", SS_PARAM_LINEAR, "", -20.0, 20.0}},
 		.cum = power_cum,
 		.daily = power_daily,
 		.limit = power_limit,
@@ -536,9 +547,9 @@ const struct ss_model ss_models[] = {
 		.label = "Bass diffusion",
 		.formula = "C = m (1 - e^(-(p+q) t)) / (1 + (q/p) e^(-(p+q) t))",
 		.np = 3,
-		.param = {{"m", SS_PARAM_LOG, "streams"},
-			  {"p", SS_PARAM_LOG, "1/day"},
-			  {"q", SS_PARAM_LOG, "1/day"}},
+		.param = {{"m", SS_PARAM_LOG, "streams", LOG_TOTAL},
+			  {"p", SS_PARAM_LOG, "1/day", LOG_RATE},
+			  {"q", SS_PARAM_LOG, "1/day", LOG_RATE}},
 		.cum = bass_cum,
 		.daily = bass_daily,
 		.limit = bass_limit,
@@ -549,8 +560,8 @@ const struct ss_model ss_models[] = {
 		.label = "logistic S-curve",
 		.formula = "C = K (s(r (t - t0)) - s(-r t0)), s(x) = 1 / (1 + e^-x)",
 		.np = 3,
-		.param = {{"K", SS_PARAM_LOG, "streams"},
-			  {"r", SS_PARAM_LOG, "1/day"},
+		.param = {{"K", SS_PARAM_LOG, "streams", LOG_TOTAL},
+			  {"r", SS_PARAM_LOG, "1/day", LOG_RATE},
 			  {"t0", SS_PARAM_LINEAR, "days"}},
 		.cum = logistic_cum,
 		.daily = logistic_daily,

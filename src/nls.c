@@ -79,7 +79,7 @@ struct ss_nls_options ss_nls_defaults(void)
 	struct ss_nls_options o = {.max_iter = 200,
 				   .xtol = 1e-8,
 				   .gtol = 1e-10,
-				   .ftol = 1e-9,
+				   .ftol = 1e-6,
 				   .accel = 0,
 				   .solver = SS_NLS_CHOLESKY,
 				   .rcond = 1e-10,

@@ -51,6 +51,9 @@ struct ss_param_info {
 	const char *name;
 	enum ss_param_scale scale;
 	const char *unit; /* "streams/day", "1/day", "days", "streams", "" */
+	/* Fit-space range past which the model degenerates (e.g. a decay rate
+	 * run off to zero); the fit stops there (nls.h).  lo == hi: none. */
+	double lo, hi;
 };
 
 /*

@@ -71,7 +71,7 @@ struct ss_nls_options {
 };
 
 /* Defaults fit for growth curves in log parameters: 200 iterations, xtol
- * 1e-8, gtol 1e-10, ftol 1e-9, Levenberg-Marquardt, Cholesky, rcond 1e-10
+ * 1e-8, gtol 1e-10, ftol 1e-6, Levenberg-Marquardt, Cholesky, rcond 1e-10
  * on the Jacobian as it is. */
 struct ss_nls_options ss_nls_defaults(void);
 
