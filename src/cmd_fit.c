@@ -28,8 +28,8 @@ static const char usage_text[] =
 	"  -j, --jobs N          fit on N threads (default: one per CPU); the\n"
 	"                        results do not depend on N\n"
 	"  -m, --model LIST      fit only these models (comma-separated; see below)\n"
-	"      --average         use every converged curve, weighted by its Akaike\n"
-	"                        weight, instead of the least AICc alone\n"
+	"      --average         use every converged curve that carries Akaike weight,\n"
+	"                        weighted by it, instead of the least AICc alone\n"
 	"      --chosen          print only the rows of each track's chosen model(s)\n"
 	"  -h, --help            show this help\n"
 	"\n"
@@ -101,6 +101,14 @@ static const char *reason_of(const struct ss_track_fit *tf, size_t i, char *buf,
 	case SS_FIT_OK:
 		if (tf->fallback && (int)i == tf->best)
 			return "no curve usable: the recent pace stands in";
+		if (mf->unidentified) {
+			size_t len = (size_t)snprintf(buf, size, "not identified by the data:");
+			for (size_t j = 0; j < ss_models[i].np && len < size; j++)
+				if (mf->unidentified & (1u << j))
+					len += (size_t)snprintf(buf + len, size - len, " %s",
+								ss_models[i].param[j].name);
+			return buf;
+		}
 		return "";
 	case SS_FIT_SKIPPED:
 		return "not asked for";
@@ -125,7 +133,8 @@ static void print_row(FILE *out, const struct ss_dataset *ds, const struct ss_tr
 	const struct ss_model *m = &ss_models[i];
 	const struct ss_model_fit *mf = &tf->m[i];
 	const struct ss_model_fit *best = tf->best >= 0 ? &tf->m[tf->best] : NULL;
-	int ok = mf->status == SS_FIT_OK || mf->status == SS_FIT_REJECTED;
+	/* a rejected fit shows its figures when it was fitted before the refusal */
+	int ok = mf->status == SS_FIT_OK || (mf->status == SS_FIT_REJECTED && mf->n > 0);
 	char buf[80];
 
 	put_text(out, ss_album_name(ds, ds->tracks[tf->track].album));
@@ -162,7 +171,7 @@ static void print_row(FILE *out, const struct ss_dataset *ds, const struct ss_tr
 		putc(',', out);
 	put_num(out, tf->has_anchor ? tf->anchor_total : NAN);
 	fprintf(out, ",%u", tf->bounds_used);
-	if (mf->status == SS_FIT_OK || mf->status == SS_FIT_REJECTED || mf->status == SS_FIT_FAILED)
+	if (ok || mf->status == SS_FIT_FAILED)
 		fprintf(out, ",%d,%d,", mf->start + 1, (int)mf->iter);
 	else
 		fputs(",,,", out);

@@ -297,7 +297,7 @@ static void fit_yardstick(const struct ss_fit_data *d, struct ss_model_fit *mf)
 		double e = d->logy[i] - log(d->t1[i] - d->t0[i]) - mf->th[0];
 		ss += e * e;
 	}
-	mf->rmse = sqrt(ss / (double)mf->n);
+	mf->rmse = mf->n > 1 ? sqrt(ss / (double)mf->n) : NAN; /* one interval: no spread */
 	mf->status = SS_FIT_OK;
 }
 
@@ -338,14 +338,21 @@ static void fit_curve(struct ss_fitter *f, const struct ss_fit_options *opt,
 			continue;
 
 		clamp_params(m, res.x, mf->th);
+		/* NaN on the diagonal marks a parameter not identified while
+		 * accept() may reorder; it becomes a bit and a zero after. */
 		for (size_t i = 0; i < p; i++)
 			for (size_t j = 0; j < p; j++)
-				mf->cov[i * p + j] = res.cov[i * p + j];
+				mf->cov[i * p + j] =
+					i == j && isnan(res.se[i]) ? NAN : res.cov[i * p + j];
 		mf->why = m->accept ? m->accept(d, mf->th, mf->cov) : NULL;
 		for (size_t j = 0; j < p; j++) {
-			mf->se[j] = isnan(res.se[j]) ? NAN : sqrt(mf->cov[j * p + j]);
-			if (isnan(mf->se[j]))
+			if (isnan(mf->cov[j * p + j])) {
 				mf->unidentified |= (uint8_t)(1u << j);
+				mf->cov[j * p + j] = 0.0;
+				mf->se[j] = NAN;
+			} else {
+				mf->se[j] = sqrt(mf->cov[j * p + j]);
+			}
 		}
 		mf->n = (uint32_t)n;
 		mf->dof = (uint32_t)(n - p);
