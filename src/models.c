@@ -407,18 +407,25 @@ static double sigmoid(double x)
 	return x >= 0 ? 1.0 / (1.0 + exp(-x)) : exp(x) / (1.0 + exp(x));
 }
 
+/*
+ * s(a) - s(b) = s(a) s(-b) (1 - e^(b - a)): with S = s(r (t - t0)),
+ * P = s(r t0) and D = 1 - e^(-r t), C = K S P D, which does not cancel
+ * at small t as the difference of two sigmoids does.
+ */
 static void logistic_cum(const double *th, const double *t, size_t m, double *C, double *G)
 {
 	double K = exp(th[0]), r = exp(th[1]), t0 = th[2];
-	double s0 = sigmoid(-r * t0), ds0 = s0 * (1.0 - s0);
+	double P = sigmoid(r * t0), Pc = sigmoid(-r * t0); /* Pc = 1 - P */
 
 	for (size_t j = 0; j < m; j++) {
-		double s = sigmoid(r * (t[j] - t0)), ds = s * (1.0 - s);
-		C[j] = K * (s - s0);
+		double x = r * (t[j] - t0), S = sigmoid(x), Sc = sigmoid(-x);
+		double e = exp(-r * t[j]), D = one_minus(r * t[j], e), c = K * S * P * D;
+		C[j] = c;
 		if (G) {
-			G[j * 3 + 0] = C[j];
-			G[j * 3 + 1] = K * r * (ds * (t[j] - t0) + ds0 * t0);
-			G[j * 3 + 2] = K * r * (ds0 - ds);
+			G[j * 3 + 0] = c;
+			G[j * 3 + 1] =
+				r * c * (Sc * (t[j] - t0) + Pc * t0) + r * K * S * P * t[j] * e;
+			G[j * 3 + 2] = r * c * (S - P);
 		}
 	}
 }
