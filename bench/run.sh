@@ -13,6 +13,11 @@
 #  4. Runs "streamstat check --strict" on them once and prints its summary:
 #     it must exit 0 and print no problem (the merged duplicates are only
 #     notes), or the generator is wrong.
+#  5. Runs BUILD_DIR/bench/fitbench on them (FIT_ARGS adds options, e.g.
+#     FIT_ARGS="--jobs 1,2,4 --runs 2"): fitting speed with every model and
+#     the least AICc on 1 and 2 jobs, whether the results are identical
+#     across jobs (it fails when they are not: that is a bug), and where the
+#     time goes, model by model.
 #
 # The catalog goes with the history everywhere: most tracks came out before
 # the first day written, and without release dates check rightly warns that
@@ -25,6 +30,7 @@ build=${1:?usage: bench/run.sh BUILD_DIR}
 out=$(dirname "$0")/out
 gen=$build/bench/gen
 bench=$build/bench/bench
+fitbench=$build/bench/fitbench
 bin=$build/streamstat
 history=$out/history.csv
 catalog=$out/catalog.csv
@@ -84,3 +90,8 @@ if [ "$status" -ne 0 ] || [ -s "$out/check.err" ]; then
 	exit 1
 fi
 echo "  generated input is clean: exit 0 with --strict, no problem printed"
+
+echo
+echo "  FIT     $history"
+# shellcheck disable=SC2086 # FIT_ARGS is a list of options
+"$fitbench" ${FIT_ARGS:-} --catalog "$catalog" "$history"

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <gsl/gsl_blas.h>
+#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_matrix.h>
 #include <gsl/gsl_multifit_nlinear.h>
@@ -252,6 +253,40 @@ static enum ss_nls_status iterate(struct ss_nls *w, struct shape *s,
 }
 
 /*
+ * The parameters that take part in a dependency of the scaled Jacobian:
+ * those with a weight of 0.1 or more in a right singular vector whose
+ * singular value is below rcond of the largest.  The pivoted QR drops one
+ * column of a tied pair; its partner's standard error would then pretend
+ * the dropped one is known.
+ */
+static unsigned tied_to(struct shape *s, size_t n, size_t p, double rcond)
+{
+	gsl_matrix *A = gsl_matrix_alloc(n, p), *V = gsl_matrix_alloc(p, p);
+	gsl_vector *sv = gsl_vector_alloc(p), *work = gsl_vector_alloc(p);
+	unsigned mask = 0;
+
+	if (!A || !V || !sv || !work)
+		xalloc_die(0);
+	gsl_matrix_const_view Js = gsl_matrix_const_submatrix(s->Js, 0, 0, n, p);
+	gsl_matrix_memcpy(A, &Js.matrix);
+	if (gsl_linalg_SV_decomp(A, V, sv, work) == GSL_SUCCESS) {
+		double top = gsl_vector_get(sv, 0); /* singular values come sorted */
+		for (size_t k = 0; k < p; k++) {
+			if (gsl_vector_get(sv, k) > rcond * top)
+				continue;
+			for (size_t j = 0; j < p; j++)
+				if (fabs(gsl_matrix_get(V, j, k)) >= 0.1)
+					mask |= 1u << j;
+		}
+	}
+	gsl_vector_free(work);
+	gsl_vector_free(sv);
+	gsl_matrix_free(V);
+	gsl_matrix_free(A);
+	return mask;
+}
+
+/*
  * s^2 (J^T J)^-1 into res->cov after the rank test (see nls.h).  Returns
  * SS_NLS_OK, or SS_NLS_SINGULAR with the covariance of the identifiable
  * parameters kept and the others' rows zero and standard errors NaN.
@@ -280,9 +315,16 @@ static enum ss_nls_status covariance(struct shape *s, size_t n, size_t p,
 	for (size_t i = 0; i < p; i++)
 		for (size_t j = 0; j < p; j++)
 			res->cov[i * p + j] = scale * gsl_matrix_get(s->covar, i, j) * d[i] * d[j];
+	unsigned lost = 0;
 	for (size_t j = 0; j < p; j++) {
 		double c = gsl_matrix_get(s->covar, j, j);
-		if (c > 0.0 && isfinite(c)) {
+		if (!(c > 0.0) || !isfinite(c))
+			lost |= 1u << j;
+	}
+	if (lost)
+		lost |= tied_to(s, n, p, opt->rcond);
+	for (size_t j = 0; j < p; j++) {
+		if (!(lost & (1u << j))) {
 			res->se[j] = sqrt(res->cov[j * p + j]);
 			continue;
 		}
