@@ -60,7 +60,7 @@ const char *ss_fit_status_name(enum ss_fit_status st);
 
 enum ss_select {
 	SS_SELECT_AICC,	  /* the least AICc */
-	SS_SELECT_AVERAGE /* every usable curve, weighted by Akaike weights */
+	SS_SELECT_AVERAGE /* every usable curve with a nonzero Akaike weight, weighted */
 };
 
 /* One model on one track. */
@@ -116,8 +116,9 @@ struct ss_fits {
 };
 
 /*
- * Fit every track of ds (the series stage must have run).  Returns SS_OK,
- * or an error (threads that cannot be started) with err filled in.
+ * Fit every track of ds (the series stage must have run).  A thread that
+ * cannot be started leaves its share to the others (fits->jobs says how
+ * many ran), so this returns SS_OK; err is for errors to come.
  */
 enum ss_status ss_fit_all(const struct ss_dataset *ds, const struct ss_fit_options *opt,
 			  struct ss_fits *fits, struct ss_error *err);
