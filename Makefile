@@ -144,7 +144,7 @@ uninstall:
 clean:
 	rm -rf build bench/out
 
-C_FILES := $(wildcard src/*.c include/streamstat/*.h tests/unit/*.c bench/*.c)
+C_FILES := $(wildcard src/*.c include/streamstat/*.h tests/unit/*.c bench/*.c bench/*.h)
 
 lint:
 	@echo "  TIDY    src"

@@ -39,30 +39,14 @@
 #include "streamstat/series.h"
 #include "streamstat/xalloc.h"
 
+#include "bench_util.h"
+
 /* The options src/csvread.c gives libcsv (its CSV_OPTIONS); keep in step. */
 #define BARE_CSV_OPTIONS (CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI | CSV_APPEND_NULL)
 #define BARE_BLK_SIZE	 4096 /* csv_set_blk_size() in src/csvread.c */
 
 #define TARGET_RATIO   0.70 /* ingest+series throughput / bare parse */
 #define TARGET_PER_OBS 48.0 /* bytes of peak RSS per observation, names aside */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* Peak resident set size so far, in bytes. */
-static uint64_t peak_rss(void)
-{
-	struct rusage ru;
-
-	if (getrusage(RUSAGE_SELF, &ru) != 0)
-		return 0;
-	return (uint64_t)ru.ru_maxrss * 1024; /* Linux reports KiB */
-}
 
 /* ---- bare parse -------------------------------------------------------- */
 
@@ -97,7 +81,7 @@ static double bare_parse(const char *path, struct bare *b)
 {
 	struct csv_parser p;
 	char *block = xmalloc(SS_CSV_BLOCK);
-	double t0 = now(), t = -1;
+	double t0 = bench_now(), t = -1;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	memset(b, 0, sizeof(*b));
@@ -131,7 +115,7 @@ static double bare_parse(const char *path, struct bare *b)
 			csv_strerror(csv_error(&p)));
 		goto out;
 	}
-	t = now() - t0;
+	t = bench_now() - t0;
 out:
 	csv_free(&p);
 	close(fd);
@@ -161,18 +145,18 @@ static int ingest_series(const char *catalog, const char *path, struct run *r)
 	memset(&opts, 0, sizeof(opts));
 	memset(&err, 0, sizeof(err));
 	ss_dataset_init(&ds, SS_PROBLEMS_DEFAULT_LIMIT);
-	tc = now();
+	tc = bench_now();
 	s = catalog ? ss_ingest_catalog(&ds, catalog, &err) : SS_OK;
-	t0 = now();
+	t0 = bench_now();
 	if (s == SS_OK)
 		s = ss_ingest_file(&ds, path, &opts, &err);
 	if (s == SS_OK)
 		ss_ingest_finish(&ds);
-	t1 = now();
+	t1 = bench_now();
 	r->raw_obs = ds.nobs;
 	if (s == SS_OK)
 		s = ss_series_build(&ds, &st, &err);
-	t2 = now();
+	t2 = bench_now();
 	if (s != SS_OK) {
 		fprintf(stderr, "bench: %s:%lu: %s (%s)\n", err.file ? err.file : path, err.line,
 			err.msg, ss_strerror(s));
@@ -206,22 +190,12 @@ out:
 
 /* ---- report ------------------------------------------------------------ */
 
-static const char *num(uint64_t v, char *buf)
-{
-	return ss_count_format((int64_t)v, buf);
-}
-
 static void rate_line(const char *what, double secs, uint64_t bytes, uint64_t rows)
 {
 	char a[28];
 
 	printf("  %-30s %8.3f s %9.1f MB/s %14s rows/s\n", what, secs, (double)bytes / secs / 1e6,
-	       num((uint64_t)((double)rows / secs + 0.5), a));
-}
-
-static const char *verdict(int pass)
-{
-	return pass ? "PASS" : "MISS";
+	       bench_num((uint64_t)((double)rows / secs + 0.5), a));
 }
 
 static const char usage_text[] =
@@ -229,19 +203,6 @@ static const char usage_text[] =
 	"\n"
 	"Time ingest + series on HISTORY.csv against a bare libcsv parse\n"
 	"and measure peak memory (see bench/run.sh).\n";
-
-static int parse_runs(const char *arg, int *out)
-{
-	char *end;
-	long v = strtol(arg, &end, 10);
-
-	if (*arg == '\0' || *end != '\0' || v < 1 || v > 100) {
-		fprintf(stderr, "bench: '%s' is not a number of runs (1 to 100)\n", arg);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
-}
 
 int main(int argc, char **argv)
 {
@@ -265,10 +226,10 @@ int main(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'b':
-			bad |= parse_runs(optarg, &bare_runs);
+			bad |= bench_parse_runs("bench", optarg, &bare_runs);
 			break;
 		case 'r':
-			bad |= parse_runs(optarg, &runs);
+			bad |= bench_parse_runs("bench", optarg, &runs);
 			break;
 		case 'c':
 			catalog = optarg;
@@ -298,12 +259,12 @@ int main(int argc, char **argv)
 		if (i == 0 || t < bare_best)
 			bare_best = t;
 	}
-	base_rss = peak_rss();
+	base_rss = bench_peak_rss();
 	for (int i = 0; i < runs; i++) {
 		if (ingest_series(catalog, path, &r) < 0)
 			return 1;
 		if (i == 0)
-			peak = peak_rss();
+			peak = bench_peak_rss();
 		if (i == 0 || r.ingest + r.series < best.ingest + best.series)
 			best = r;
 	}
@@ -316,14 +277,16 @@ int main(int argc, char **argv)
 				    : 0.0;
 
 	printf("streamstat bench: %s\n", path);
-	printf("  file          %s bytes (%.1f MB)\n", num((uint64_t)sb.st_size, a),
+	printf("  file          %s bytes (%.1f MB)\n", bench_num((uint64_t)sb.st_size, a),
 	       (double)sb.st_size / 1e6);
-	printf("  rows          %s data rows + header, %s fields\n", num(data_rows, a),
-	       num(b.fields, c));
+	printf("  rows          %s data rows + header, %s fields\n", bench_num(data_rows, a),
+	       bench_num(b.fields, c));
 	printf("  ingested      %s rows used, %s skipped; %s albums, %s tracks\n",
-	       num(best.used, a), num(best.skipped, c), num(best.albums, d), num(best.tracks, e));
+	       bench_num(best.used, a), bench_num(best.skipped, c), bench_num(best.albums, d),
+	       bench_num(best.tracks, e));
 	printf("  observations  %s (%s rows merged as same-day duplicates); %s warnings\n",
-	       num(best.observations, a), num(best.merged, c), num(best.warnings, d));
+	       bench_num(best.observations, a), bench_num(best.merged, c),
+	       bench_num(best.warnings, d));
 	printf("\n  throughput\n");
 	rate_line("bare libcsv parse", bare_best, b.bytes, data_rows);
 	rate_line("ingest", best.ingest, b.bytes, data_rows);
@@ -335,15 +298,16 @@ int main(int argc, char **argv)
 	printf("\n  memory\n");
 	printf("  %-30s %10.1f MiB\n", "peak RSS", (double)peak / 1048576.0);
 	printf("  %-30s %10.1f MiB\n", "baseline RSS before ingest", (double)base_rss / 1048576.0);
-	printf("  %-30s %10s bytes\n", "names (albums, tracks, artists)", num(best.name_bytes, a));
+	printf("  %-30s %10s bytes\n", "names (albums, tracks, artists)",
+	       bench_num(best.name_bytes, a));
 	printf("\n  targets\n");
 	printf("  %-30s %9.1f %%    target >= %.0f %%     %s\n", "ingest+series / bare parse",
-	       100.0 * ratio, 100.0 * TARGET_RATIO, verdict(ratio >= TARGET_RATIO));
+	       100.0 * ratio, 100.0 * TARGET_RATIO, bench_verdict(ratio >= TARGET_RATIO));
 	printf("  %-30s %9.1f B    target <= %.0f B      %s\n", "peak RSS per observation", per_obs,
-	       TARGET_PER_OBS, verdict(per_obs <= TARGET_PER_OBS));
+	       TARGET_PER_OBS, bench_verdict(per_obs <= TARGET_PER_OBS));
 	printf("  (per observation: (peak - baseline - names) / observations)\n");
 	if (best.warnings)
 		printf("\n  note: the input has %s warnings; run streamstat check on it\n",
-		       num(best.warnings, a));
+		       bench_num(best.warnings, a));
 	return 0;
 }

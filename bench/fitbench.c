@@ -58,19 +58,13 @@
 #include "streamstat/number.h"
 #include "streamstat/series.h"
 
+#include "bench_util.h"
+
 #define TARGET_RATE    2000.0 /* tracks with data per second at TARGET_JOBS jobs */
 #define TARGET_JOBS    2u
 #define TARGET_SCALING 1.8 /* speed-up from 1 to 2 jobs called near-linear */
 #define JOBS_MAX_LIST  16  /* values in --jobs */
 #define JOBS_MAX       256 /* what ss_fit_all() will start */
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* User + system CPU time of the whole process so far, in seconds. */
 static double cpu_seconds(void)
@@ -83,26 +77,11 @@ static double cpu_seconds(void)
 	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
 }
 
-/* Peak resident set size so far, in bytes. */
-static uint64_t peak_rss(void)
-{
-	struct rusage ru;
-
-	if (getrusage(RUSAGE_SELF, &ru) != 0)
-		return 0;
-	return (uint64_t)ru.ru_maxrss * 1024; /* Linux reports KiB */
-}
-
 static double load_average(void)
 {
 	double l[1];
 
 	return getloadavg(l, 1) == 1 ? l[0] : -1.0;
-}
-
-static const char *num(uint64_t v, char *buf)
-{
-	return ss_count_format((int64_t)v, buf);
 }
 
 /* ---- comparing results -------------------------------------------------- */
@@ -275,10 +254,12 @@ static void print_where(const struct fit_stats *s, unsigned jobs)
 	for (size_t i = 0; i < ss_nmodels; i++) {
 		const struct model_stats *ms = &s->m[i];
 
-		printf("  %-10s %8s %8s %8s %8s %8s %8s %8s", ss_models[i].name, num(ms->chosen, a),
-		       num(ms->status[SS_FIT_OK], b), num(ms->status[SS_FIT_FAILED], c),
-		       num(ms->status[SS_FIT_REJECTED], d), num(ms->status[SS_FIT_TOO_FEW], e),
-		       num(ms->status[SS_FIT_NO_DATA], f), num(ms->solved, g));
+		printf("  %-10s %8s %8s %8s %8s %8s %8s %8s", ss_models[i].name,
+		       bench_num(ms->chosen, a), bench_num(ms->status[SS_FIT_OK], b),
+		       bench_num(ms->status[SS_FIT_FAILED], c),
+		       bench_num(ms->status[SS_FIT_REJECTED], d),
+		       bench_num(ms->status[SS_FIT_TOO_FEW], e),
+		       bench_num(ms->status[SS_FIT_NO_DATA], f), bench_num(ms->solved, g));
 		if (ms->solved)
 			printf(" %7.2f %6.1f\n", (double)ms->starts / (double)ms->solved,
 			       (double)ms->iter / (double)ms->solved);
@@ -286,7 +267,7 @@ static void print_where(const struct fit_stats *s, unsigned jobs)
 			printf(" %7s %6s\n", "-", "-");
 	}
 	printf("  (chosen includes %s tracks on the recent pace alone; %s tracks have no model)\n",
-	       num(s->fallback, a), num(s->none, b));
+	       bench_num(s->fallback, a), bench_num(s->none, b));
 	printf("  (solved: fits the solver ran on, rejected ones included when the model\n"
 	       "   refused the curve after it converged; starts: mean starting points tried\n"
 	       "   per solved fit; iter: mean solver iterations of the last start tried,\n"
@@ -301,19 +282,6 @@ static const char usage_text[] =
 	"Time ss_fit_all() (all models, least AICc) on HISTORY.csv for each number\n"
 	"of jobs in LIST (default 1,2), check that the results are identical, and\n"
 	"show where the time goes (see bench/run.sh).\n";
-
-static int parse_runs(const char *arg, int *out)
-{
-	char *end;
-	long v = strtol(arg, &end, 10);
-
-	if (*arg == '\0' || *end != '\0' || v < 1 || v > 100) {
-		fprintf(stderr, "fitbench: '%s' is not a number of runs (1 to 100)\n", arg);
-		return -1;
-	}
-	*out = (int)v;
-	return 0;
-}
 
 /* "1,2,4" into jobs[0..*n). */
 static int parse_jobs(const char *arg, unsigned *jobs, size_t *n)
@@ -365,11 +333,6 @@ struct timing {
 	size_t differ;	  /* tracks differing from the reference, over all runs */
 };
 
-static const char *verdict(int pass)
-{
-	return pass ? "PASS" : "MISS";
-}
-
 static const struct timing *timing_for(const struct timing *tm, size_t n, unsigned jobs)
 {
 	for (size_t i = 0; i < n; i++)
@@ -408,7 +371,7 @@ int main(int argc, char **argv)
 			bad |= parse_jobs(optarg, jobs, &njobs);
 			break;
 		case 'r':
-			bad |= parse_runs(optarg, &runs);
+			bad |= bench_parse_runs("fitbench", optarg, &runs);
 			break;
 		case 'c':
 			catalog = optarg;
@@ -431,10 +394,10 @@ int main(int argc, char **argv)
 	if (catalog)
 		(void)ss_load_option(&lo, 'c', catalog);
 	ss_dataset_init(&ds, SS_PROBLEMS_DEFAULT_LIMIT);
-	t0 = now();
+	t0 = bench_now();
 	ss_load(&ds, &st, argv + optind, 1, &lo, &res);
-	load_secs = now() - t0;
-	load_rss = peak_rss();
+	load_secs = bench_now() - t0;
+	load_rss = bench_peak_rss();
 	if (ss_load_exit_code(&ds, &st, &lo, &res) != SS_EXIT_OK) {
 		print_fatal(&ds);
 		fprintf(stderr, "fitbench: the input cannot be loaded (see streamstat check)\n");
@@ -457,9 +420,9 @@ int main(int argc, char **argv)
 			enum ss_status s;
 
 			memset(&err, 0, sizeof err);
-			t0 = now();
+			t0 = bench_now();
 			s = ss_fit_all(&ds, &fo, &fits, &err);
-			w = now() - t0;
+			w = bench_now() - t0;
 			cpu = cpu_seconds() - cpu;
 			if (s != SS_OK) {
 				fprintf(stderr, "fitbench: jobs=%u: %s\n", jobs[k],
@@ -483,14 +446,14 @@ int main(int argc, char **argv)
 		differ += tk->differ;
 	}
 	load_after = load_average();
-	peak = peak_rss();
+	peak = bench_peak_rss();
 	fit_stats(&ds, &ref, &fs);
 
 	printf("streamstat fitbench: %s\n", argv[optind]);
 	printf("  loaded        %s observations; %s tracks, %s with data; in %.3f s "
 	       "(not counted)\n",
-	       num(st.observations, a), num(ss_dataset_ntracks(&ds), b), num(fs.with_data, c),
-	       load_secs);
+	       bench_num(st.observations, a), bench_num(ss_dataset_ntracks(&ds), b),
+	       bench_num(fs.with_data, c), load_secs);
 	printf("  models        ");
 	for (size_t i = 0; i < ss_nmodels; i++)
 		printf("%s%s", i ? " " : "", ss_models[i].name);
@@ -506,7 +469,7 @@ int main(int argc, char **argv)
 		double rate = (double)fs.with_data / tk->wall;
 
 		printf("  %6u %8u %10.3f %10.3f %6.2f %12s %8.2fx  %s\n", tk->jobs, tk->threads,
-		       tk->wall, tk->cpu, tk->cpu / tk->wall, num((uint64_t)(rate + 0.5), a),
+		       tk->wall, tk->cpu, tk->cpu / tk->wall, bench_num((uint64_t)(rate + 0.5), a),
 		       tm[0].wall / tk->wall,
 		       k == 0 && runs == 1 ? "(reference)"
 		       : tk->differ	   ? "NO"
@@ -535,8 +498,9 @@ int main(int argc, char **argv)
 			double rate = (double)fs.with_data / at->wall;
 
 			printf("  %-30s %9s    target >= %-8s %s\n", "tracks/s at 2 jobs",
-			       num((uint64_t)(rate + 0.5), a), num((uint64_t)TARGET_RATE, b),
-			       verdict(rate >= TARGET_RATE));
+			       bench_num((uint64_t)(rate + 0.5), a),
+			       bench_num((uint64_t)TARGET_RATE, b),
+			       bench_verdict(rate >= TARGET_RATE));
 		} else {
 			printf("  %-30s not measured (no %u in --jobs)\n", "tracks/s at 2 jobs",
 			       TARGET_JOBS);
@@ -546,7 +510,7 @@ int main(int argc, char **argv)
 
 			printf("  %-30s %8.2fx    target >= %.2fx    %s\n",
 			       "speed-up from 1 to 2 jobs", ratio, TARGET_SCALING,
-			       verdict(ratio >= TARGET_SCALING));
+			       bench_verdict(ratio >= TARGET_SCALING));
 			printf("  (near-linear scaling: a speed-up of at least %.1fx)\n",
 			       TARGET_SCALING);
 		} else {
@@ -562,12 +526,12 @@ int main(int argc, char **argv)
 		fprintf(stderr,
 			"fitbench: results differ across runs or jobs (%s track results in all):"
 			" that is a bug in the fitting, not a missed target\n",
-			num(differ, a));
+			bench_num(differ, a));
 		code = 1;
 	}
 	if (ss_problems_at_least(&ds.problems, SS_SEV_WARNING))
 		printf("\n  note: the input has %s warnings; run streamstat check on it\n",
-		       num(ss_problems_at_least(&ds.problems, SS_SEV_WARNING), a));
+		       bench_num(ss_problems_at_least(&ds.problems, SS_SEV_WARNING), a));
 out_fits:
 	ss_fits_release(&ref);
 out_dataset:
