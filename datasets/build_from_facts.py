@@ -98,7 +98,8 @@ def main(argv):
         if "DOUBTFUL" in evidence:
             evidence += DOUBTFUL_NOTE
         add({"date": m["date"], "artist": m["artist"], "album": m["album"],
-             "track": m["track"], "total": m["streams_at_least"], "bound": "at_least",
+             "track": m["track"], "total": m["streams_at_least"],
+             "bound": "crossed" if m["kind"] == "crossed" else "at_least",
              "streams": "", "kind": m["kind"], "source_url": m["source_url"],
              "evidence": evidence})
 

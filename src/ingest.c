@@ -478,20 +478,26 @@ static uint32_t row_track(struct ingest *in, const struct ss_csv_row *row, uint3
 	return id;
 }
 
-static int parse_bound(struct ingest *in, const struct ss_csv_row *row, int *at_least)
+/* The bound column as observation flags: 0, AT_LEAST, or AT_LEAST|CROSSED. */
+static int parse_bound(struct ingest *in, const struct ss_csv_row *row, unsigned *flags)
 {
 	size_t len;
 	const char *s = field(row, in->col[COL_BOUND], &len);
 	char q[SS_QUOTE_MAX];
 
-	*at_least = 0;
+	*flags = 0;
 	if (len == 0 || name_matches(s, len, "exact"))
 		return 0;
 	if (name_matches(s, len, "at_least") || name_matches(s, len, "at-least")) {
-		*at_least = 1;
+		*flags = SS_OBS_AT_LEAST;
 		return 0;
 	}
-	problem(in, SS_P_BAD_BOUND, row->line, "column 'bound': %s is not 'exact' or 'at_least'",
+	if (name_matches(s, len, "crossed")) {
+		*flags = SS_OBS_AT_LEAST | SS_OBS_CROSSED;
+		return 0;
+	}
+	problem(in, SS_P_BAD_BOUND, row->line,
+		"column 'bound': %s is not 'exact', 'at_least' or 'crossed'",
 		ss_quote(q, sizeof(q), s, len));
 	return -1;
 }
@@ -503,7 +509,8 @@ static void data_row(struct ingest *in, const struct ss_csv_row *row)
 	struct ss_file *f = file_of(in);
 	int32_t day;
 	int64_t streams = 0, total = 0;
-	int has_streams, has_total, at_least = 0;
+	int has_streams, has_total;
+	unsigned bound = 0;
 	const char *track;
 	size_t tlen;
 	uint32_t album, id;
@@ -533,12 +540,12 @@ static void data_row(struct ingest *in, const struct ss_csv_row *row)
 				: (in->col[COL_TOTAL] >= 0 ? "'total' is" : "'streams' is"));
 		goto skip;
 	}
-	if (in->col[COL_BOUND] >= 0 && parse_bound(in, row, &at_least) < 0)
+	if (in->col[COL_BOUND] >= 0 && parse_bound(in, row, &bound) < 0)
 		goto skip;
-	if (at_least && !has_total) {
+	if (bound && !has_total) {
 		problem(in, SS_P_BAD_BOUND, row->line,
-			"column 'bound' is 'at_least' but 'total' is empty: a bound applies to the "
-			"total");
+			"column 'bound' is '%s' but 'total' is empty: a bound applies to the total",
+			(bound & SS_OBS_CROSSED) ? "crossed" : "at_least");
 		goto skip;
 	}
 	track = field(row, in->col[COL_TRACK], &tlen);
@@ -561,7 +568,7 @@ static void data_row(struct ingest *in, const struct ss_csv_row *row)
 	o->line = row->line > UINT32_MAX ? UINT32_MAX : (uint32_t)row->line;
 	o->file = (uint16_t)in->file;
 	o->flags = (uint16_t)((has_streams ? SS_OBS_STREAMS : 0) | (has_total ? SS_OBS_TOTAL : 0) |
-			      (at_least ? SS_OBS_AT_LEAST : 0));
+			      bound);
 	o->streams = streams;
 	o->total = total;
 	f->used++;

@@ -16,6 +16,9 @@
 #include "streamstat/series.h"
 #include "streamstat/xalloc.h"
 
+/* The flags that describe an observation's total. */
+#define TOTAL_FLAGS (SS_OBS_TOTAL | SS_OBS_AT_LEAST | SS_OBS_CROSSED)
+
 static int before(const struct ss_obs *a, const struct ss_obs *b)
 {
 	return a->track < b->track || (a->track == b->track && a->day < b->day);
@@ -245,10 +248,10 @@ static void part(char *msg, size_t n, const char *fmt, ...)
 static void merge_into(struct ctx *c, struct ss_obs *m, const struct ss_obs *r)
 {
 	char w[300], a[28], b[28], msg[600] = "";
-	unsigned mt = m->flags & (SS_OBS_TOTAL | SS_OBS_AT_LEAST);
-	unsigned rt = r->flags & (SS_OBS_TOTAL | SS_OBS_AT_LEAST);
-	int identical = (m->flags & (SS_OBS_STREAMS | SS_OBS_TOTAL | SS_OBS_AT_LEAST)) ==
-				(r->flags & (SS_OBS_STREAMS | SS_OBS_TOTAL | SS_OBS_AT_LEAST)) &&
+	unsigned mt = m->flags & TOTAL_FLAGS;
+	unsigned rt = r->flags & TOTAL_FLAGS;
+	int identical = (m->flags & (SS_OBS_STREAMS | TOTAL_FLAGS)) ==
+				(r->flags & (SS_OBS_STREAMS | TOTAL_FLAGS)) &&
 			(!(r->flags & SS_OBS_STREAMS) || m->streams == r->streams) &&
 			(!(r->flags & SS_OBS_TOTAL) || m->total == r->total);
 	int take_total = 0;
@@ -280,12 +283,14 @@ static void merge_into(struct ctx *c, struct ss_obs *m, const struct ss_obs *r)
 			     "exact total)",
 			     ss_count_format(r->total, a), ss_count_format(m->total, b), w);
 	} else if (rt) {
-		/* Two bounds keep the larger; a total where there was none is taken. */
-		take_total = !mt || r->total > m->total;
+		/* Two bounds keep the larger (of equal ones, a crossing); a total
+		 * where there was none is taken. */
+		take_total = !mt || r->total > m->total ||
+			     (r->total == m->total && (rt & SS_OBS_CROSSED));
 	}
 	if (take_total) {
 		m->total = r->total;
-		m->flags = (uint16_t)((m->flags & ~(SS_OBS_TOTAL | SS_OBS_AT_LEAST)) | rt);
+		m->flags = (uint16_t)((m->flags & ~TOTAL_FLAGS) | rt);
 		m->line = r->line;
 		m->file = r->file;
 	}

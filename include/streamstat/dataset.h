@@ -84,7 +84,9 @@ enum ss_obs_flag {
 	SS_OBS_MERGED = 1u << 7,	  /* several rows for this day were merged */
 	SS_OBS_CONFLICT = 1u << 8,	  /* ... and they disagreed */
 	SS_OBS_MISMATCH = 1u << 9,	  /* streams and total disagree */
-	SS_OBS_BEFORE_RELEASE = 1u << 10  /* dated before the track's release */
+	SS_OBS_BEFORE_RELEASE = 1u << 10, /* dated before the track's release */
+	SS_OBS_CROSSED = 1u << 11	  /* a lower bound passed that very day ("crossed
+					   * 100M on ..."): the day before was below it */
 };
 
 /* One day of one track: 32 bytes, the unit of memory at scale. */

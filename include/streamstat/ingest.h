@@ -3,7 +3,7 @@
  *
  * A history file is CSV with a header row naming its columns in any order
  * and case: date, track, album (unless the catalog supplies it), artist,
- * streams and/or total, bound (exact | at_least), release_date,
+ * streams and/or total, bound (exact | at_least | crossed), release_date,
  * album_release_date.  Other columns are ignored and listed once.  A catalog
  * is CSV with album, track and optionally artist, album_release_date,
  * track_release_date, counts (yes | no).

@@ -51,7 +51,7 @@ static const struct {
 	{"empty track", "date,album,track,total\n2023-09-08,L,,5\n", 0, 1,
 	 "empty name@2: column 'track' is empty"},
 	{"bad bound", "date,album,track,total,bound\n2023-09-08,L,Blue,5,maybe\n", 0, 1,
-	 "bad bound@2: column 'bound': \"maybe\" is not 'exact' or 'at_least'"},
+	 "bad bound@2: column 'bound': \"maybe\" is not 'exact', 'at_least' or 'crossed'"},
 	{"missing column", "date,album,total\n2023-09-08,L,5\n", 0, 1,
 	 "missing column@1: missing required column 'track' (header: date,album,total)"},
 	{"no count column", "date,album,track\n2023-09-08,L,Blue\n", 0, 1,
@@ -95,15 +95,17 @@ static void test_values_and_names(void **state)
 		      "V,Layover,\"Blue, Grey\",2023-09-08,100,,\n"
 		      "V,Layover,Slow Dancing,2023-09-09,,50000000,at_least\n"
 		      "V,Layover,\"Blue, Grey\",2023-09-09,20,120,exact\n"
-		      "Jimin,FACE,Like Crazy,2023-03-24,7,,\n",
+		      "Jimin,FACE,Like Crazy,2023-03-24,7,,\n"
+		      "V,Layover,Slow Dancing,2023-10-09,,100000000,Crossed\n",
 		      NULL);
-	assert_int_equal(f->used, 4);
+	assert_int_equal(f->used, 5);
 	assert_int_equal(ss_dataset_nalbums(&ds), 2);
 	assert_int_equal(ss_dataset_ntracks(&ds), 3);
 	assert_string_equal(ss_track_name(&ds, 0), "Blue, Grey");
 	assert_string_equal(ss_album_artist(&ds, 0), "V");
 	assert_string_equal(ss_album_artist(&ds, 1), "Jimin");
-	assert_int_equal(ds.nobs, 4);
+	assert_int_equal(ds.nobs, 5);
+	assert_int_equal(ds.obs[4].flags, SS_OBS_TOTAL | SS_OBS_AT_LEAST | SS_OBS_CROSSED);
 	assert_int_equal(ds.obs[0].streams, 100);
 	assert_int_equal(ds.obs[0].flags, SS_OBS_STREAMS);
 	assert_int_equal(ds.obs[1].total, 50000000);
