@@ -2,10 +2,12 @@
  * cmd_common.c - loading, problem printing and exit codes shared by the
  * data-reading commands.
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "streamstat/cli.h"
 #include "streamstat/date.h"
@@ -200,6 +202,146 @@ int ss_load_exit_code(const struct ss_dataset *ds, const struct ss_series_stats 
 		ss_errorf("--strict: %llu problem%s found", (unsigned long long)problems,
 			  problems == 1 ? "" : "s");
 		return SS_EXIT_DATAERR;
+	}
+	return SS_EXIT_OK;
+}
+
+/* ---- milestone options ------------------------------------------------- */
+
+void ss_ms_cli_init(struct ss_ms_cli *c)
+{
+	memset(c, 0, sizeof *c);
+	c->ms = ss_ms_defaults();
+}
+
+void ss_ms_cli_release(struct ss_ms_cli *c)
+{
+	free(c->exclude);
+	ss_ms_cli_init(c);
+}
+
+int ss_parse_jobs(const char *cmd, const char *arg, unsigned *jobs)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || v < 1 || v > 256) {
+		ss_errorf("%s: --jobs: '%s' is not a number from 1 to 256", cmd, arg);
+		return -1;
+	}
+	*jobs = (unsigned)v;
+	return 0;
+}
+
+int ss_ms_option(struct ss_ms_cli *c, int opt, const char *arg)
+{
+	char *end;
+
+	switch (opt) {
+	case SS_OPT_MILESTONES:
+		if (ss_ms_parse_list(arg, &c->ms) < 0) {
+			ss_errorf("--milestones: '%s' is not a list of up to %d milestones such as "
+				  "50M,100M,1B",
+				  arg, SS_MILESTONES_MAX);
+			return -1;
+		}
+		return 1;
+	case SS_OPT_LEVEL: {
+		double v = strtod(arg, &end);
+		if (*arg == '\0' || *end != '\0' || !(v >= 0.5 && v <= 0.99)) {
+			ss_errorf("--level: '%s' is not a number from 0.5 to 0.99", arg);
+			return -1;
+		}
+		c->ms.level = v;
+		return 1;
+	}
+	case SS_OPT_DAY_ZERO:
+		c->ms.day_zero = 1;
+		return 1;
+	case SS_OPT_BY: {
+		enum ss_date_result r = ss_date_parse(arg, strlen(arg), &c->ms.by);
+		if (r != SS_DATE_OK) {
+			ss_errorf("--by: '%s' %s", arg, ss_date_error(r));
+			return -1;
+		}
+		return 1;
+	}
+	case SS_OPT_EXCLUDE_TRACK:
+		c->exclude = xreallocarray(c->exclude, c->nexclude + 1, sizeof *c->exclude);
+		c->exclude[c->nexclude++] = arg;
+		return 1;
+	case SS_OPT_EXCLUDE_INTERLUDES:
+		c->exclude_interludes = 1;
+		return 1;
+	case SS_OPT_DRAWS: {
+		long v = strtol(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || v < 100 || v > 100000) {
+			ss_errorf("--draws: '%s' is not a number from 100 to 100000", arg);
+			return -1;
+		}
+		c->ms.draws = (unsigned)v;
+		return 1;
+	}
+	case SS_OPT_SEED: {
+		unsigned long long v = strtoull(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || *arg == '-') {
+			ss_errorf("--seed: '%s' is not a whole number", arg);
+			return -1;
+		}
+		c->ms.seed = (uint64_t)v;
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* Does title name an interlude or a skit ("Interlude : Dive", "Skit")? */
+static int is_interlude(const char *title)
+{
+	static const char *const words[] = {"interlude", "skit"};
+
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+		size_t len = strlen(words[w]);
+		for (const char *p = title; *p; p++) {
+			int start = p == title || !isalnum((unsigned char)p[-1]);
+			int end = !isalnum((unsigned char)p[len]);
+			if (start && strncasecmp(p, words[w], len) == 0 && end)
+				return 1;
+			if (strlen(p) < len)
+				break;
+		}
+	}
+	return 0;
+}
+
+int ss_ms_cli_apply(const struct ss_ms_cli *c, struct ss_dataset *ds, const char *cmd)
+{
+	size_t nt = ss_dataset_ntracks(ds);
+
+	for (size_t t = 0; t < nt && c->exclude_interludes; t++)
+		if (is_interlude(ss_track_name(ds, (uint32_t)t)))
+			ds->tracks[t].counts = 0;
+	for (size_t i = 0; i < c->nexclude; i++) {
+		const char *arg = c->exclude[i], *slash = strchr(arg, '/');
+		size_t found = 0;
+		for (size_t t = 0; t < nt; t++) {
+			const char *album = ss_album_name(ds, ds->tracks[t].album);
+			const char *title = ss_track_name(ds, (uint32_t)t);
+			int match = strcmp(title, arg) == 0;
+			if (!match && slash)
+				match = strlen(album) == (size_t)(slash - arg) &&
+					strncmp(album, arg, (size_t)(slash - arg)) == 0 &&
+					strcmp(title, slash + 1) == 0;
+			if (match) {
+				ds->tracks[t].counts = 0;
+				found++;
+			}
+		}
+		if (!found) {
+			ss_errorf("%s: --exclude-track: no track '%s' in the data", cmd, arg);
+			return SS_EXIT_USAGE;
+		}
 	}
 	return SS_EXIT_OK;
 }

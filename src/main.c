@@ -22,6 +22,7 @@ struct command {
 static const struct command commands[] = {
 	{"check", cmd_check, "validate stream histories: every problem, with file:line"},
 	{"fit", cmd_fit, "fit growth models to every track; CSV on stdout"},
+	{"milestones", cmd_milestones, "observed and projected milestone dates; CSV on stdout"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -13,6 +13,7 @@
 
 #include "streamstat/dataset.h"
 #include "streamstat/ingest.h"
+#include "streamstat/milestones.h"
 #include "streamstat/series.h"
 
 #ifndef SS_VERSION
@@ -21,6 +22,7 @@
 
 int cmd_check(int argc, char **argv);
 int cmd_fit(int argc, char **argv);
+int cmd_milestones(int argc, char **argv);
 
 /* Verbosity shared by all commands: -q lowers it, -v raises it. */
 enum ss_verbosity { SS_QUIET = 0, SS_NORMAL = 1, SS_VERBOSE = 2 };
@@ -72,6 +74,65 @@ int ss_load_option(struct ss_load_options *o, int opt, const char *arg);
  * to 0 so that getopt itself prints nothing.
  */
 int ss_option_error(const char *cmd, int opt, char **argv);
+
+/* Milestone options shared by the commands that project: what they set. */
+struct ss_ms_cli {
+	struct ss_ms_options ms;
+	const char **exclude; /* --exclude-track values */
+	size_t nexclude;
+	int exclude_interludes;
+};
+
+enum {
+	SS_OPT_MILESTONES = 300,
+	SS_OPT_LEVEL,
+	SS_OPT_DAY_ZERO,
+	SS_OPT_BY,
+	SS_OPT_EXCLUDE_TRACK,
+	SS_OPT_EXCLUDE_INTERLUDES,
+	SS_OPT_DRAWS,
+	SS_OPT_SEED
+};
+
+#define SS_MS_LONG_OPTIONS                                                                         \
+	{"milestones", required_argument, NULL, SS_OPT_MILESTONES},                                \
+		{"level", required_argument, NULL, SS_OPT_LEVEL},                                  \
+		{"day-zero", no_argument, NULL, SS_OPT_DAY_ZERO},                                  \
+		{"by", required_argument, NULL, SS_OPT_BY},                                        \
+		{"exclude-track", required_argument, NULL, SS_OPT_EXCLUDE_TRACK},                  \
+		{"exclude-interludes", no_argument, NULL, SS_OPT_EXCLUDE_INTERLUDES},              \
+		{"draws", required_argument, NULL, SS_OPT_DRAWS},                                  \
+	{                                                                                          \
+		"seed", required_argument, NULL, SS_OPT_SEED                                       \
+	}
+#define SS_MS_OPTIONS_HELP                                                                         \
+	"      --milestones LIST milestones, e.g. 50M,100M,1B (K, M, B suffixes;\n"                \
+	"                        default 50M,100M,200M,300M,500M,1B)\n"                            \
+	"      --level P         prediction interval level, 0.5 to 0.99 (default 0.8)\n"           \
+	"      --day-zero        count the release day as day 0 (elapsed days), not day 1\n"       \
+	"      --by DATE         \"needed pace\": reach each milestone by DATE (default:\n"        \
+	"                        the album's first anniversary)\n"                                 \
+	"      --exclude-track T leave track T (\"ALBUM/TRACK\" or a title) out of album\n"        \
+	"                        milestones (repeatable)\n"                                        \
+	"      --exclude-interludes  leave out tracks titled as an interlude or a skit\n"          \
+	"      --draws N         joint draws for album intervals (default 1000)\n"                 \
+	"      --seed N          seed of those draws (default 1)\n"
+
+void ss_ms_cli_init(struct ss_ms_cli *c);
+void ss_ms_cli_release(struct ss_ms_cli *c);
+
+/* Handle one milestone option: 1 when it was one, 0 when not, -1 on a bad
+ * value (a message was printed). */
+int ss_ms_option(struct ss_ms_cli *c, int opt, const char *arg);
+
+/*
+ * Apply the exclusions to ds (tracks[].counts).  Returns SS_EXIT_OK, or
+ * SS_EXIT_USAGE after a message naming a track that is not in the data.
+ */
+int ss_ms_cli_apply(const struct ss_ms_cli *c, struct ss_dataset *ds, const char *cmd);
+
+/* Parse --jobs (1 to 256) for command cmd; 0, or -1 after a message. */
+int ss_parse_jobs(const char *cmd, const char *arg, unsigned *jobs);
 
 /* Print "streamstat: " and the message to stderr. */
 void ss_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,0 +1,219 @@
+/*
+ * milestones.h - when tracks and albums cross stream milestones.
+ *
+ * For each track and milestone M (50M, 100M ...):
+ *  - observed: the first day whose total is at least M.  Between two
+ *    observations the day is interpolated linearly and marked so (its range
+ *    is the days between them); daily totals on consecutive days, or a
+ *    lower bound marked "crossed" that day (bound=crossed) at exactly M, give
+ *    the exact day.  Before the first observation the chain starts from 0 at
+ *    the release when the release date is known.
+ *  - projected: the day the fitted curve, continued from the last observed
+ *    total, reaches M (Brent's method), with a prediction interval; "never"
+ *    when the model's total stays below M (its asymptote, or beyond
+ *    SS_HORIZON_MAX days); "unknown" when there is no model.
+ *
+ * The interval (delta method on the log of the streams still to come,
+ * R(t) = C(t) - C(t_anchor)): var log R = g' Cov g + s^2 min(1, L / h), g
+ * the gradient of log R in the fit's parameters, s the fit's RMSE (log
+ * scale), L the mean length of the fitted intervals and h the horizon: the
+ * parameter uncertainty plus the noise of the curve, which averages out over
+ * horizons longer than the intervals it was measured on.  The bounds solve
+ * R(t) = (M - total) e^(-/+ q sd), q the level's t quantile.  The backtest
+ * (backtest.h) measures how often the intervals hold.
+ *
+ * Albums (tracks that count: the catalog's `counts`, less exclusions):
+ *  - "every track >= M": the latest of the tracks' days, the bottleneck
+ *    named (of equal days, the one known exactly is the later).  Projected,
+ *    the interval comes from joint draws: each track's parameter error is its
+ *    own, the noise term is shared by the album (album-level shocks move
+ *    tracks together), and the album's day is the maximum in each draw.  A
+ *    counting track without data, or without a model, makes it unknown.
+ *  - "album total >= M": the sum of the tracks' totals, each interpolated
+ *    between its own observations (a track past its last observation counts
+ *    its last total, so the sum is a lower bound); projected by solving
+ *    sum C_i(t) = M, with the same draws.
+ *  - rankings: per milestone, albums by days from release to "every track"
+ *    (and to "album total"), observed or projected; rank 1 holds the record.
+ *
+ * Days: the release day is day 1 (day_zero: day 0, elapsed days).
+ *
+ * Ownership: struct ss_milestones owns its arrays; ss_milestones_release()
+ * frees them.  Results refer to tracks and albums by id.
+ */
+#ifndef STREAMSTAT_MILESTONES_H
+#define STREAMSTAT_MILESTONES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "streamstat/dataset.h"
+#include "streamstat/error.h"
+#include "streamstat/fit.h"
+
+#define SS_MILESTONES_MAX 16
+#define SS_DAY_NONE	  INT32_MIN /* no such day */
+#define SS_DAY_NEVER	  INT32_MAX /* an interval open at the top */
+#define SS_HORIZON_MAX	  36525.0   /* days projected at most: 100 years */
+
+enum ss_ms_status {
+	SS_MS_REACHED,	 /* observed */
+	SS_MS_PROJECTED, /* from the track's model */
+	SS_MS_NEVER,	 /* the model's total stays below M */
+	SS_MS_UNKNOWN,	 /* no date can be given (see why) */
+	SS_MS_STATUS_COUNT
+};
+
+/* How an observed day is known. */
+enum ss_ms_how {
+	SS_HOW_EXACT,	     /* consecutive daily totals, or a bound crossed that day */
+	SS_HOW_INTERPOLATED, /* between two observations */
+	SS_HOW_BY,	     /* only known to be by then (no earlier point to start from) */
+	SS_HOW_COUNT
+};
+
+/* Why a date is unknown or never. */
+enum ss_ms_why {
+	SS_WHY_NONE,
+	SS_WHY_NO_DATA,	     /* the track has no observations */
+	SS_WHY_NO_MODEL,     /* no model could be fitted, not even the recent pace */
+	SS_WHY_NO_TOTAL,     /* daily counts only, and no release date to add them from */
+	SS_WHY_ASYMPTOTE,    /* never: the model's total levels off below M */
+	SS_WHY_HORIZON,	     /* never: not within SS_HORIZON_MAX days */
+	SS_WHY_TRACKS,	     /* album: some counting tracks lack data or a model */
+	SS_WHY_NOT_COUNTING, /* album: no track counts */
+	SS_WHY_COUNT
+};
+
+/* Flags of a crossing. */
+enum ss_ms_flag {
+	SS_MSF_EXTRAPOLATED = 1u << 0, /* horizon over extrapolate x the observed span */
+	SS_MSF_NO_INTERVAL = 1u << 1,  /* too few observations for an interval */
+	SS_MSF_FALLBACK = 1u << 2,     /* projected by the recent pace: no curve was usable */
+	SS_MSF_PARTIAL = 1u << 3       /* album total: some tracks lack data, the sum is a
+					* lower bound */
+};
+
+const char *ss_ms_status_name(enum ss_ms_status s); /* "reached", "projected" ... */
+const char *ss_ms_how_name(enum ss_ms_how h);	    /* "exact", "interpolated", "by" */
+const char *ss_ms_why_text(enum ss_ms_why w);	    /* a phrase for reports */
+
+/* One track (or album) and one milestone. */
+struct ss_crossing {
+	uint8_t status;		   /* enum ss_ms_status */
+	uint8_t how;		   /* reached: enum ss_ms_how */
+	uint8_t flags;		   /* enum ss_ms_flag */
+	uint8_t why;		   /* unknown or never: enum ss_ms_why */
+	int16_t model;		   /* projected or never: index in ss_models, else -1 */
+	int32_t day;		   /* reached or projected: the day; else SS_DAY_NONE */
+	int32_t lo, hi;		   /* its range (reached) or prediction interval (projected);
+				    * SS_DAY_NONE when not known, hi SS_DAY_NEVER when open */
+	double needed;		   /* streams a day needed from the last total to reach M by
+				    * the target day; NaN when reached or the day is past */
+	double sd_param, sd_noise; /* projected: the interval's two parts (log scale) */
+};
+
+struct ss_track_ms {
+	uint32_t track;
+	int16_t model;	      /* the model projections use, -1 for none */
+	uint8_t counts;	      /* counts toward its album's milestones */
+	uint8_t has_total;    /* latest_total is known */
+	int32_t release;      /* the track's release day */
+	int32_t first_day;    /* first and last observed days (SS_DAY_NONE: none) */
+	int32_t last_day;     /* last day with a total */
+	double latest_total;  /* that total (a lower bound when latest_bound) */
+	uint8_t latest_bound; /* it is a lower bound */
+	double pace;	      /* mean daily streams of the last 7 days (or interval) */
+	double span;	      /* days the fit saw (from the release when known) */
+	int32_t target;	      /* the day "needed" aims at */
+	struct ss_crossing c[SS_MILESTONES_MAX];
+};
+
+/* An album's crossing: the "every track" or "album total" kind. */
+struct ss_album_crossing {
+	struct ss_crossing x;
+	uint32_t bottleneck;	 /* every track: the last track (SS_NONE: none) */
+	double bottleneck_share; /* projected: share of joint draws where it is last */
+	uint32_t lacking;	 /* unknown: how many counting tracks lack data/model */
+	uint32_t lacking_first;	 /* ... and the first of them */
+	uint32_t rank;		 /* 1 = the record; 0 = unranked */
+	double vs_peer;		 /* days / the best other ranked album's days */
+};
+
+struct ss_album_ms {
+	uint32_t album;
+	uint32_t counted;    /* counting tracks */
+	uint32_t with_data;  /* ... of which have observations */
+	uint32_t excluded;   /* tracks left out by the catalog or an option */
+	double latest_total; /* sum of the counting tracks' latest totals */
+	struct ss_album_crossing all[SS_MILESTONES_MAX];   /* every track >= M */
+	struct ss_album_crossing total[SS_MILESTONES_MAX]; /* album total >= M */
+};
+
+struct ss_ms_options {
+	int64_t milestone[SS_MILESTONES_MAX]; /* ascending */
+	size_t nmilestones;
+	double level;	    /* of prediction intervals, e.g. 0.80 */
+	int day_zero;	    /* count days from 0 on the release day */
+	int32_t by;	    /* target of "needed"; SS_DAY_NONE: album anniversary */
+	double extrapolate; /* flag horizons over this x the observed span (3) */
+	unsigned draws;	    /* joint draws for album intervals */
+	uint64_t seed;	    /* of those draws */
+	int16_t model_rule; /* -1: each track's chosen model; else ss_models index,
+			     * used where that model fitted (the backtest rule) */
+};
+
+/* 50M ... 1B, 80%, day 1, the anniversary, 3x, 1,000 draws, seed 1. */
+struct ss_ms_options ss_ms_defaults(void);
+
+/*
+ * Parse "50M,100M,1B" into opt's milestones (sorted, duplicates dropped).
+ * Returns 0, or -1 when an item is not a milestone or there are more than
+ * SS_MILESTONES_MAX.
+ */
+int ss_ms_parse_list(const char *s, struct ss_ms_options *opt);
+
+/* Day number of day since a release: 1 on the release day (0 with day_zero). */
+static inline int32_t ss_ms_day_number(const struct ss_ms_options *opt, int32_t day,
+				       int32_t release)
+{
+	return day - release + (opt->day_zero ? 0 : 1);
+}
+
+struct ss_milestones {
+	struct ss_ms_options opt;
+	struct ss_track_ms *tracks; /* indexed by track id */
+	size_t ntracks;
+	struct ss_album_ms *albums; /* indexed by album id */
+	size_t nalbums;
+	int32_t as_of; /* the latest observed day */
+};
+
+/*
+ * Observed and projected crossings of every track and album, and rankings.
+ * fits must come from ss_fit_all() on ds.
+ */
+enum ss_status ss_milestones_run(const struct ss_dataset *ds, const struct ss_fits *fits,
+				 const struct ss_ms_options *opt, struct ss_milestones *out,
+				 struct ss_error *err);
+
+void ss_milestones_release(struct ss_milestones *ms);
+
+/*
+ * The observed crossing of M by one track's series (obs[0..n) in day
+ * order; release is its release day, release_known whether the chain may
+ * start from 0 there).  Returns 1 and fills c when reached, else 0.
+ */
+int ss_ms_observed(const struct ss_obs *obs, size_t n, int32_t release, int release_known, double M,
+		   struct ss_crossing *c);
+
+/*
+ * Project when a track fitted as tf reaches M under model index model,
+ * continuing from tf's anchor (its last total): fills c's status, why,
+ * model, day, lo, hi, sd_param, sd_noise and flags (all but
+ * EXTRAPOLATED).  span is the observed span in days (for the noise term).
+ */
+void ss_ms_project(const struct ss_track_fit *tf, int model, double M, double level, double span,
+		   struct ss_crossing *c);
+
+#endif

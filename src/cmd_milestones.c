@@ -1,0 +1,258 @@
+/*
+ * cmd_milestones.c - "streamstat milestones": observed and projected
+ * milestone crossings of every track and album, as CSV.
+ *
+ * Loads the data as "check" does, fits (fit.h), optionally backtests
+ * (backtest.h), projects (milestones.h), and writes one CSV row per track
+ * and milestone, then per album and milestone for both album kinds.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "streamstat/cli.h"
+#include "streamstat/date.h"
+#include "streamstat/milestones.h"
+#include "streamstat/number.h"
+
+static const char usage_text[] =
+	"usage: streamstat milestones DATA.csv [MORE.csv ...] [options]\n"
+	"\n"
+	"When every track and album reached or will reach each milestone: observed\n"
+	"dates (interpolated between sparse observations, and marked so), projected\n"
+	"dates with prediction intervals, album \"every track >= M\" and \"album\n"
+	"total >= M\", and album rankings.  One CSV row per track and milestone, then\n"
+	"per album, milestone and kind, on stdout.  The release day is day 1.\n"
+	"\n"
+	"Options:\n" SS_LOAD_OPTIONS_HELP SS_MS_OPTIONS_HELP
+	"  -j, --jobs N          fit on N threads (default: one per CPU)\n"
+	"  -h, --help            show this help\n"
+	"\n" SS_EXIT_CODES_HELP;
+
+static void put_text(FILE *out, const char *s)
+{
+	putc(',', out);
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	putc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			putc('"', out);
+		putc(*s, out);
+	}
+	putc('"', out);
+}
+
+/* A number with this many decimals, or an empty field when not finite. */
+static void put_num(FILE *out, double v, int decimals)
+{
+	putc(',', out);
+	if (isfinite(v))
+		fprintf(out, "%.*f", decimals, v);
+}
+
+static void put_day(FILE *out, int32_t day)
+{
+	char buf[SS_DATE_LEN + 1];
+
+	putc(',', out);
+	if (day == SS_DAY_NEVER)
+		fputs("never", out);
+	else if (day != SS_DAY_NONE) {
+		ss_date_format(day, buf);
+		fputs(buf, out);
+	}
+}
+
+static void put_daynum(FILE *out, const struct ss_ms_options *o, int32_t day, int32_t release)
+{
+	putc(',', out);
+	if (day != SS_DAY_NONE && day != SS_DAY_NEVER)
+		fprintf(out, "%ld", (long)ss_ms_day_number(o, day, release));
+}
+
+static void put_flags(FILE *out, unsigned flags)
+{
+	static const char *const names[] = {"extrapolated", "no_interval", "recent_pace",
+					    "partial"};
+	int first = 1;
+
+	putc(',', out);
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (flags & (1u << i)) {
+			fprintf(out, "%s%s", first ? "" : " ", names[i]);
+			first = 0;
+		}
+}
+
+static void print_header(FILE *out)
+{
+	fputs("kind,album,track,milestone,status,how,date,day,album_day,lo,hi,model,"
+	      "latest_total,pace,needed_pace,needed_by,bottleneck,bottleneck_share,rank,"
+	      "vs_peer,flags,reason\n",
+	      out);
+}
+
+static void print_common(FILE *out, const struct ss_crossing *c)
+{
+	fprintf(out, ",%s", ss_ms_status_name((enum ss_ms_status)c->status));
+	putc(',', out);
+	if (c->status == SS_MS_REACHED)
+		fputs(ss_ms_how_name((enum ss_ms_how)c->how), out);
+	put_day(out, c->day);
+}
+
+static void print_track(FILE *out, const struct ss_dataset *ds, const struct ss_milestones *ms,
+			const struct ss_track_ms *tm, size_t k)
+{
+	const struct ss_crossing *c = &tm->c[k];
+	const struct ss_track *tr = &ds->tracks[tm->track];
+	const struct ss_album *al = &ds->albums[tr->album];
+	char buf[32];
+
+	fputs("track", out);
+	put_text(out, ss_album_name(ds, tr->album));
+	put_text(out, ss_track_name(ds, tm->track));
+	put_text(out, ss_milestone_format(ms->opt.milestone[k], buf));
+	print_common(out, c);
+	put_daynum(out, &ms->opt, c->day, tr->release);
+	put_daynum(out, &ms->opt, c->day, al->release);
+	put_day(out, c->lo);
+	put_day(out, c->hi);
+	put_text(out, c->model >= 0 ? ss_models[c->model].name : "");
+	put_num(out, tm->latest_total, 0);
+	put_num(out, tm->pace, 0);
+	put_num(out, c->needed, 0);
+	if (isfinite(c->needed))
+		put_day(out, tm->target);
+	else
+		putc(',', out);
+	fputs(",,,,", out);
+	put_flags(out, c->flags);
+	put_text(out, ss_ms_why_text((enum ss_ms_why)c->why));
+	putc('\n', out);
+}
+
+static void print_album(FILE *out, const struct ss_dataset *ds, const struct ss_milestones *ms,
+			const struct ss_album_ms *am, size_t k, int total)
+{
+	const struct ss_album_crossing *ax = total ? &am->total[k] : &am->all[k];
+	const struct ss_crossing *c = &ax->x;
+	const struct ss_album *al = &ds->albums[am->album];
+	char buf[32], why[400];
+
+	fputs(total ? "album_total" : "every_track", out);
+	put_text(out, ss_album_name(ds, am->album));
+	put_text(out, "");
+	put_text(out, ss_milestone_format(ms->opt.milestone[k], buf));
+	print_common(out, c);
+	put_daynum(out, &ms->opt, c->day, al->release);
+	put_daynum(out, &ms->opt, c->day, al->release);
+	put_day(out, c->lo);
+	put_day(out, c->hi);
+	put_text(out, c->model >= 0 ? ss_models[c->model].name : "");
+	put_num(out, am->latest_total, 0);
+	fputs(",,,", out);
+	put_text(out, ax->bottleneck != SS_NONE ? ss_track_name(ds, ax->bottleneck) : "");
+	put_num(out, ax->bottleneck_share, 3);
+	putc(',', out);
+	if (ax->rank)
+		fprintf(out, "%u", ax->rank);
+	put_num(out, ax->vs_peer, 3);
+	put_flags(out, c->flags);
+	if (c->why == SS_WHY_TRACKS && ax->lacking_first != SS_NONE) {
+		snprintf(why, sizeof why, "%u of %u counting tracks lack data or a model, e.g. %s",
+			 ax->lacking, am->counted, ss_track_name(ds, ax->lacking_first));
+		put_text(out, why);
+	} else {
+		put_text(out, ss_ms_why_text((enum ss_ms_why)c->why));
+	}
+	putc('\n', out);
+}
+
+int cmd_milestones(int argc, char **argv)
+{
+	static const struct option longopts[] = {SS_LOAD_LONG_OPTIONS,
+						 SS_MS_LONG_OPTIONS,
+						 {"jobs", required_argument, NULL, 'j'},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	struct ss_load_options o;
+	struct ss_ms_cli mc;
+	struct ss_fit_options fo = ss_fit_defaults();
+	int opt, code;
+
+	ss_load_options_init(&o);
+	ss_ms_cli_init(&mc);
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, SS_LOAD_SHORT_OPTIONS "hj:", longopts, NULL)) != -1) {
+		int r = ss_load_option(&o, opt, optarg);
+		if (r == 0)
+			r = ss_ms_option(&mc, opt, optarg);
+		if (r == 0 && opt == 'j')
+			r = ss_parse_jobs("milestones", optarg, &fo.jobs) == 0 ? 1 : -1;
+		if (r > 0)
+			continue;
+		if (r == 0 && opt == 'h') {
+			ss_load_options_release(&o);
+			ss_ms_cli_release(&mc);
+			fputs(usage_text, stdout);
+			return SS_EXIT_OK;
+		}
+		if (r == 0)
+			ss_option_error("milestones", opt, argv);
+		ss_load_options_release(&o);
+		ss_ms_cli_release(&mc);
+		fputs(usage_text, stderr);
+		return SS_EXIT_USAGE;
+	}
+	if (optind >= argc) {
+		ss_errorf("milestones: no data file given");
+		ss_load_options_release(&o);
+		ss_ms_cli_release(&mc);
+		fputs(usage_text, stderr);
+		return SS_EXIT_USAGE;
+	}
+
+	struct ss_dataset ds;
+	struct ss_series_stats st;
+	struct ss_load_result res;
+
+	ss_dataset_init(&ds, SS_PROBLEMS_DEFAULT_LIMIT);
+	ss_load(&ds, &st, argv + optind, argc - optind, &o, &res);
+	ss_print_problems(&ds, &o);
+	code = ss_load_exit_code(&ds, &st, &o, &res);
+	if (code == SS_EXIT_OK)
+		code = ss_ms_cli_apply(&mc, &ds, "milestones");
+	if (code == SS_EXIT_OK) {
+		struct ss_fits fits;
+		struct ss_milestones ms;
+		struct ss_error err = {0};
+
+		ss_fit_all(&ds, &fo, &fits, &err);
+		ss_milestones_run(&ds, &fits, &mc.ms, &ms, &err);
+		print_header(stdout);
+		for (size_t t = 0; t < ms.ntracks; t++)
+			for (size_t k = 0; k < ms.opt.nmilestones; k++)
+				print_track(stdout, &ds, &ms, &ms.tracks[t], k);
+		for (size_t a = 0; a < ms.nalbums; a++)
+			for (int kind = 0; kind < 2; kind++)
+				for (size_t k = 0; k < ms.opt.nmilestones; k++)
+					print_album(stdout, &ds, &ms, &ms.albums[a], k, kind);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			ss_errorf("milestones: cannot write the output");
+			code = SS_EXIT_IOERR;
+		}
+		ss_milestones_release(&ms);
+		ss_fits_release(&fits);
+	}
+	ss_dataset_release(&ds);
+	ss_load_options_release(&o);
+	ss_ms_cli_release(&mc);
+	return code;
+}

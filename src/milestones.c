@@ -1,0 +1,974 @@
+/*
+ * milestones.c - observed and projected milestone crossings, album
+ * aggregates and rankings (see milestones.h for the rules).
+ *
+ * Layout: names and options; one track's observed crossing; one track's
+ * projection (Brent's method on the fitted curve, delta-method interval);
+ * the per-track pass; albums ("every track" with joint draws, "album
+ * total" by bisection on days); rankings.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_roots.h>
+
+#include "streamstat/date.h"
+#include "streamstat/milestones.h"
+#include "streamstat/number.h"
+#include "streamstat/series.h"
+#include "streamstat/xalloc.h"
+
+#define ROOT_TOL  1e-3 /* days: Brent stops within this */
+#define ROOT_ITER 100  /* Brent iterations at most */
+#define GRID_N	  160  /* horizons in a track's tabulated curve */
+#define GRID_H0	  0.5  /* its first horizon, days */
+#define EPS_N	  49   /* points of a track's day-versus-shock table */
+#define EPS_SPAN  4.0  /* ... covering this many standard deviations */
+#define SEED_MIX  0x9e3779b97f4a7c15u
+
+/* ---- names and options ---------------------------------------------- */
+
+const char *ss_ms_status_name(enum ss_ms_status s)
+{
+	static const char *const names[] = {"reached", "projected", "never", "unknown"};
+
+	return (unsigned)s < SS_MS_STATUS_COUNT ? names[s] : "?";
+}
+
+const char *ss_ms_how_name(enum ss_ms_how h)
+{
+	static const char *const names[] = {"exact", "interpolated", "by"};
+
+	return (unsigned)h < SS_HOW_COUNT ? names[h] : "?";
+}
+
+const char *ss_ms_why_text(enum ss_ms_why w)
+{
+	static const char *const text[] = {
+		"",
+		"no data for this track",
+		"no model could be fitted",
+		"daily counts only, and no release date to add them up from",
+		"the model's total levels off below the milestone",
+		"not within 100 years under the model",
+		"some counting tracks lack data or a model",
+		"no track counts toward the album's milestones",
+	};
+
+	return (unsigned)w < SS_WHY_COUNT ? text[w] : "?";
+}
+
+struct ss_ms_options ss_ms_defaults(void)
+{
+	static const int64_t def[] = {50000000,	 100000000, 200000000,
+				      300000000, 500000000, 1000000000};
+	struct ss_ms_options o = {
+		.nmilestones = sizeof def / sizeof def[0],
+		.level = 0.80,
+		.by = SS_DAY_NONE,
+		.extrapolate = 3.0,
+		.draws = 1000,
+		.seed = 1,
+		.model_rule = -1,
+	};
+
+	memcpy(o.milestone, def, sizeof def);
+	return o;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int ss_ms_parse_list(const char *s, struct ss_ms_options *opt)
+{
+	int64_t v[SS_MILESTONES_MAX];
+	size_t n = 0;
+	char item[32];
+
+	while (*s) {
+		size_t len = strcspn(s, ",");
+		if (len == 0 || len >= sizeof item || n == SS_MILESTONES_MAX)
+			return -1;
+		memcpy(item, s, len);
+		item[len] = '\0';
+		if (ss_milestone_parse(item, &v[n]) < 0)
+			return -1;
+		n++;
+		s += len + (s[len] == ',');
+	}
+	if (n == 0)
+		return -1;
+	qsort(v, n, sizeof v[0], cmp_i64);
+	opt->nmilestones = 0;
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || v[i] != v[i - 1])
+			opt->milestone[opt->nmilestones++] = v[i];
+	return 0;
+}
+
+static void crossing_init(struct ss_crossing *c)
+{
+	memset(c, 0, sizeof *c);
+	c->status = SS_MS_UNKNOWN;
+	c->model = -1;
+	c->day = c->lo = c->hi = SS_DAY_NONE;
+	c->needed = NAN;
+	c->sd_param = c->sd_noise = NAN;
+}
+
+/* ---- observed --------------------------------------------------------- */
+
+int ss_ms_observed(const struct ss_obs *obs, size_t n, int32_t release, int release_known, double M,
+		   struct ss_crossing *c)
+{
+	/* the point before: day, total, and whether that total is exact */
+	int32_t pday = release - 1;
+	double ptotal = 0;
+	int have = release_known, pexact = release_known;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct ss_obs *o = &obs[i];
+		if (!(o->flags & SS_OBS_TOTAL))
+			continue;
+		double total = (double)o->total;
+		if (total < M) {
+			pday = o->day, ptotal = total, have = 1;
+			pexact = !(o->flags & SS_OBS_AT_LEAST);
+			continue;
+		}
+		crossing_init(c);
+		c->status = SS_MS_REACHED;
+		c->hi = o->day;
+		if ((o->flags & SS_OBS_CROSSED) && total == M) {
+			c->how = SS_HOW_EXACT;
+			c->day = c->lo = o->day;
+		} else if (!have || pday >= o->day) {
+			c->how = SS_HOW_BY;
+			c->day = o->day;
+		} else if (pexact && pday + 1 == o->day) {
+			c->how = SS_HOW_EXACT;
+			c->day = c->lo = o->day;
+		} else {
+			/* the first day whose interpolated end-of-day total is >= M */
+			double x = (double)pday +
+				   (M - ptotal) / (total - ptotal) * (double)(o->day - pday);
+			int32_t d = (int32_t)ceil(x - 1e-9);
+			c->how = SS_HOW_INTERPOLATED;
+			c->lo = pday + 1;
+			c->day = d < c->lo ? c->lo : d > o->day ? o->day : d;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- projection ------------------------------------------------------- */
+
+/* A fitted curve continued from a track's anchor: R(t) = C(t) - C(ta). */
+struct curve {
+	const struct ss_model *m;
+	const struct ss_model_fit *mf;
+	double ta, Ca;
+	double need; /* the root solver's target */
+};
+
+static double curve_C(const struct curve *cv, double t)
+{
+	double C;
+
+	cv->m->cum(cv->mf->th, &t, 1, &C, NULL);
+	return C;
+}
+
+static double remaining(const struct curve *cv, double t)
+{
+	return curve_C(cv, t) - cv->Ca;
+}
+
+static double root_fn(double t, void *arg)
+{
+	const struct curve *cv = arg;
+
+	return remaining(cv, t) - cv->need;
+}
+
+/*
+ * The t > ta where R(t) = need (> 0): bracketed by doubling the horizon,
+ * then Brent.  Returns NAN when R stays below need within SS_HORIZON_MAX.
+ */
+static double solve(struct curve *cv, double need)
+{
+	double h = 1.0, a = cv->ta;
+
+	cv->need = need;
+	while (remaining(cv, cv->ta + h) < need) {
+		a = cv->ta + h;
+		if (h >= SS_HORIZON_MAX)
+			return NAN;
+		h = fmin(2 * h, SS_HORIZON_MAX);
+	}
+	double b = cv->ta + h;
+	gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+	gsl_function fn = {root_fn, cv};
+	double r = b;
+
+	if (!s)
+		xalloc_die(0);
+	if (gsl_root_fsolver_set(s, &fn, a, b) == GSL_SUCCESS) {
+		for (int it = 0; it < ROOT_ITER; it++) {
+			if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
+				break;
+			r = gsl_root_fsolver_root(s);
+			if (gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
+						   gsl_root_fsolver_x_upper(s), ROOT_TOL,
+						   0) == GSL_SUCCESS)
+				break;
+		}
+	}
+	gsl_root_fsolver_free(s);
+	return r;
+}
+
+/* The day whose end is the first at or past time t (days since release). */
+static int32_t day_of(int32_t release, double t)
+{
+	return release - 1 + (int32_t)ceil(t - 1e-9);
+}
+
+/* The interval's two parts at t (see milestones.h). */
+static void interval_sd(const struct curve *cv, double t, double span, double *sd_param,
+			double *sd_noise)
+{
+	const struct ss_model *m = cv->m;
+	const struct ss_model_fit *mf = cv->mf;
+	size_t p = m->np;
+	double ts[2] = {cv->ta, t}, C[2], G[2 * SS_MODEL_PMAX], g[SS_MODEL_PMAX], v = 0;
+
+	m->cum(mf->th, ts, 2, C, G);
+	double R = C[1] - C[0];
+	for (size_t j = 0; j < p; j++)
+		g[j] = (G[p + j] - G[j]) / R;
+	for (size_t i = 0; i < p; i++)
+		for (size_t j = 0; j < p; j++)
+			v += g[i] * mf->cov[i * p + j] * g[j];
+	*sd_param = v >= 0 ? sqrt(v) : NAN;
+	double h = t - cv->ta, len = mf->n > 0 ? span / (double)mf->n : NAN;
+	*sd_noise = mf->rmse * sqrt(fmin(1.0, len / h));
+}
+
+void ss_ms_project(const struct ss_track_fit *tf, int model, double M, double level, double span,
+		   struct ss_crossing *c)
+{
+	crossing_init(c);
+	if (model < 0 || !tf->has_anchor) {
+		c->why = tf->has_anchor ? SS_WHY_NO_MODEL : SS_WHY_NO_TOTAL;
+		return;
+	}
+	const struct ss_model *m = &ss_models[model];
+	const struct ss_model_fit *mf = &tf->m[model];
+	struct curve cv = {.m = m, .mf = mf, .ta = (double)(tf->anchor_day - tf->release) + 1.0};
+	double need = M - tf->anchor_total;
+
+	c->model = (int16_t)model;
+	if (tf->fallback && m->is_yardstick)
+		c->flags |= SS_MSF_FALLBACK;
+	cv.Ca = curve_C(&cv, cv.ta);
+	if (!(need > 0))
+		need = 1.0; /* a bound at M exactly: the next stream */
+	double lim = m->limit(mf->th);
+	if (isfinite(lim) && lim - cv.Ca < need) {
+		c->status = SS_MS_NEVER;
+		c->why = SS_WHY_ASYMPTOTE;
+		return;
+	}
+	double t = solve(&cv, need);
+	if (isnan(t)) {
+		c->status = SS_MS_NEVER;
+		c->why = SS_WHY_HORIZON;
+		return;
+	}
+	c->status = SS_MS_PROJECTED;
+	c->day = day_of(tf->release, t);
+
+	double sp, sn,
+		q = mf->dof > 0 ? gsl_cdf_tdist_Pinv(0.5 + 0.5 * level, (double)mf->dof) : NAN;
+	interval_sd(&cv, t, span, &sp, &sn);
+	c->sd_param = sp;
+	c->sd_noise = sn;
+	double sd = sqrt(sp * sp + sn * sn);
+	if (!isfinite(sd) || !isfinite(q)) {
+		c->flags |= SS_MSF_NO_INTERVAL;
+		return;
+	}
+	double tl = solve(&cv, need * exp(-q * sd));
+	double th = isfinite(lim) && lim - cv.Ca < need * exp(q * sd)
+			    ? NAN
+			    : solve(&cv, need * exp(q * sd));
+	c->lo = day_of(tf->release, tl);
+	c->hi = isnan(th) ? SS_DAY_NEVER : day_of(tf->release, th);
+}
+
+/* ---- tracks ----------------------------------------------------------- */
+
+static int release_known(const struct ss_dataset *ds, const struct ss_track *tr)
+{
+	if (tr->release_src == SS_SRC_INFERRED || tr->release_src == SS_SRC_NONE)
+		return 0;
+	return !(tr->release_src == SS_SRC_ALBUM &&
+		 ds->albums[tr->album].release_src == SS_SRC_INFERRED);
+}
+
+/* The day a year after day (29 February goes to 28 February). */
+static int32_t anniversary(int32_t day)
+{
+	int y, mo, d;
+
+	ss_date_to_ymd(day, &y, &mo, &d);
+	if (mo == 2 && d == 29)
+		d = 28;
+	return ss_date_from_ymd(y + 1, mo, d);
+}
+
+/* The recent pace: the yardstick's rate (mean daily streams of the last
+ * week, or of the last interval between totals); NaN when not fitted. */
+static double recent_pace(const struct ss_track_fit *tf)
+{
+	for (size_t i = 0; i < ss_nmodels; i++)
+		if (ss_models[i].is_yardstick && tf->m[i].status == SS_FIT_OK)
+			return ss_param_value(&ss_models[i].param[0], tf->m[i].th[0]);
+	return NAN;
+}
+
+static void track_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
+		       const struct ss_ms_options *opt, uint32_t t, struct ss_track_ms *tm)
+{
+	const struct ss_track *tr = &ds->tracks[t];
+	const struct ss_track_fit *tf = &fits->tracks[t];
+	size_t n;
+	const struct ss_obs *obs = ss_series_of(ds, t, &n);
+	int known = release_known(ds, tr);
+
+	memset(tm, 0, sizeof *tm);
+	tm->track = t;
+	tm->counts = tr->counts;
+	tm->release = tr->release;
+	tm->first_day = n ? obs[0].day : SS_DAY_NONE;
+	tm->last_day = SS_DAY_NONE;
+	tm->latest_total = NAN;
+	tm->pace = recent_pace(tf);
+	tm->model = tf->best;
+	if (opt->model_rule >= 0 && tf->m[opt->model_rule].status == SS_FIT_OK)
+		tm->model = opt->model_rule;
+	for (size_t i = n; i-- > 0;)
+		if (obs[i].flags & SS_OBS_TOTAL) {
+			tm->has_total = 1;
+			tm->last_day = obs[i].day;
+			tm->latest_total = (double)obs[i].total;
+			tm->latest_bound = (obs[i].flags & SS_OBS_AT_LEAST) != 0;
+			break;
+		}
+	const struct ss_album *al = &ds->albums[tr->album];
+	tm->target = opt->by != SS_DAY_NONE
+			     ? opt->by
+			     : anniversary(al->release_src ? al->release : tr->release);
+	/* the span the fit saw: from the release when counted from it */
+	tm->span = n ? (double)(tf->last_day - (known ? tr->release - 1 : obs[0].day - 1)) : 0;
+
+	for (size_t k = 0; k < opt->nmilestones; k++) {
+		struct ss_crossing *c = &tm->c[k];
+		double M = (double)opt->milestone[k];
+
+		if (ss_ms_observed(obs, n, tr->release, known, M, c))
+			continue;
+		if (n == 0) {
+			crossing_init(c);
+			c->why = SS_WHY_NO_DATA;
+			continue;
+		}
+		ss_ms_project(tf, tm->model, M, opt->level, tm->span, c);
+		if (c->status == SS_MS_PROJECTED &&
+		    (double)(c->day - tf->last_day) > opt->extrapolate * tm->span)
+			c->flags |= SS_MSF_EXTRAPOLATED;
+		if (tm->has_total && tm->target > tm->last_day)
+			c->needed = (M - tm->latest_total) / (double)(tm->target - tm->last_day);
+	}
+}
+
+/* ---- albums ----------------------------------------------------------- */
+
+/*
+ * A track's curve tabulated for the joint draws: log R at GRID_N horizons,
+ * then for each milestone the day as a function of a shock e on the log
+ * scale (the day R(t) e^e reaches the streams still needed).
+ */
+struct tab {
+	double logh[GRID_N], logR[GRID_N];
+	double ta;
+	int32_t release;
+};
+
+static void tab_build(const struct ss_track_fit *tf, int model, struct tab *tb)
+{
+	const struct ss_model *m = &ss_models[model];
+	double ts[GRID_N + 1], C[GRID_N + 1];
+	double ratio = pow(SS_HORIZON_MAX / GRID_H0, 1.0 / (GRID_N - 1));
+
+	tb->ta = (double)(tf->anchor_day - tf->release) + 1.0;
+	tb->release = tf->release;
+	ts[0] = tb->ta;
+	for (size_t k = 0; k < GRID_N; k++) {
+		double h = GRID_H0 * pow(ratio, (double)k);
+		tb->logh[k] = log(h);
+		ts[k + 1] = tb->ta + h;
+	}
+	m->cum(tf->m[model].th, ts, GRID_N + 1, C, NULL);
+	for (size_t k = 0; k < GRID_N; k++) {
+		double R = C[k + 1] - C[0];
+		tb->logR[k] = R > 0 ? log(R) : -INFINITY;
+		if (k > 0 && tb->logR[k] < tb->logR[k - 1])
+			tb->logR[k] = tb->logR[k - 1]; /* rounding: keep it monotone */
+	}
+}
+
+/* The day log R reaches target; SS_DAY_NEVER past the grid. */
+static int32_t tab_day(const struct tab *tb, double target)
+{
+	size_t lo = 0, hi = GRID_N - 1;
+
+	if (target > tb->logR[hi])
+		return SS_DAY_NEVER;
+	if (target <= tb->logR[0])
+		return day_of(tb->release, tb->ta + exp(tb->logh[0]));
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (tb->logR[mid] >= target)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	double span = tb->logR[hi] - tb->logR[lo];
+	double f = span > 0 ? (target - tb->logR[lo]) / span : 1.0;
+	double logh = tb->logh[lo] + f * (tb->logh[hi] - tb->logh[lo]);
+	return day_of(tb->release, tb->ta + exp(logh));
+}
+
+/* R at day D from the table (0 before the anchor). */
+static double tab_R(const struct tab *tb, int32_t D)
+{
+	double h = (double)(D - tb->release) + 1.0 - tb->ta;
+
+	if (h <= 0)
+		return 0;
+	double lh = log(h);
+	if (lh <= tb->logh[0])
+		return exp(tb->logR[0]) * h / GRID_H0;
+	if (lh >= tb->logh[GRID_N - 1])
+		return exp(tb->logR[GRID_N - 1]);
+	double x = (lh - tb->logh[0]) / (tb->logh[1] - tb->logh[0]);
+	size_t k = (size_t)x;
+	if (k >= GRID_N - 1)
+		k = GRID_N - 2;
+	double f = x - (double)k;
+	return exp(tb->logR[k] + f * (tb->logR[k + 1] - tb->logR[k]));
+}
+
+static uint64_t mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Is crossing a later than b (for the bottleneck)?  Of equal days, one
+ * known exactly is later than one only known to be by then. */
+static int later(const struct ss_crossing *a, const struct ss_crossing *b)
+{
+	if (a->day != b->day)
+		return a->day > b->day;
+	return a->status == SS_MS_REACHED && b->status == SS_MS_REACHED && a->how == SS_HOW_EXACT &&
+	       b->how != SS_HOW_EXACT;
+}
+
+struct album_ctx {
+	const struct ss_dataset *ds;
+	const struct ss_fits *fits;
+	const struct ss_ms_options *opt;
+	struct ss_milestones *ms;
+	uint32_t *members; /* the album's counting tracks */
+	size_t nmembers;
+	struct tab *tabs; /* one per member, built on demand */
+	uint8_t *tab_built;
+	int32_t *draw_day; /* opt->draws */
+	uint32_t *last_count;
+	gsl_rng *rng;
+};
+
+static const struct tab *member_tab(struct album_ctx *ac, size_t i)
+{
+	if (!ac->tab_built[i]) {
+		const struct ss_track_ms *tm = &ac->ms->tracks[ac->members[i]];
+		tab_build(&ac->fits->tracks[ac->members[i]], tm->model, &ac->tabs[i]);
+		ac->tab_built[i] = 1;
+	}
+	return &ac->tabs[i];
+}
+
+/* "Every counting track >= milestone k" of one album. */
+static void album_all(struct album_ctx *ac, size_t k, struct ss_album_crossing *ax)
+{
+	const struct ss_ms_options *opt = ac->opt;
+	struct ss_crossing *x = &ax->x;
+	size_t last = SIZE_MAX, open = 0;
+	int reached = 1;
+
+	crossing_init(x);
+	ax->bottleneck = SS_NONE;
+	ax->bottleneck_share = NAN;
+	ax->lacking_first = SS_NONE;
+	if (ac->nmembers == 0) {
+		x->why = SS_WHY_NOT_COUNTING;
+		return;
+	}
+	for (size_t i = 0; i < ac->nmembers; i++) {
+		const struct ss_crossing *c = &ac->ms->tracks[ac->members[i]].c[k];
+		if (c->status == SS_MS_UNKNOWN) {
+			if (!ax->lacking++)
+				ax->lacking_first = ac->members[i];
+			continue;
+		}
+		if (c->status == SS_MS_NEVER) {
+			/* one track that never gets there is enough */
+			*x = *c;
+			ax->bottleneck = ac->members[i];
+			return;
+		}
+		if (c->status != SS_MS_REACHED) {
+			reached = 0;
+			open++;
+		}
+		if (last == SIZE_MAX || later(c, &ac->ms->tracks[ac->members[last]].c[k]))
+			last = i;
+	}
+	if (ax->lacking) {
+		x->why = SS_WHY_TRACKS;
+		return;
+	}
+	const struct ss_crossing *lc = &ac->ms->tracks[ac->members[last]].c[k];
+	ax->bottleneck = ac->members[last];
+	x->status = reached ? SS_MS_REACHED : SS_MS_PROJECTED;
+	x->how = lc->how;
+	x->day = lc->day;
+	x->model = lc->model;
+	x->lo = x->hi = SS_DAY_NONE;
+	for (size_t i = 0; i < ac->nmembers; i++) {
+		const struct ss_crossing *c = &ac->ms->tracks[ac->members[i]].c[k];
+		x->flags |= c->flags & (SS_MSF_EXTRAPOLATED | SS_MSF_NO_INTERVAL | SS_MSF_FALLBACK);
+	}
+	if (reached) {
+		/* the range: from the latest earliest day to the latest last day */
+		int32_t lo = INT32_MIN, hi = INT32_MIN;
+		for (size_t i = 0; i < ac->nmembers; i++) {
+			const struct ss_crossing *c = &ac->ms->tracks[ac->members[i]].c[k];
+			lo = c->lo == SS_DAY_NONE ? lo : (c->lo > lo ? c->lo : lo);
+			hi = c->hi > hi ? c->hi : hi;
+		}
+		x->lo = lo == INT32_MIN ? SS_DAY_NONE : lo;
+		x->hi = hi;
+		return;
+	}
+	if (x->flags & SS_MSF_NO_INTERVAL)
+		return;
+	if (open == 1) {
+		/* one track still to go: its interval is the album's */
+		x->lo = lc->lo, x->hi = lc->hi;
+		ax->bottleneck_share = 1.0;
+		for (size_t i = 0; i < ac->nmembers; i++) {
+			const struct ss_crossing *c = &ac->ms->tracks[ac->members[i]].c[k];
+			if (c->status == SS_MS_REACHED && c->day > x->lo)
+				x->lo = c->day;
+		}
+		return;
+	}
+
+	/* Joint draws: per track, its day as a function of its shock. */
+	size_t nm = ac->nmembers, S = opt->draws;
+	double *eps_day = xcalloc(nm * EPS_N, sizeof(double));
+	double *step = xcalloc(nm, sizeof(double));
+	int32_t fixed = INT32_MIN;
+
+	for (size_t i = 0; i < nm; i++) {
+		const struct ss_track_ms *tm = &ac->ms->tracks[ac->members[i]];
+		const struct ss_crossing *c = &tm->c[k];
+		if (c->status == SS_MS_REACHED) {
+			fixed = c->day > fixed ? c->day : fixed;
+			continue;
+		}
+		const struct tab *tb = member_tab(ac, i);
+		const struct ss_track_fit *tf = &ac->fits->tracks[ac->members[i]];
+		double need = fmax((double)opt->milestone[k] - tf->anchor_total, 1.0);
+		double sd = sqrt(c->sd_param * c->sd_param + c->sd_noise * c->sd_noise);
+		step[i] = 2 * EPS_SPAN * sd / (EPS_N - 1);
+		for (size_t e = 0; e < EPS_N; e++) {
+			double eps = -EPS_SPAN * sd + (double)e * step[i];
+			int32_t d = tab_day(tb, log(need) - eps);
+			eps_day[i * EPS_N + e] = d == SS_DAY_NEVER ? INFINITY : (double)d;
+		}
+	}
+	gsl_rng_set(ac->rng, mix(opt->seed ^ mix((uint64_t)ac->members[0] * SEED_MIX + k)));
+	memset(ac->last_count, 0, nm * sizeof *ac->last_count);
+	for (size_t s = 0; s < S; s++) {
+		double za = gsl_ran_gaussian_ziggurat(ac->rng, 1.0), best = (double)fixed;
+		size_t who = SIZE_MAX;
+		for (size_t i = 0; i < nm; i++) {
+			const struct ss_crossing *c = &ac->ms->tracks[ac->members[i]].c[k];
+			if (c->status == SS_MS_REACHED)
+				continue;
+			double zi = gsl_ran_gaussian_ziggurat(ac->rng, 1.0);
+			double eps = c->sd_param * zi + c->sd_noise * za;
+			double pos = step[i] > 0 ? (eps / step[i]) + (EPS_N - 1) / 2.0 : 0;
+			pos = pos < 0 ? 0 : pos > EPS_N - 1 ? EPS_N - 1 : pos;
+			size_t e = (size_t)pos;
+			double f = pos - (double)e, d = eps_day[i * EPS_N + e];
+			if (e + 1 < EPS_N && f > 0 && isfinite(eps_day[i * EPS_N + e + 1]))
+				d += f * (eps_day[i * EPS_N + e + 1] - d);
+			else if (e + 1 < EPS_N && f > 0.5)
+				d = INFINITY;
+			if (who == SIZE_MAX || d > best)
+				best = d, who = i;
+		}
+		ac->draw_day[s] = isinf(best) ? SS_DAY_NEVER : (int32_t)ceil(best - 1e-9);
+		if (who != SIZE_MAX)
+			ac->last_count[who]++;
+	}
+	qsort(ac->draw_day, S, sizeof *ac->draw_day, cmp_i32);
+	double a = 0.5 - 0.5 * opt->level;
+	x->lo = ac->draw_day[(size_t)floor(a * (double)(S - 1))];
+	x->hi = ac->draw_day[(size_t)ceil((1 - a) * (double)(S - 1))];
+	ax->bottleneck_share = (double)ac->last_count[last] / (double)S;
+	free(eps_day);
+	free(step);
+}
+
+/* The album's total at day D: each track's total interpolated between its
+ * own observations, its last total after them (a lower bound). */
+static double observed_sum(const struct ss_dataset *ds, const struct album_ctx *ac, int32_t D)
+{
+	double sum = 0;
+
+	for (size_t i = 0; i < ac->nmembers; i++) {
+		size_t n;
+		const struct ss_obs *obs = ss_series_of(ds, ac->members[i], &n);
+		const struct ss_track *tr = &ds->tracks[ac->members[i]];
+		int32_t pday = tr->release - 1;
+		double ptotal = 0, v = 0;
+		int have = release_known(ds, tr);
+		for (size_t j = 0; j < n; j++) {
+			const struct ss_obs *o = &obs[j];
+			if (!(o->flags & SS_OBS_TOTAL))
+				continue;
+			if (o->day <= D) {
+				v = (double)o->total;
+				pday = o->day, ptotal = v, have = 1;
+				continue;
+			}
+			if (have && o->day > pday && D > pday)
+				v = ptotal + ((double)o->total - ptotal) * (double)(D - pday) /
+						     (double)(o->day - pday);
+			break;
+		}
+		sum += v;
+	}
+	return sum;
+}
+
+/* The first day in (lo, hi] on which the members' streams after their
+ * anchors add up to need (bisection: the sum grows with the day);
+ * SS_DAY_NEVER when not even at hi. */
+static int32_t first_day_reaching(struct album_ctx *ac, int32_t lo, int32_t hi, double need)
+{
+	double s = 0;
+
+	for (size_t i = 0; i < ac->nmembers; i++)
+		s += tab_R(member_tab(ac, i), hi);
+	if (s < need)
+		return SS_DAY_NEVER;
+	while (hi - lo > 1) {
+		int32_t mid = lo + (hi - lo) / 2;
+		s = 0;
+		for (size_t i = 0; i < ac->nmembers; i++)
+			s += tab_R(member_tab(ac, i), mid);
+		if (s >= need)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+/* "Album total >= milestone k". */
+static void album_total(struct album_ctx *ac, size_t k, struct ss_album_crossing *ax)
+{
+	const struct ss_dataset *ds = ac->ds;
+	struct ss_crossing *x = &ax->x;
+	double M = (double)ac->opt->milestone[k];
+	int32_t *days = NULL;
+	size_t nd = 0, cap = 0;
+
+	crossing_init(x);
+	ax->bottleneck = SS_NONE;
+	ax->bottleneck_share = NAN;
+	ax->lacking_first = SS_NONE;
+	if (ac->nmembers == 0) {
+		x->why = SS_WHY_NOT_COUNTING;
+		return;
+	}
+	/* observed: the first observation day of any member with sum >= M */
+	for (size_t i = 0; i < ac->nmembers; i++) {
+		size_t n;
+		const struct ss_obs *obs = ss_series_of(ds, ac->members[i], &n);
+		for (size_t j = 0; j < n; j++)
+			if (obs[j].flags & SS_OBS_TOTAL) {
+				xgrow(&days, &cap, nd + 1, sizeof *days);
+				days[nd++] = obs[j].day;
+			}
+		if (n == 0 || !ac->ms->tracks[ac->members[i]].has_total) {
+			if (!ax->lacking++)
+				ax->lacking_first = ac->members[i];
+		}
+	}
+	qsort(days, nd, sizeof *days, cmp_i32);
+	int32_t prev = SS_DAY_NONE;
+	for (size_t j = 0; j < nd; j++) {
+		if (j > 0 && days[j] == days[j - 1])
+			continue;
+		if (observed_sum(ds, ac, days[j]) >= M) {
+			x->status = SS_MS_REACHED;
+			x->how = prev == SS_DAY_NONE ? SS_HOW_BY : SS_HOW_INTERPOLATED;
+			x->day = x->hi = days[j];
+			x->lo = prev == SS_DAY_NONE ? SS_DAY_NONE : prev + 1;
+			if (ax->lacking)
+				x->flags |= SS_MSF_PARTIAL;
+			free(days);
+			return;
+		}
+		prev = days[j];
+	}
+	free(days);
+	if (ax->lacking) {
+		x->why = SS_WHY_TRACKS;
+		return;
+	}
+	/* projected: the first day D with sum of (total_i + R_i(D)) >= M */
+	double base = 0;
+	int32_t start = INT32_MIN;
+	for (size_t i = 0; i < ac->nmembers; i++) {
+		const struct ss_track_ms *tm = &ac->ms->tracks[ac->members[i]];
+		if (tm->model < 0) {
+			if (!ax->lacking++)
+				ax->lacking_first = ac->members[i];
+			continue;
+		}
+		base += ac->fits->tracks[ac->members[i]].anchor_total;
+		start = tm->last_day > start ? tm->last_day : start;
+		x->flags |= tm->c[k].flags & (SS_MSF_FALLBACK | SS_MSF_NO_INTERVAL);
+	}
+	if (ax->lacking) {
+		x->why = SS_WHY_TRACKS;
+		return;
+	}
+	int32_t lo = start, hi = start + (int32_t)SS_HORIZON_MAX;
+	if (first_day_reaching(ac, lo, hi, M - base) == SS_DAY_NEVER) {
+		x->status = SS_MS_NEVER;
+		x->why = SS_WHY_HORIZON;
+		return;
+	}
+	double need_total = M - base;
+	int32_t day = first_day_reaching(ac, lo, hi, need_total);
+	x->status = SS_MS_PROJECTED;
+	x->day = day;
+	if (x->flags & SS_MSF_NO_INTERVAL)
+		return;
+	/* the sum's uncertainty at that day: each track's parameter part is its
+	 * own, the noise part is shared by the album */
+	double var_p = 0, sd_n = 0, sum_r = 0;
+	for (size_t i = 0; i < ac->nmembers; i++) {
+		uint32_t t = ac->members[i];
+		const struct ss_track_fit *tf = &ac->fits->tracks[t];
+		const struct ss_track_ms *tm = &ac->ms->tracks[t];
+		int model = tm->model;
+		struct curve cv = {.m = &ss_models[model],
+				   .mf = &tf->m[model],
+				   .ta = (double)(tf->anchor_day - tf->release) + 1.0};
+		double tday = (double)(day - tf->release) + 1.0, sp, sn;
+		if (tday <= cv.ta)
+			continue;
+		cv.Ca = curve_C(&cv, cv.ta);
+		double r = remaining(&cv, tday);
+		interval_sd(&cv, tday, tm->span, &sp, &sn);
+		if (!isfinite(sp) || !isfinite(sn) || tf->m[model].dof == 0) {
+			x->flags |= SS_MSF_NO_INTERVAL;
+			return;
+		}
+		sum_r += r;
+		var_p += r * r * sp * sp;
+		sd_n += r * sn;
+	}
+	if (!(sum_r > 0))
+		return;
+	double q = gsl_cdf_ugaussian_Pinv(0.5 + 0.5 * ac->opt->level);
+	double sd = sqrt(var_p + sd_n * sd_n) / sum_r;
+	x->lo = first_day_reaching(ac, lo, day, need_total * exp(-q * sd));
+	x->hi = first_day_reaching(ac, day, hi, need_total * exp(q * sd));
+}
+
+static void albums_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
+			const struct ss_ms_options *opt, struct ss_milestones *ms)
+{
+	size_t na = ss_dataset_nalbums(ds), nt = ss_dataset_ntracks(ds);
+	uint32_t *first = xcalloc(na + 1, sizeof *first);
+	uint32_t *order = xcalloc(nt ? nt : 1, sizeof *order);
+	size_t maxm = 0;
+
+	/* tracks grouped by album, in id order */
+	for (size_t t = 0; t < nt; t++)
+		first[ds->tracks[t].album + 1]++;
+	for (size_t a = 0; a < na; a++) {
+		maxm = first[a + 1] > maxm ? first[a + 1] : maxm;
+		first[a + 1] += first[a];
+	}
+	uint32_t *fill = xcalloc(na ? na : 1, sizeof *fill);
+	for (size_t t = 0; t < nt; t++) {
+		uint32_t a = ds->tracks[t].album;
+		order[first[a] + fill[a]++] = (uint32_t)t;
+	}
+	struct album_ctx ac = {.ds = ds, .fits = fits, .opt = opt, .ms = ms};
+	ac.members = xcalloc(maxm + 1, sizeof *ac.members);
+	ac.tabs = xcalloc(maxm + 1, sizeof *ac.tabs);
+	ac.tab_built = xcalloc(maxm + 1, 1);
+	ac.draw_day = xcalloc(opt->draws ? opt->draws : 1, sizeof *ac.draw_day);
+	ac.last_count = xcalloc(maxm + 1, sizeof *ac.last_count);
+	ac.rng = gsl_rng_alloc(gsl_rng_mt19937);
+	if (!ac.rng)
+		xalloc_die(0);
+
+	for (size_t a = 0; a < na; a++) {
+		struct ss_album_ms *am = &ms->albums[a];
+		memset(am, 0, sizeof *am);
+		am->album = (uint32_t)a;
+		ac.nmembers = 0;
+		for (uint32_t j = first[a]; j < first[a + 1]; j++) {
+			const struct ss_track_ms *tm = &ms->tracks[order[j]];
+			if (!tm->counts) {
+				am->excluded++;
+				continue;
+			}
+			ac.members[ac.nmembers] = order[j];
+			ac.tab_built[ac.nmembers++] = 0;
+			am->with_data += ds->tracks[order[j]].n > 0;
+			if (tm->has_total)
+				am->latest_total += tm->latest_total;
+		}
+		am->counted = (uint32_t)ac.nmembers;
+		for (size_t k = 0; k < opt->nmilestones; k++) {
+			album_all(&ac, k, &am->all[k]);
+			album_total(&ac, k, &am->total[k]);
+		}
+	}
+	gsl_rng_free(ac.rng);
+	free(ac.last_count);
+	free(ac.draw_day);
+	free(ac.tab_built);
+	free(ac.tabs);
+	free(ac.members);
+	free(fill);
+	free(order);
+	free(first);
+}
+
+/* ---- rankings --------------------------------------------------------- */
+
+static void rank_kind(const struct ss_dataset *ds, struct ss_milestones *ms, size_t k, int total)
+{
+	size_t na = ms->nalbums;
+	int32_t *days = xcalloc(na ? na : 1, sizeof *days);
+
+	for (size_t a = 0; a < na; a++) {
+		struct ss_album_crossing *ax =
+			total ? &ms->albums[a].total[k] : &ms->albums[a].all[k];
+		const struct ss_album *al = &ds->albums[a];
+		int ok = (ax->x.status == SS_MS_REACHED || ax->x.status == SS_MS_PROJECTED) &&
+			 al->release_src != SS_SRC_NONE;
+		days[a] = ok ? ss_ms_day_number(&ms->opt, ax->x.day, al->release) : INT32_MAX;
+	}
+	for (size_t a = 0; a < na; a++) {
+		struct ss_album_crossing *ax =
+			total ? &ms->albums[a].total[k] : &ms->albums[a].all[k];
+		int32_t best_other = INT32_MAX;
+		ax->rank = 0;
+		ax->vs_peer = NAN;
+		if (days[a] == INT32_MAX)
+			continue;
+		ax->rank = 1;
+		for (size_t b = 0; b < na; b++) {
+			if (b == a || days[b] == INT32_MAX)
+				continue;
+			ax->rank += days[b] < days[a];
+			best_other = days[b] < best_other ? days[b] : best_other;
+		}
+		if (best_other != INT32_MAX && best_other != 0)
+			ax->vs_peer = (double)days[a] / (double)best_other;
+	}
+	free(days);
+}
+
+/* ---- the stage -------------------------------------------------------- */
+
+enum ss_status ss_milestones_run(const struct ss_dataset *ds, const struct ss_fits *fits,
+				 const struct ss_ms_options *opt, struct ss_milestones *out,
+				 struct ss_error *err)
+{
+	size_t nt = ss_dataset_ntracks(ds), na = ss_dataset_nalbums(ds);
+
+	(void)err;
+	memset(out, 0, sizeof *out);
+	out->opt = *opt;
+	out->ntracks = nt;
+	out->nalbums = na;
+	out->tracks = xcalloc(nt ? nt : 1, sizeof *out->tracks);
+	out->albums = xcalloc(na ? na : 1, sizeof *out->albums);
+	out->as_of = SS_DAY_NONE;
+	for (size_t i = 0; i < ds->nobs; i++)
+		if (out->as_of == SS_DAY_NONE || ds->obs[i].day > out->as_of)
+			out->as_of = ds->obs[i].day;
+	for (size_t t = 0; t < nt; t++)
+		track_pass(ds, fits, opt, (uint32_t)t, &out->tracks[t]);
+	albums_pass(ds, fits, opt, out);
+	for (size_t k = 0; k < opt->nmilestones; k++) {
+		rank_kind(ds, out, k, 0);
+		rank_kind(ds, out, k, 1);
+	}
+	return SS_OK;
+}
+
+void ss_milestones_release(struct ss_milestones *ms)
+{
+	free(ms->tracks);
+	free(ms->albums);
+	memset(ms, 0, sizeof *ms);
+}
