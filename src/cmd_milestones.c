@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "streamstat/backtest.h"
 #include "streamstat/cli.h"
 #include "streamstat/date.h"
 #include "streamstat/milestones.h"
@@ -28,6 +29,28 @@ static const char usage_text[] =
 	"per album, milestone and kind, on stdout.  The release day is day 1.\n"
 	"\n"
 	"Options:\n" SS_LOAD_OPTIONS_HELP SS_MS_OPTIONS_HELP
+	"      --no-backtest     keep each track's least-AICc model without backtesting\n"
+	"  -j, --jobs N          fit on N threads (default: one per CPU)\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"The backtest cuts tracks' histories 7 to 120 days before observed crossings,\n"
+	"projects, and compares; a model that beats the least-AICc choice by 10%% on 30\n"
+	"cuts or more is used where it fits.  The rule that chose goes to stderr.\n"
+	"\n" SS_EXIT_CODES_HELP;
+
+static const char backtest_usage[] =
+	"usage: streamstat backtest DATA.csv [MORE.csv ...] [options]\n"
+	"\n"
+	"Score the projections: cut each track's history 7, 14, 30, 60 and 120 days\n"
+	"before every crossing observed to within a week, refit, project, and compare\n"
+	"with the observed day.  One CSV row per method (each model, and \"chosen\":\n"
+	"the least-AICc model) and horizon (\"all\": every horizon): cuts, dates\n"
+	"given, nevers, median absolute error and bias (median signed error, positive\n"
+	"is late) in days, and interval coverage.  At most 200 tracks (a seeded\n"
+	"sample) are backtested.\n"
+	"\n"
+	"Options:\n" SS_LOAD_OPTIONS_HELP SS_MS_OPTIONS_HELP
+	"      --tracks N        backtest at most N tracks (default 200)\n"
 	"  -j, --jobs N          fit on N threads (default: one per CPU)\n"
 	"  -h, --help            show this help\n"
 	"\n" SS_EXIT_CODES_HELP;
@@ -177,15 +200,18 @@ static void print_album(FILE *out, const struct ss_dataset *ds, const struct ss_
 
 int cmd_milestones(int argc, char **argv)
 {
-	static const struct option longopts[] = {SS_LOAD_LONG_OPTIONS,
-						 SS_MS_LONG_OPTIONS,
-						 {"jobs", required_argument, NULL, 'j'},
-						 {"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
+	enum { OPT_NO_BACKTEST = 400 };
+	static const struct option longopts[] = {
+		SS_LOAD_LONG_OPTIONS,
+		SS_MS_LONG_OPTIONS,
+		{"jobs", required_argument, NULL, 'j'},
+		{"no-backtest", no_argument, NULL, OPT_NO_BACKTEST},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
 	struct ss_load_options o;
 	struct ss_ms_cli mc;
 	struct ss_fit_options fo = ss_fit_defaults();
-	int opt, code;
+	int opt, code, backtest = 1;
 
 	ss_load_options_init(&o);
 	ss_ms_cli_init(&mc);
@@ -196,6 +222,10 @@ int cmd_milestones(int argc, char **argv)
 			r = ss_ms_option(&mc, opt, optarg);
 		if (r == 0 && opt == 'j')
 			r = ss_parse_jobs("milestones", optarg, &fo.jobs) == 0 ? 1 : -1;
+		if (r == 0 && opt == OPT_NO_BACKTEST) {
+			backtest = 0;
+			r = 1;
+		}
 		if (r > 0)
 			continue;
 		if (r == 0 && opt == 'h') {
@@ -235,6 +265,17 @@ int cmd_milestones(int argc, char **argv)
 		struct ss_error err = {0};
 
 		ss_fit_all(&ds, &fo, &fits, &err);
+		if (backtest) {
+			struct ss_bt_options bo = ss_bt_defaults();
+			struct ss_backtest bt;
+			bo.jobs = fo.jobs;
+			bo.fit = fo;
+			bo.ms = mc.ms;
+			ss_backtest_run(&ds, &bo, &bt, &err);
+			mc.ms.model_rule = bt.rule_model;
+			if (o.verbosity >= SS_NORMAL)
+				ss_errorf("milestones: model rule: %s", bt.rule);
+		}
 		ss_milestones_run(&ds, &fits, &mc.ms, &ms, &err);
 		print_header(stdout);
 		for (size_t t = 0; t < ms.ntracks; t++)
@@ -250,6 +291,117 @@ int cmd_milestones(int argc, char **argv)
 		}
 		ss_milestones_release(&ms);
 		ss_fits_release(&fits);
+	}
+	ss_dataset_release(&ds);
+	ss_load_options_release(&o);
+	ss_ms_cli_release(&mc);
+	return code;
+}
+
+int cmd_backtest(int argc, char **argv)
+{
+	enum { OPT_TRACKS = 400 };
+	static const struct option longopts[] = {SS_LOAD_LONG_OPTIONS,
+						 SS_MS_LONG_OPTIONS,
+						 {"jobs", required_argument, NULL, 'j'},
+						 {"tracks", required_argument, NULL, OPT_TRACKS},
+						 {"help", no_argument, NULL, 'h'},
+						 {NULL, 0, NULL, 0}};
+	struct ss_load_options o;
+	struct ss_ms_cli mc;
+	struct ss_bt_options bo = ss_bt_defaults();
+	int opt, code;
+	char *end;
+
+	ss_load_options_init(&o);
+	ss_ms_cli_init(&mc);
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, SS_LOAD_SHORT_OPTIONS "hj:", longopts, NULL)) != -1) {
+		int r = ss_load_option(&o, opt, optarg);
+		if (r == 0)
+			r = ss_ms_option(&mc, opt, optarg);
+		if (r == 0 && opt == 'j')
+			r = ss_parse_jobs("backtest", optarg, &bo.jobs) == 0 ? 1 : -1;
+		if (r == 0 && opt == OPT_TRACKS) {
+			long v = strtol(optarg, &end, 10);
+			r = 1;
+			if (*optarg == '\0' || *end != '\0' || v < 1 || v > 1000000) {
+				ss_errorf("backtest: --tracks: '%s' is not a number from 1 to "
+					  "1000000",
+					  optarg);
+				r = -1;
+			}
+			bo.max_tracks = (size_t)v;
+		}
+		if (r > 0)
+			continue;
+		if (r == 0 && opt == 'h') {
+			ss_load_options_release(&o);
+			ss_ms_cli_release(&mc);
+			fputs(backtest_usage, stdout);
+			return SS_EXIT_OK;
+		}
+		if (r == 0)
+			ss_option_error("backtest", opt, argv);
+		ss_load_options_release(&o);
+		ss_ms_cli_release(&mc);
+		fputs(backtest_usage, stderr);
+		return SS_EXIT_USAGE;
+	}
+	if (optind >= argc) {
+		ss_errorf("backtest: no data file given");
+		ss_load_options_release(&o);
+		ss_ms_cli_release(&mc);
+		fputs(backtest_usage, stderr);
+		return SS_EXIT_USAGE;
+	}
+
+	struct ss_dataset ds;
+	struct ss_series_stats st;
+	struct ss_load_result res;
+
+	ss_dataset_init(&ds, SS_PROBLEMS_DEFAULT_LIMIT);
+	ss_load(&ds, &st, argv + optind, argc - optind, &o, &res);
+	ss_print_problems(&ds, &o);
+	code = ss_load_exit_code(&ds, &st, &o, &res);
+	if (code == SS_EXIT_OK) {
+		struct ss_backtest bt;
+		struct ss_error err = {0};
+
+		bo.ms = mc.ms;
+		bo.fit.jobs = bo.jobs;
+		ss_backtest_run(&ds, &bo, &bt, &err);
+		fputs("method,horizon_days,cuts,dated,never,median_abs_error_days,bias_days,judged,"
+		      "covered,coverage\n",
+		      stdout);
+		for (size_t i = 0; i < SS_BT_METHODS; i++) {
+			if (i >= ss_nmodels && i != SS_BT_CHOSEN)
+				continue;
+			for (size_t h = 0; h <= SS_BT_HORIZONS; h++) {
+				const struct ss_bt_score *s = &bt.score[i][h];
+				fprintf(stdout, "%s,", ss_bt_method_name(i));
+				if (h < SS_BT_HORIZONS)
+					fprintf(stdout, "%d", (int)ss_bt_horizons[h]);
+				else
+					fputs("all", stdout);
+				fprintf(stdout, ",%u,%u,%u", s->cases, s->projected, s->never);
+				put_num(stdout, s->median_abs, 1);
+				put_num(stdout, s->bias, 1);
+				fprintf(stdout, ",%u,%u", s->judged, s->covered);
+				put_num(stdout, s->coverage, 3);
+				putc('\n', stdout);
+			}
+		}
+		if (o.verbosity >= SS_NORMAL) {
+			ss_errorf("backtest: %zu tracks of %zu with a crossing known to within a "
+				  "week, %zu cuts",
+				  bt.tracks_used, bt.tracks_eligible, bt.cases);
+			ss_errorf("backtest: model rule: %s", bt.rule);
+		}
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			ss_errorf("backtest: cannot write the output");
+			code = SS_EXIT_IOERR;
+		}
 	}
 	ss_dataset_release(&ds);
 	ss_load_options_release(&o);

@@ -142,3 +142,13 @@ const char *ss_describe_track(const struct ss_dataset *ds, uint32_t track, char 
 		 ss_quote_name(a, sizeof(a), album, strlen(album)));
 	return buf;
 }
+
+int ss_release_known(const struct ss_dataset *ds, uint32_t track)
+{
+	const struct ss_track *tr = &ds->tracks[track];
+
+	if (tr->release_src == SS_SRC_INFERRED || tr->release_src == SS_SRC_NONE)
+		return 0;
+	return !(tr->release_src == SS_SRC_ALBUM &&
+		 ds->albums[tr->album].release_src == SS_SRC_INFERRED);
+}

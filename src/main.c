@@ -23,6 +23,7 @@ static const struct command commands[] = {
 	{"check", cmd_check, "validate stream histories: every problem, with file:line"},
 	{"fit", cmd_fit, "fit growth models to every track; CSV on stdout"},
 	{"milestones", cmd_milestones, "observed and projected milestone dates; CSV on stdout"},
+	{"backtest", cmd_backtest, "score projections against observed crossings; CSV on stdout"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

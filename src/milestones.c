@@ -319,14 +319,6 @@ void ss_ms_project(const struct ss_track_fit *tf, int model, double M, double le
 
 /* ---- tracks ----------------------------------------------------------- */
 
-static int release_known(const struct ss_dataset *ds, const struct ss_track *tr)
-{
-	if (tr->release_src == SS_SRC_INFERRED || tr->release_src == SS_SRC_NONE)
-		return 0;
-	return !(tr->release_src == SS_SRC_ALBUM &&
-		 ds->albums[tr->album].release_src == SS_SRC_INFERRED);
-}
-
 /* The day a year after day (29 February goes to 28 February). */
 static int32_t anniversary(int32_t day)
 {
@@ -355,7 +347,7 @@ static void track_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
 	const struct ss_track_fit *tf = &fits->tracks[t];
 	size_t n;
 	const struct ss_obs *obs = ss_series_of(ds, t, &n);
-	int known = release_known(ds, tr);
+	int known = ss_release_known(ds, t);
 
 	memset(tm, 0, sizeof *tm);
 	tm->track = t;
@@ -677,7 +669,7 @@ static double observed_sum(const struct ss_dataset *ds, const struct album_ctx *
 		const struct ss_track *tr = &ds->tracks[ac->members[i]];
 		int32_t pday = tr->release - 1;
 		double ptotal = 0, v = 0;
-		int have = release_known(ds, tr);
+		int have = ss_release_known(ds, ac->members[i]);
 		for (size_t j = 0; j < n; j++) {
 			const struct ss_obs *o = &obs[j];
 			if (!(o->flags & SS_OBS_TOTAL))

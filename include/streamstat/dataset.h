@@ -142,6 +142,10 @@ static inline const char *ss_track_name(const struct ss_dataset *ds, uint32_t tr
 /* The album's artist, or "" when none was given. */
 const char *ss_album_artist(const struct ss_dataset *ds, uint32_t album);
 
+/* Is track's release date given (catalog, column, or a given album date),
+ * not inferred from its first observation? */
+int ss_release_known(const struct ss_dataset *ds, uint32_t track);
+
 /* An empty dataset keeping at most problem_limit problem messages. */
 void ss_dataset_init(struct ss_dataset *ds, size_t problem_limit);
 void ss_dataset_release(struct ss_dataset *ds);

@@ -1,0 +1,339 @@
+/*
+ * backtest.c - rolling-origin backtest of the projections (see backtest.h).
+ *
+ * Each worker thread takes tracks from a shared counter, refits each cut
+ * with its own fitter, and writes the cases into the track's own slots, so
+ * the scores are the same whatever the number of threads.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "streamstat/backtest.h"
+#include "streamstat/series.h"
+#include "streamstat/xalloc.h"
+
+#define TRUTH_WIDTH 7	 /* an observed crossing known to within this many days */
+#define RULE_GAIN   0.10 /* the rule's required cut in median absolute error */
+#define MAX_THREADS 256
+
+const int32_t ss_bt_horizons[SS_BT_HORIZONS] = {7, 14, 30, 60, 120};
+
+enum outcome { NONE = 0, DATED, NEVER };
+
+/* One cut: every method's outcome. */
+struct bt_case {
+	uint8_t valid;
+	uint8_t horizon; /* index in ss_bt_horizons */
+	uint8_t outcome[SS_BT_METHODS];
+	uint8_t covered[SS_BT_METHODS];
+	uint8_t has_interval[SS_BT_METHODS];
+	int32_t err[SS_BT_METHODS]; /* projected - observed, days */
+};
+
+struct ss_bt_options ss_bt_defaults(void)
+{
+	struct ss_bt_options o = {
+		.max_tracks = 200,
+		.seed = 1,
+		.min_cases = 30,
+		.fit = ss_fit_defaults(),
+		.ms = ss_ms_defaults(),
+	};
+
+	return o;
+}
+
+const char *ss_bt_method_name(size_t i)
+{
+	return i == SS_BT_CHOSEN ? "chosen" : i < ss_nmodels ? ss_models[i].name : "?";
+}
+
+struct job {
+	const struct ss_dataset *ds;
+	const struct ss_bt_options *opt;
+	const uint32_t *tracks; /* to backtest */
+	size_t ntracks;
+	size_t per_track; /* case slots per track */
+	struct bt_case *cases;
+	atomic_size_t next;
+};
+
+static void score_case(const struct ss_crossing *c, int32_t truth, struct bt_case *bc, size_t i)
+{
+	if (c->status == SS_MS_NEVER) {
+		bc->outcome[i] = NEVER;
+		bc->has_interval[i] = 1;
+		return;
+	}
+	if (c->status != SS_MS_PROJECTED)
+		return;
+	bc->outcome[i] = DATED;
+	bc->err[i] = c->day - truth;
+	if (c->lo != SS_DAY_NONE && c->hi != SS_DAY_NONE) {
+		bc->has_interval[i] = 1;
+		bc->covered[i] = c->lo <= truth && truth <= c->hi;
+	}
+}
+
+/* Every cut of one track. */
+static void backtest_track(struct ss_fitter *f, const struct job *job, uint32_t t,
+			   struct bt_case *slots)
+{
+	const struct ss_dataset *ds = job->ds;
+	const struct ss_bt_options *opt = job->opt;
+	const struct ss_track *tr = &ds->tracks[t];
+	int known = ss_release_known(ds, t);
+	size_t n, used = 0;
+	const struct ss_obs *obs = ss_series_of(ds, t, &n);
+	struct ss_track_fit tf;
+
+	for (size_t k = 0; k < opt->ms.nmilestones; k++) {
+		struct ss_crossing truth;
+		double M = (double)opt->ms.milestone[k];
+
+		if (!ss_ms_observed(obs, n, tr->release, known, M, &truth))
+			continue;
+		if (truth.how == SS_HOW_BY ||
+		    (truth.how == SS_HOW_INTERPOLATED && truth.hi - truth.lo >= TRUTH_WIDTH))
+			continue;
+		for (size_t h = 0; h < SS_BT_HORIZONS; h++) {
+			int32_t cut = truth.day - ss_bt_horizons[h];
+			size_t m = 0;
+			while (m < n && obs[m].day <= cut)
+				m++;
+			if (m == 0)
+				continue;
+			ss_fit_series(f, &opt->fit, obs, m, tr->release, !known, &tf);
+			if (!tf.has_anchor || tf.anchor_total >= M)
+				continue;
+			struct bt_case *bc = &slots[used++];
+			double span =
+				(double)(tf.last_day - (known ? tr->release - 1 : obs[0].day - 1));
+			memset(bc, 0, sizeof *bc);
+			bc->valid = 1;
+			bc->horizon = (uint8_t)h;
+			for (size_t i = 0; i < ss_nmodels; i++) {
+				struct ss_crossing c;
+				if (tf.m[i].status != SS_FIT_OK)
+					continue;
+				ss_ms_project(&tf, (int)i, M, opt->ms.level, span, &c);
+				score_case(&c, truth.day, bc, i);
+				if ((int)i == tf.best)
+					score_case(&c, truth.day, bc, SS_BT_CHOSEN);
+			}
+		}
+	}
+}
+
+static void *worker(void *arg)
+{
+	struct job *job = arg;
+	struct ss_fitter *f = ss_fitter_new();
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&job->next, 1);
+		if (i >= job->ntracks)
+			break;
+		backtest_track(f, job, job->tracks[i], job->cases + i * job->per_track);
+	}
+	ss_fitter_free(&f);
+	return NULL;
+}
+
+static int cmp_i32(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(int32_t *v, size_t n)
+{
+	if (n == 0)
+		return NAN;
+	qsort(v, n, sizeof *v, cmp_i32);
+	return n % 2 ? (double)v[n / 2] : 0.5 * ((double)v[n / 2 - 1] + (double)v[n / 2]);
+}
+
+/* Scores of method i over the cases of horizon h (SS_BT_HORIZONS: all). */
+static void score(const struct bt_case *cases, size_t ncases, size_t i, size_t h, int32_t *buf,
+		  struct ss_bt_score *s)
+{
+	size_t nd = 0;
+
+	memset(s, 0, sizeof *s);
+	for (size_t c = 0; c < ncases; c++) {
+		const struct bt_case *bc = &cases[c];
+		if (!bc->valid || (h < SS_BT_HORIZONS && bc->horizon != h))
+			continue;
+		s->cases++;
+		if (bc->outcome[i] == NEVER)
+			s->never++;
+		if (bc->outcome[i] == DATED) {
+			s->projected++;
+			buf[nd++] = bc->err[i];
+		}
+		s->judged += bc->has_interval[i];
+		s->covered += bc->covered[i];
+	}
+	s->bias = median(buf, nd);
+	for (size_t j = 0; j < nd; j++)
+		buf[j] = abs(buf[j]);
+	s->median_abs = median(buf, nd);
+	s->coverage = s->judged ? (double)s->covered / (double)s->judged : NAN;
+}
+
+/* The rule (see backtest.h): the model with the largest paired gain. */
+static void choose_rule(const struct bt_case *cases, size_t ncases, uint32_t min_cases, int32_t *a,
+			int32_t *b, struct ss_backtest *bt)
+{
+	double best_gain = RULE_GAIN, best_m = NAN, best_c = NAN;
+	size_t best_n = 0, most = 0;
+
+	bt->rule_model = -1;
+	for (size_t i = 0; i < ss_nmodels; i++) {
+		size_t n = 0;
+		if (ss_models[i].is_yardstick)
+			continue;
+		for (size_t c = 0; c < ncases; c++)
+			if (cases[c].valid && cases[c].outcome[i] == DATED &&
+			    cases[c].outcome[SS_BT_CHOSEN] == DATED) {
+				a[n] = abs(cases[c].err[i]);
+				b[n] = abs(cases[c].err[SS_BT_CHOSEN]);
+				n++;
+			}
+		most = n > most ? n : most;
+		if (n < min_cases)
+			continue;
+		double mm = median(a, n), mc = median(b, n);
+		double gain = mc > 0 ? 1.0 - mm / mc : 0.0;
+		if (gain >= best_gain) {
+			best_gain = gain, best_m = mm, best_c = mc, best_n = n;
+			bt->rule_model = (int16_t)i;
+		}
+	}
+	if (bt->rule_model >= 0)
+		snprintf(bt->rule, sizeof bt->rule,
+			 "backtest: %s where it fits (median error %.1f days against %.1f for the "
+			 "least-AICc model, on %zu cuts)",
+			 ss_models[bt->rule_model].name, best_m, best_c, best_n);
+	else if (most < min_cases)
+		snprintf(bt->rule, sizeof bt->rule,
+			 "least AICc per track (the backtest has %zu comparable cuts, fewer than "
+			 "the %u it needs to choose)",
+			 most, (unsigned)min_cases);
+	else
+		snprintf(bt->rule, sizeof bt->rule,
+			 "least AICc per track (no model beat it by %.0f%% in the backtest)",
+			 100 * RULE_GAIN);
+}
+
+static uint64_t mix(uint64_t z)
+{
+	z += 0x9e3779b97f4a7c15u;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+struct keyed {
+	uint64_t key;
+	uint32_t track;
+};
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->track > y->track) - (x->track < y->track);
+}
+
+/* Tracks with a crossing known to within a week. */
+static int eligible(const struct ss_dataset *ds, const struct ss_ms_options *ms, uint32_t t)
+{
+	size_t n;
+	const struct ss_obs *obs = ss_series_of(ds, t, &n);
+	int known = ss_release_known(ds, t);
+
+	for (size_t k = 0; k < ms->nmilestones; k++) {
+		struct ss_crossing c;
+		if (ss_ms_observed(obs, n, ds->tracks[t].release, known, (double)ms->milestone[k],
+				   &c) &&
+		    (c.how == SS_HOW_EXACT ||
+		     (c.how == SS_HOW_INTERPOLATED && c.hi - c.lo < TRUTH_WIDTH)))
+			return 1;
+	}
+	return 0;
+}
+
+enum ss_status ss_backtest_run(const struct ss_dataset *ds, const struct ss_bt_options *opt,
+			       struct ss_backtest *bt, struct ss_error *err)
+{
+	size_t nt = ss_dataset_ntracks(ds), ne = 0;
+	struct keyed *pick = xcalloc(nt ? nt : 1, sizeof *pick);
+
+	(void)err;
+	memset(bt, 0, sizeof *bt);
+	for (uint32_t t = 0; t < nt; t++)
+		if (eligible(ds, &opt->ms, t))
+			pick[ne++] = (struct keyed){mix(opt->seed ^ mix(t)), t};
+	bt->tracks_eligible = ne;
+	size_t use = ne > opt->max_tracks ? opt->max_tracks : ne;
+	if (use < ne)
+		qsort(pick, ne, sizeof *pick, cmp_keyed);
+	/* backtest the chosen tracks in id order */
+	uint32_t *tracks = xcalloc(use ? use : 1, sizeof *tracks);
+	for (size_t i = 0; i < use; i++)
+		tracks[i] = pick[i].track;
+	free(pick);
+	qsort(tracks, use, sizeof *tracks, cmp_u32);
+	bt->tracks_used = use;
+
+	struct job job = {.ds = ds, .opt = opt, .tracks = tracks, .ntracks = use};
+	job.per_track = opt->ms.nmilestones * SS_BT_HORIZONS;
+	job.cases = xcalloc(use * job.per_track + 1, sizeof *job.cases);
+	atomic_init(&job.next, 0);
+	unsigned jobs = opt->jobs;
+	if (jobs == 0) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = cpus > 0 ? (unsigned)cpus : 1;
+	}
+	jobs = jobs > MAX_THREADS ? MAX_THREADS : jobs;
+	pthread_t tid[MAX_THREADS];
+	unsigned started = 0;
+	while (started + 1 < jobs && started + 1 < use &&
+	       pthread_create(&tid[started], NULL, worker, &job) == 0)
+		started++;
+	worker(&job);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(tid[i], NULL);
+
+	size_t ncases = use * job.per_track;
+	int32_t *a = xcalloc(ncases + 1, sizeof *a), *b = xcalloc(ncases + 1, sizeof *b);
+	for (size_t c = 0; c < ncases; c++)
+		bt->cases += job.cases[c].valid;
+	for (size_t i = 0; i < SS_BT_METHODS; i++)
+		for (size_t h = 0; h <= SS_BT_HORIZONS; h++)
+			if (i == SS_BT_CHOSEN || i < ss_nmodels)
+				score(job.cases, ncases, i, h, a, &bt->score[i][h]);
+	choose_rule(job.cases, ncases, opt->min_cases, a, b, bt);
+	free(a);
+	free(b);
+	free(job.cases);
+	free(tracks);
+	return SS_OK;
+}
