@@ -9,6 +9,18 @@
  * The iteration loop is ours rather than gsl_multifit_nlinear_driver():
  * the driver ignores an error from the callback and reports a solver that
  * can find no better step as running out of iterations.
+ *
+ * Plain Levenberg-Marquardt with the Cholesky solver, the default and what
+ * every growth curve uses, does not go through GSL at all: lm_run() is
+ * GSL's trust-region LM (Nielsen's update of mu, More's scaling D, the
+ * normal equations solved by Cholesky, GSL's step and gradient tests)
+ * written for a handful of parameters.  GSL spends most of a small fit in
+ * BLAS calls on n-vectors (column norms each iteration, J v for the
+ * predicted reduction, copies of f and J); here one pass over J per
+ * accepted step forms J^T J, J^T f and |f|^2, from which everything else
+ * follows in p x p arithmetic, and the trial point's residuals and
+ * Jacobian are swapped in rather than copied.  Geodesic acceleration and
+ * the QR solver still run on GSL.
  */
 #include "streamstat/nls.h"
 
@@ -30,8 +42,6 @@
 
 struct shape {
 	gsl_multifit_nlinear_workspace *ws;
-	gsl_matrix *covar;
-	gsl_matrix *Js; /* the Jacobian scaled for the rank test */
 	size_t n;
 	int accel;
 	enum ss_nls_solver solver;
@@ -40,7 +50,9 @@ struct shape {
 struct ss_nls {
 	struct shape shapes[SS_NLS_PMAX + 1]; /* one GSL workspace per p */
 	const struct ss_nls_problem *pb;
-	double *J, *r; /* the callback's Jacobian and residuals at x */
+	double *J, *r;	 /* the callback's Jacobian and residuals at x */
+	double *Jt, *rt; /* lm_run(): the same at the trial point */
+	double *Js;	 /* the Jacobian scaled for the rank test */
 	double x[SS_NLS_PMAX];
 	int have_J;
 	int failed; /* the callback returned an error */
@@ -97,10 +109,6 @@ static void shape_release(struct shape *s)
 {
 	if (s->ws)
 		gsl_multifit_nlinear_free(s->ws);
-	if (s->covar)
-		gsl_matrix_free(s->covar);
-	if (s->Js)
-		gsl_matrix_free(s->Js);
 	memset(s, 0, sizeof *s);
 }
 
@@ -112,6 +120,9 @@ void ss_nls_free(struct ss_nls **w)
 		shape_release(&(*w)->shapes[p]);
 	free((*w)->J);
 	free((*w)->r);
+	free((*w)->Jt);
+	free((*w)->rt);
+	free((*w)->Js);
 	free(*w);
 	*w = NULL;
 }
@@ -190,9 +201,7 @@ static struct shape *shape_for(struct ss_nls *w, size_t n, size_t p,
 	par.solver = opt->solver == SS_NLS_QR ? gsl_multifit_nlinear_solver_qr
 					      : gsl_multifit_nlinear_solver_cholesky;
 	s->ws = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &par, n, p);
-	s->covar = gsl_matrix_alloc(p, p);
-	s->Js = gsl_matrix_alloc(n, p);
-	if (!s->ws || !s->covar || !s->Js)
+	if (!s->ws)
 		xalloc_die(0);
 	s->n = n;
 	s->accel = opt->accel;
@@ -253,13 +262,13 @@ static enum ss_nls_status iterate(struct ss_nls *w, struct shape *s,
 }
 
 /*
- * The parameters that take part in a dependency of the scaled Jacobian:
- * those with a weight of 0.1 or more in a right singular vector whose
- * singular value is below rcond of the largest.  The pivoted QR drops one
- * column of a tied pair; its partner's standard error would then pretend
- * the dropped one is known.
+ * The parameters that take part in a dependency of the scaled Jacobian Js
+ * (n x p, row-major): those with a weight of 0.1 or more in a right
+ * singular vector whose singular value is below rcond of the largest.  The
+ * pivoted QR drops one column of a tied pair; its partner's standard error
+ * would then pretend the dropped one is known.
  */
-static unsigned tied_to(struct shape *s, size_t n, size_t p, double rcond)
+static unsigned tied_to(const double *Js, size_t n, size_t p, double rcond)
 {
 	gsl_matrix *A = gsl_matrix_alloc(n, p), *V = gsl_matrix_alloc(p, p);
 	gsl_vector *sv = gsl_vector_alloc(p), *work = gsl_vector_alloc(p);
@@ -267,8 +276,8 @@ static unsigned tied_to(struct shape *s, size_t n, size_t p, double rcond)
 
 	if (!A || !V || !sv || !work)
 		xalloc_die(0);
-	gsl_matrix_const_view Js = gsl_matrix_const_submatrix(s->Js, 0, 0, n, p);
-	gsl_matrix_memcpy(A, &Js.matrix);
+	gsl_matrix_const_view Jv = gsl_matrix_const_view_array(Js, n, p);
+	gsl_matrix_memcpy(A, &Jv.matrix);
 	if (gsl_linalg_SV_decomp(A, V, sv, work) == GSL_SUCCESS) {
 		double top = gsl_vector_get(sv, 0); /* singular values come sorted */
 		for (size_t k = 0; k < p; k++) {
@@ -287,16 +296,19 @@ static unsigned tied_to(struct shape *s, size_t n, size_t p, double rcond)
 }
 
 /*
- * s^2 (J^T J)^-1 into res->cov after the rank test (see nls.h).  Returns
- * SS_NLS_OK, or SS_NLS_SINGULAR with the covariance of the identifiable
- * parameters kept and the others' rows zero and standard errors NaN.
+ * s^2 (J^T J)^-1 into res->cov after the rank test (see nls.h), J being
+ * the Jacobian at the minimum (row i at J + i * tda, no non-finite entry).
+ * Returns SS_NLS_OK, or SS_NLS_SINGULAR with the covariance of the
+ * identifiable parameters kept and the others' rows zero and standard
+ * errors NaN.
  */
-static enum ss_nls_status covariance(struct shape *s, size_t n, size_t p,
-				     const struct ss_nls_options *opt, struct ss_nls_result *res)
+static enum ss_nls_status covariance(struct ss_nls *w, const double *J, size_t tda, size_t n,
+				     size_t p, const struct ss_nls_options *opt,
+				     struct ss_nls_result *res)
 {
-	const gsl_matrix *J = gsl_multifit_nlinear_jac(s->ws);
-	double d[SS_NLS_PMAX], scale = n > p ? res->s2 : 0.0;
+	double d[SS_NLS_PMAX], cv[SS_NLS_PMAX * SS_NLS_PMAX], scale = n > p ? res->s2 : 0.0;
 	enum ss_nls_status status = SS_NLS_OK;
+	double *Js = w->Js;
 
 	for (size_t j = 0; j < p; j++) {
 		d[j] = 1.0;
@@ -305,24 +317,26 @@ static enum ss_nls_status covariance(struct shape *s, size_t n, size_t p,
 	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < p; j++)
-			gsl_matrix_set(s->Js, i, j, gsl_matrix_get(J, i, j) * d[j]);
+			Js[i * p + j] = J[i * tda + j] * d[j];
 	/* Columns whose pivot falls below rcond come back as zero rows. */
-	int st = gsl_multifit_nlinear_covar(s->Js, opt->rcond, s->covar);
+	gsl_matrix_view Jv = gsl_matrix_view_array(Js, n, p);
+	gsl_matrix_view covar = gsl_matrix_view_array(cv, p, p);
+	int st = gsl_multifit_nlinear_covar(&Jv.matrix, opt->rcond, &covar.matrix);
 	if (st != GSL_SUCCESS) {
 		res->gsl_status = st;
 		return SS_NLS_SINGULAR;
 	}
 	for (size_t i = 0; i < p; i++)
 		for (size_t j = 0; j < p; j++)
-			res->cov[i * p + j] = scale * gsl_matrix_get(s->covar, i, j) * d[i] * d[j];
+			res->cov[i * p + j] = scale * cv[i * p + j] * d[i] * d[j];
 	unsigned lost = 0;
 	for (size_t j = 0; j < p; j++) {
-		double c = gsl_matrix_get(s->covar, j, j);
+		double c = cv[j * p + j];
 		if (!(c > 0.0) || !isfinite(c))
 			lost |= 1u << j;
 	}
 	if (lost)
-		lost |= tied_to(s, n, p, opt->rcond);
+		lost |= tied_to(Js, n, p, opt->rcond);
 	for (size_t j = 0; j < p; j++) {
 		if (!(lost & (1u << j))) {
 			res->se[j] = sqrt(res->cov[j * p + j]);
@@ -334,6 +348,274 @@ static enum ss_nls_status covariance(struct shape *s, size_t n, size_t p,
 		status = SS_NLS_SINGULAR;
 	}
 	return status;
+}
+
+/* ---- plain Levenberg-Marquardt, normal equations (see the top) ---- */
+
+/* The state of lm_run() at the current point x. */
+struct lm {
+	size_t n, p;
+	double x[SS_NLS_PMAX];
+	double A[SS_NLS_PMAX * SS_NLS_PMAX]; /* J^T J */
+	double g[SS_NLS_PMAX];		     /* J^T f */
+	double D[SS_NLS_PMAX];		     /* More's scaling */
+	double ff;			     /* |f|^2 */
+	double mu;			     /* the LM parameter */
+	long nu;			     /* its growth factor on rejection */
+};
+
+/* |r|^2 after replacing each non-finite residual by BAD_RESIDUAL. */
+static double clean_residuals(double *r, size_t n)
+{
+	double ff = 0.0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!isfinite(r[i]))
+			r[i] = BAD_RESIDUAL;
+		ff += r[i] * r[i];
+	}
+	return ff;
+}
+
+/*
+ * J^T J into lm->A and J^T f into lm->g in one pass over J (n x P),
+ * non-finite entries of J becoming zero on the way.  P is a constant at
+ * each call, so that the compiler unrolls the inner loops.
+ */
+static inline void normal_eq_p(struct lm *lm, double *J, const double *f, const size_t P)
+{
+	double A[SS_NLS_PMAX * SS_NLS_PMAX] = {0}, g[SS_NLS_PMAX] = {0};
+
+	for (size_t i = 0; i < lm->n; i++) {
+		double *row = J + i * P;
+		for (size_t j = 0; j < P; j++)
+			if (!isfinite(row[j]))
+				row[j] = 0.0;
+		for (size_t j = 0; j < P; j++) {
+			g[j] += row[j] * f[i];
+			for (size_t k = 0; k <= j; k++)
+				A[j * P + k] += row[j] * row[k];
+		}
+	}
+	for (size_t j = 0; j < P; j++) {
+		lm->g[j] = g[j];
+		for (size_t k = 0; k <= j; k++)
+			lm->A[j * P + k] = lm->A[k * P + j] = A[j * P + k];
+	}
+}
+
+static void normal_eq(struct lm *lm, double *J, const double *f)
+{
+	switch (lm->p) {
+	case 1:
+		normal_eq_p(lm, J, f, 1);
+		break;
+	case 2:
+		normal_eq_p(lm, J, f, 2);
+		break;
+	case 3:
+		normal_eq_p(lm, J, f, 3);
+		break;
+	case 4:
+		normal_eq_p(lm, J, f, 4);
+		break;
+	case 5:
+		normal_eq_p(lm, J, f, 5);
+		break;
+	default:
+		normal_eq_p(lm, J, f, SS_NLS_PMAX);
+		break;
+	}
+}
+
+/* More's scaling: D_j the largest norm column j of J has had (1 for a zero
+ * column), from its square on the diagonal of J^T J. */
+static void update_scaling(struct lm *lm)
+{
+	for (size_t j = 0; j < lm->p; j++) {
+		double c = sqrt(lm->A[j * lm->p + j]);
+		if (c == 0.0)
+			c = 1.0;
+		if (c > lm->D[j])
+			lm->D[j] = c;
+	}
+}
+
+/*
+ * The LM step: (J^T J + mu D^2) v = -g, by Cholesky of the matrix scaled
+ * to a unit diagonal.  Returns -1 when the matrix is not numerically
+ * positive definite.
+ */
+static int lm_step(const struct lm *lm, double *v)
+{
+	size_t p = lm->p;
+	double L[SS_NLS_PMAX * SS_NLS_PMAX], s[SS_NLS_PMAX], b[SS_NLS_PMAX];
+
+	for (size_t j = 0; j < p; j++) {
+		double a = lm->A[j * p + j] + lm->mu * lm->D[j] * lm->D[j];
+		if (!(a > 0.0) || !isfinite(a))
+			return -1;
+		s[j] = 1.0 / sqrt(a);
+	}
+	for (size_t i = 0; i < p; i++) {
+		for (size_t j = 0; j < i; j++)
+			L[i * p + j] = lm->A[i * p + j] * s[i] * s[j];
+		L[i * p + i] = 1.0;
+	}
+	for (size_t j = 0; j < p; j++) {
+		double d = L[j * p + j];
+		for (size_t k = 0; k < j; k++)
+			d -= L[j * p + k] * L[j * p + k];
+		if (!(d > 0.0))
+			return -1;
+		d = sqrt(d);
+		L[j * p + j] = d;
+		for (size_t i = j + 1; i < p; i++) {
+			double e = L[i * p + j];
+			for (size_t k = 0; k < j; k++)
+				e -= L[i * p + k] * L[j * p + k];
+			L[i * p + j] = e / d;
+		}
+	}
+	for (size_t i = 0; i < p; i++) {
+		double e = -lm->g[i] * s[i];
+		for (size_t k = 0; k < i; k++)
+			e -= L[i * p + k] * b[k];
+		b[i] = e / L[i * p + i];
+	}
+	for (size_t i = p; i-- > 0;) {
+		double e = b[i];
+		for (size_t k = i + 1; k < p; k++)
+			e -= L[k * p + i] * b[k];
+		b[i] = e / L[i * p + i];
+	}
+	for (size_t i = 0; i < p; i++)
+		v[i] = b[i] * s[i];
+	return 0;
+}
+
+/* Actual over predicted reduction of |f|^2 for step v (More 1978, 4.4),
+ * -1 when |f| does not go down; ||J v||^2 comes from J^T J. */
+static double lm_rho(const struct lm *lm, const double *v, double ff_trial)
+{
+	size_t p = lm->p;
+	double jv = 0.0, dv = 0.0;
+
+	if (!(ff_trial < lm->ff))
+		return -1.0;
+	for (size_t i = 0; i < p; i++) {
+		double row = 0.0;
+		for (size_t k = 0; k < p; k++)
+			row += lm->A[i * p + k] * v[k];
+		jv += v[i] * row;
+		dv += lm->D[i] * v[i] * lm->D[i] * v[i];
+	}
+	double pred = (jv + 2.0 * lm->mu * dv) / lm->ff;
+	return pred > 0.0 ? (1.0 - ff_trial / lm->ff) / pred : -1.0;
+}
+
+/* GSL's tests (gsl_multifit_nlinear_test): |dx_i| < xtol (|x_i| + xtol)
+ * for all i, or max_i |g_i| max(x_i, 1) <= gtol max(|f|^2 / 2, 1). */
+static int lm_converged(const struct lm *lm, const double *dx, const struct ss_nls_options *opt)
+{
+	size_t j;
+	double gnorm = 0.0;
+
+	for (j = 0; j < lm->p; j++)
+		if (!(fabs(dx[j]) < opt->xtol * opt->xtol + opt->xtol * fabs(lm->x[j])))
+			break;
+	if (j == lm->p)
+		return 1;
+	for (j = 0; j < lm->p; j++) {
+		double t = fabs((lm->x[j] > 1.0 ? lm->x[j] : 1.0) * lm->g[j]);
+		if (t > gnorm)
+			gnorm = t;
+	}
+	return gnorm <= opt->gtol * fmax(0.5 * lm->ff, 1.0);
+}
+
+/*
+ * Minimise from the point in w->x, whose residuals and Jacobian are in
+ * w->r and w->J (all finite).  Leaves the minimum in lm->x, its residuals
+ * and Jacobian in w->r and w->J; returns the status.
+ */
+static enum ss_nls_status lm_run(struct ss_nls *w, struct lm *lm, const struct ss_nls_options *opt,
+				 struct ss_nls_result *res)
+{
+	size_t n = lm->n, p = lm->p;
+	double dx[SS_NLS_PMAX] = {0}, xt[SS_NLS_PMAX] = {0}, top = 0.0;
+	int small_steps = 0;
+
+	memcpy(lm->x, w->x, p * sizeof *lm->x);
+	lm->ff = clean_residuals(w->r, n);
+	normal_eq(lm, w->J, w->r);
+	for (size_t j = 0; j < p; j++)
+		lm->D[j] = 0.0;
+	update_scaling(lm);
+	/* Nielsen: mu = 1e-3 max_j |column j of J D^-1|^2 */
+	for (size_t j = 0; j < p; j++) {
+		double c = sqrt(lm->A[j * p + j]) / lm->D[j];
+		if (c > top)
+			top = c;
+	}
+	lm->mu = 1e-3 * top * top;
+	lm->nu = 2;
+
+	for (size_t it = 0; it < opt->max_iter; it++) {
+		int bad_steps = 0;
+		double rho = -1.0, ff_trial = 0.0;
+
+		res->iter = it + 1;
+		for (;;) {
+			if (lm_step(lm, dx) == 0) {
+				for (size_t j = 0; j < p; j++)
+					xt[j] = lm->x[j] + dx[j];
+				memcpy(w->x, xt, p * sizeof *xt);
+				w->nfev++;
+				if (w->pb->f(xt, w->pb->ctx, w->rt, w->Jt))
+					return SS_NLS_ERROR;
+				ff_trial = clean_residuals(w->rt, n);
+				rho = lm_rho(lm, dx, ff_trial);
+			} else {
+				rho = -1.0;
+				for (size_t j = 0; j < p; j++)
+					dx[j] = 0.0;
+			}
+			if (rho > 0.0)
+				break;
+			/* rejected: raise mu (Nielsen) */
+			lm->mu *= (double)lm->nu;
+			lm->nu <<= 1;
+			if (++bad_steps > 15) {
+				/* No step helps: fine at a minimum, else a failure. */
+				if (lm_converged(lm, dx, opt))
+					return SS_NLS_OK;
+				res->gsl_status = GSL_ENOPROG;
+				return SS_NLS_NO_PROGRESS;
+			}
+		}
+		/* accepted: the trial point becomes the current one */
+		double *tmp = w->r;
+		w->r = w->rt, w->rt = tmp;
+		tmp = w->J;
+		w->J = w->Jt, w->Jt = tmp;
+		memcpy(lm->x, xt, p * sizeof *xt);
+		double ff_prev = lm->ff;
+		lm->ff = ff_trial;
+		normal_eq(lm, w->J, w->r);
+		update_scaling(lm);
+		double b = 2.0 * rho - 1.0;
+		b = 1.0 - b * b * b;
+		lm->mu *= b > 1.0 / 3.0 ? b : 1.0 / 3.0;
+		lm->nu = 2;
+
+		if (lm_converged(lm, dx, opt))
+			return SS_NLS_OK;
+		small_steps = ff_prev - lm->ff <= opt->ftol * lm->ff ? small_steps + 1 : 0;
+		if (small_steps >= 2)
+			return SS_NLS_OK;
+	}
+	return SS_NLS_MAX_ITER;
 }
 
 enum ss_nls_status ss_nls_fit(struct ss_nls *w, const struct ss_nls_problem *pb, const double *x0,
@@ -357,8 +639,14 @@ enum ss_nls_status ss_nls_fit(struct ss_nls *w, const struct ss_nls_problem *pb,
 		w->cap = n * p;
 		free(w->J);
 		free(w->r);
+		free(w->Jt);
+		free(w->rt);
+		free(w->Js);
 		w->J = xmalloc(w->cap * sizeof *w->J);
 		w->r = xmalloc(w->cap * sizeof *w->r);
+		w->Jt = xmalloc(w->cap * sizeof *w->Jt);
+		w->rt = xmalloc(w->cap * sizeof *w->rt);
+		w->Js = xmalloc(w->cap * sizeof *w->Js);
 	}
 	w->pb = pb;
 	w->have_J = 0;
@@ -371,6 +659,23 @@ enum ss_nls_status ss_nls_fit(struct ss_nls *w, const struct ss_nls_problem *pb,
 	if (evaluate(w, &xv0.vector) || !all_finite(w->r, n) || !all_finite(w->J, n * p)) {
 		res->status = w->failed ? SS_NLS_ERROR : SS_NLS_BAD_START;
 		res->nfev = w->nfev;
+		return res->status;
+	}
+
+	if (!opt->accel && opt->solver == SS_NLS_CHOLESKY) {
+		struct lm lm = {.n = n, .p = p};
+		res->status = lm_run(w, &lm, opt, res);
+		res->nfev = w->nfev;
+		memcpy(res->x, lm.x, p * sizeof *lm.x);
+		res->rss = lm.ff;
+		res->s2 = n > p ? res->rss / (double)(n - p) : NAN;
+		if (res->status != SS_NLS_OK)
+			return res->status;
+		if (!isfinite(res->rss) || res->rss >= BAD_RESIDUAL) {
+			res->status = SS_NLS_DIVERGED;
+			return res->status;
+		}
+		res->status = covariance(w, w->J, p, n, p, opt, res);
 		return res->status;
 	}
 
@@ -399,6 +704,7 @@ enum ss_nls_status ss_nls_fit(struct ss_nls *w, const struct ss_nls_problem *pb,
 		res->status = SS_NLS_DIVERGED;
 		return res->status;
 	}
-	res->status = covariance(s, n, p, opt, res);
+	const gsl_matrix *J = gsl_multifit_nlinear_jac(s->ws);
+	res->status = covariance(w, J->data, J->tda, n, p, opt, res);
 	return res->status;
 }
