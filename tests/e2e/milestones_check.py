@@ -1,0 +1,117 @@
+"""End-to-end checks of `streamstat milestones` and `streamstat backtest`.
+
+usage: milestones_check.py STREAMSTAT GEN WORKDIR
+
+1. The bundled dataset, as of 2023-11-21 (the public facts in datasets/):
+   every Layover track passed 50M on 2023-11-18, day 72, Blue last, and
+   Layover holds the record ahead of FACE; FACE's every-track-40M is day 180
+   (179 elapsed days with --day-zero); BE cannot be ranked on "every track"
+   and the reason names its tracks without data, unless they are excluded.
+2. Generated histories (bench/gen): the backtest's 80% intervals of the
+   chosen models hold the observed day 70-90% of the time, the median error
+   does not shrink as the horizon grows, and --jobs does not change a byte.
+3. Bad option values exit 64 with a message.
+"""
+import csv
+import io
+import subprocess
+import sys
+
+BIN, GEN, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+DATA = ["--catalog", "datasets/catalog.csv", "datasets/spotify_albums.csv"]
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL: " + what, file=sys.stderr)
+
+
+def run(args, code=0):
+    p = subprocess.run([BIN] + args, capture_output=True, text=True)
+    check(p.returncode == code,
+          "%s: exit %d, expected %d; stderr: %s" % (" ".join(args), p.returncode, code,
+                                                     p.stderr.strip()))
+    return p
+
+
+def rows(args):
+    return list(csv.DictReader(io.StringIO(run(args).stdout)))
+
+
+def find(table, **kw):
+    hits = [r for r in table if all(r[k] == v for k, v in kw.items())]
+    check(len(hits) == 1, "one row for %r, found %d" % (kw, len(hits)))
+    return hits[0] if hits else {}
+
+
+# 1. the bundled facts
+ms = rows(["milestones", "--as-of", "2023-11-21", "--milestones", "40M,50M,100M"] + DATA)
+lay = find(ms, kind="every_track", album="Layover", milestone="50M")
+check(lay.get("status") == "reached", "Layover every track 50M reached: %r" % lay)
+check(lay.get("date") == "2023-11-18", "Layover 50M on 2023-11-18: %r" % lay.get("date"))
+check(lay.get("day") == "72", "Layover 50M on day 72: %r" % lay.get("day"))
+check(lay.get("bottleneck") == "Blue", "Blue last: %r" % lay.get("bottleneck"))
+check(lay.get("rank") == "1", "Layover holds the 50M record: %r" % lay.get("rank"))
+face = find(ms, kind="every_track", album="FACE", milestone="50M")
+check(face.get("status") in ("reached", "projected") and int(face.get("day", 0)) > 72,
+      "FACE every track 50M after day 72: %r" % face)
+check(face.get("rank") == "2", "FACE second for 50M: %r" % face.get("rank"))
+check(face.get("bottleneck") == "Interlude : Dive", "FACE waits for the interlude: %r" % face)
+f40 = find(ms, kind="every_track", album="FACE", milestone="40M")
+check(f40.get("day") == "180", "FACE every track 40M on day 180: %r" % f40.get("day"))
+be = find(ms, kind="every_track", album="BE", milestone="50M")
+check(be.get("status") == "unknown" and be.get("rank") == "", "BE unranked: %r" % be)
+check("5 of 8 counting tracks lack data" in be.get("reason", ""), "BE's reason: %r" % be)
+nxt = find(ms, kind="every_track", album="Layover", milestone="100M")
+check(nxt.get("status") == "projected" and nxt.get("date", "") > "2023-11-21",
+      "Layover every track 100M projected after the as-of date: %r" % nxt)
+blue = find(ms, kind="track", album="Layover", track="Blue", milestone="100M")
+check(float(blue.get("needed_pace") or 0) > 0 and blue.get("needed_by") == "2024-09-08",
+      "Blue's needed pace to 100M by the anniversary: %r" % blue)
+
+zero = rows(["milestones", "--no-backtest", "--day-zero", "--milestones", "40M"] + DATA)
+check(find(zero, kind="every_track", album="FACE", milestone="40M").get("day") == "179",
+      "--day-zero: FACE 40M in 179 days")
+excl = ["--exclude-track", "BE/Fly To My Room", "--exclude-track", "Skit",
+        "--exclude-track", "Telepathy", "--exclude-track", "Dis-ease", "--exclude-track", "Stay"]
+ex = rows(["milestones", "--no-backtest", "--milestones", "50M"] + excl + DATA)
+be = find(ex, kind="every_track", album="BE", milestone="50M")
+check(be.get("status") == "reached" and int(be.get("day") or 0) > 72 and be.get("rank") == "2",
+      "BE ranked, behind Layover, once its tracks without data are excluded: %r" % be)
+inter = rows(["milestones", "--no-backtest", "--exclude-interludes", "--milestones", "40M"] + DATA)
+f40 = find(inter, kind="every_track", album="FACE", milestone="40M")
+check(f40.get("bottleneck") != "Interlude : Dive" and int(f40.get("day", 999)) < 180,
+      "--exclude-interludes leaves the interlude out: %r" % f40)
+
+# 2. generated histories: calibration and identity across --jobs
+hist, cat = WORK + "/gen.csv", WORK + "/gencat.csv"
+subprocess.run([GEN, "--albums", "40", "--tracks-per-album", "8", "--days", "365", "--seed",
+                "3", "--catalog", cat, "-o", hist], check=True)
+levels = "1M,2M,5M,10M,20M,50M,100M,200M,500M"
+bt = run(["backtest", "-q", "-j", "2", "--milestones", levels, "--catalog", cat, hist]).stdout
+bt1 = run(["backtest", "-q", "-j", "1", "--milestones", levels, "--catalog", cat, hist]).stdout
+check(bt == bt1, "backtest output differs between -j 1 and -j 2")
+score = {(r["method"], r["horizon_days"]): r for r in csv.DictReader(io.StringIO(bt))}
+allc = score.get(("chosen", "all"), {})
+check(int(allc.get("cuts") or 0) >= 500, "at least 500 cuts: %r" % allc)
+cov = float(allc.get("coverage") or 0)
+check(0.70 <= cov <= 0.90, "80%% intervals hold 70-90%% of observed days: %.3f" % cov)
+err = [float(score[("chosen", h)]["median_abs_error_days"]) for h in ("7", "30", "120")]
+check(err[0] <= err[1] <= err[2] and err[0] < err[2],
+      "median error grows with the horizon: %r" % err)
+check(("recent", "all") in score, "the yardstick is scored")
+m2 = run(["milestones", "-q", "-j", "2", "--milestones", levels, "--catalog", cat, hist]).stdout
+m1 = run(["milestones", "-q", "-j", "1", "--milestones", levels, "--catalog", cat, hist]).stdout
+check(m1 == m2, "milestones output differs between -j 1 and -j 2")
+
+# 3. bad values
+for args in (["--milestones", "50Q"], ["--level", "1.5"], ["--by", "2023-02-30"],
+             ["--exclude-track", "No Such Song"], ["--draws", "5"]):
+    p = run(["milestones"] + args + DATA, code=64)
+    check(p.stderr.startswith("streamstat: "), "%r explains itself: %r" % (args, p.stderr))
+
+if failures:
+    sys.exit("milestones_check: %d failure(s)" % len(failures))
+print("milestones_check: ok")

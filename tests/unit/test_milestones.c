@@ -1,0 +1,345 @@
+/*
+ * Unit tests for milestones.c:
+ *  - observed crossings: exact on consecutive exact totals, interpolated
+ *    between sparse points (day and range), a lower bound marked crossed at
+ *    M, "by" without an earlier point, never reached;
+ *  - projections: a linear history projected by the yardstick lands on the
+ *    day arithmetic gives; an exponential-decay history whose asymptote is
+ *    below M is "never"; a dense noisy history's interval brackets its point;
+ *  - albums: "every track" takes the latest track (a crossed bound beats an
+ *    interpolated day on a tie), a track without data makes it unknown and
+ *    is counted, exclusions leave a track out; "album total" sums the
+ *    tracks; rankings order albums by days and compute pace vs peer;
+ *  - --milestones parsing.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <gsl/gsl_errno.h>
+
+#include "streamstat/date.h"
+#include "streamstat/fit.h"
+#include "streamstat/ingest.h"
+#include "helpers.h"
+#include "streamstat/milestones.h"
+#include "streamstat/series.h"
+
+static int32_t D(int y, int m, int d)
+{
+	return ss_date_from_ymd(y, m, d);
+}
+
+static struct ss_obs total_at(int32_t day, int64_t total, unsigned flags)
+{
+	struct ss_obs o = {.day = day, .flags = (uint16_t)(SS_OBS_TOTAL | flags), .total = total};
+
+	return o;
+}
+
+static void test_observed(void **state)
+{
+	struct ss_obs o[4];
+	struct ss_crossing c;
+	int32_t r = D(2023, 9, 8);
+
+	(void)state;
+	/* exact: consecutive exact totals */
+	o[0] = total_at(r + 9, 49000000, 0);
+	o[1] = total_at(r + 10, 51000000, 0);
+	assert_true(ss_ms_observed(o, 2, r, 1, 50e6, &c));
+	assert_int_equal(c.status, SS_MS_REACHED);
+	assert_int_equal(c.how, SS_HOW_EXACT);
+	assert_int_equal(c.day, r + 10);
+
+	/* interpolated: 40M on day 48 to 60M on day 68: 50M at day 58 */
+	o[0] = total_at(r + 47, 40000000, 0);
+	o[1] = total_at(r + 67, 60000000, 0);
+	assert_true(ss_ms_observed(o, 2, r, 1, 50e6, &c));
+	assert_int_equal(c.how, SS_HOW_INTERPOLATED);
+	assert_int_equal(c.day, r + 57);
+	assert_int_equal(c.lo, r + 48);
+	assert_int_equal(c.hi, r + 67);
+
+	/* a lower bound crossed that day, at M: exact even after a gap */
+	o[1] = total_at(r + 71, 50000000, SS_OBS_AT_LEAST | SS_OBS_CROSSED);
+	assert_true(ss_ms_observed(o, 2, r, 1, 50e6, &c));
+	assert_int_equal(c.how, SS_HOW_EXACT);
+	assert_int_equal(c.day, r + 71);
+	/* ... but only at M: for 45M it is interpolated */
+	assert_true(ss_ms_observed(o, 2, r, 1, 45e6, &c));
+	assert_int_equal(c.how, SS_HOW_INTERPOLATED);
+	assert_int_equal(c.day, r + 59);
+
+	/* from the release when it is known: 0 at the end of the day before */
+	o[0] = total_at(r + 9, 100000000, 0);
+	assert_true(ss_ms_observed(o, 1, r, 1, 50e6, &c));
+	assert_int_equal(c.how, SS_HOW_INTERPOLATED);
+	assert_int_equal(c.day, r + 4);
+	/* ... and only "by then" when it is not */
+	assert_true(ss_ms_observed(o, 1, r, 0, 50e6, &c));
+	assert_int_equal(c.how, SS_HOW_BY);
+	assert_int_equal(c.day, r + 9);
+	assert_int_equal(c.lo, SS_DAY_NONE);
+
+	/* not reached */
+	assert_false(ss_ms_observed(o, 1, r, 1, 200e6, &c));
+	assert_false(ss_ms_observed(o, 0, r, 1, 1, &c));
+}
+
+/* A dataset from CSV text, series built. */
+static void load(struct ss_dataset *ds, const char *catalog, const char *text)
+{
+	struct ss_series_stats st;
+	struct ss_error err;
+
+	load_text(ds, catalog, text, NULL);
+	assert_int_equal(ss_series_build(ds, &st, &err), SS_OK);
+}
+
+/* Fit (only the models in mask, 0: all) and find the milestones. */
+static void run_models(struct ss_dataset *ds, const struct ss_ms_options *mo, uint32_t mask,
+		       struct ss_fits *fits, struct ss_milestones *ms)
+{
+	struct ss_fit_options fo = ss_fit_defaults();
+	struct ss_error err;
+
+	fo.jobs = 1;
+	fo.models = mask;
+	assert_int_equal(ss_fit_all(ds, &fo, fits, &err), SS_OK);
+	assert_int_equal(ss_milestones_run(ds, fits, mo, ms, &err), SS_OK);
+}
+
+static void run(struct ss_dataset *ds, const struct ss_ms_options *mo, struct ss_fits *fits,
+		struct ss_milestones *ms)
+{
+	run_models(ds, mo, 0, fits, ms);
+}
+
+static uint32_t track_id(const struct ss_dataset *ds, const char *name)
+{
+	for (uint32_t t = 0; t < ss_dataset_ntracks(ds); t++)
+		if (strcmp(ss_track_name(ds, t), name) == 0)
+			return t;
+	fail_msg("no track %s", name);
+	return 0;
+}
+
+static void test_recent_pace_projection(void **state)
+{
+	struct ss_dataset ds;
+	struct ss_fits fits;
+	struct ss_milestones ms;
+	struct ss_ms_options mo = ss_ms_defaults();
+	char text[4096];
+	size_t len = 0;
+
+	(void)state;
+	/* two totals: the yardstick alone (too few points for a curve) */
+	len += (size_t)snprintf(text + len, sizeof text - len,
+				"date,album,track,total\n"
+				"2023-01-10,A,T,10000000\n"
+				"2023-01-20,A,T,20000000\n");
+	load(&ds, "album,album_release_date,track\nA,2023-01-01,T\n", text);
+	assert_int_equal(ss_ms_parse_list("30M", &mo), 0);
+	run(&ds, &mo, &fits, &ms);
+	const struct ss_crossing *c = &ms.tracks[0].c[0];
+	/* 1M a day from 20M on Jan 20: 30M at the end of Jan 30 */
+	assert_int_equal(c->status, SS_MS_PROJECTED);
+	assert_int_equal(c->day, D(2023, 1, 30));
+	assert_true(c->flags & SS_MSF_FALLBACK);
+	/* a single interval has no spread: no interval, said so */
+	assert_true(c->flags & SS_MSF_NO_INTERVAL);
+	assert_int_equal(c->lo, SS_DAY_NONE);
+	assert_float_equal(ms.tracks[0].pace, 1e6, 1e-6);
+	/* needed: 10M in the days to the first anniversary */
+	assert_float_equal(c->needed, 10e6 / (double)(D(2024, 1, 1) - D(2023, 1, 20)), 1e-6);
+	ss_milestones_release(&ms);
+	ss_fits_release(&fits);
+	ss_dataset_release(&ds);
+}
+
+/* Dense daily history d(t) = b + a e^(-k t) with 5% noise (fixed). */
+static void dense_text(char *text, size_t size, double a, double k, double b, int days)
+{
+	size_t len = (size_t)snprintf(text, size, "date,album,track,streams\n");
+	uint64_t s = 12345;
+
+	for (int t = 0; t < days; t++) {
+		char date[SS_DATE_LEN + 1];
+		s ^= s << 13, s ^= s >> 7, s ^= s << 17;
+		double u = ((double)(s >> 11) / 9007199254740992.0) - 0.5;
+		double v = (b + a * exp(-k * (t + 0.5))) * exp(0.1 * u);
+		ss_date_format(D(2023, 1, 1) + t, date);
+		len += (size_t)snprintf(text + len, size - len, "%s,A,T,%.0f\n", date, v);
+	}
+}
+
+static void test_curve_projection(void **state)
+{
+	static char text[1 << 16];
+	struct ss_dataset ds;
+	struct ss_fits fits;
+	struct ss_milestones ms;
+	struct ss_ms_options mo = ss_ms_defaults();
+
+	(void)state;
+	/* no baseline to speak of: total levels off at a/k = 10M */
+	dense_text(text, sizeof text, 1e6, 0.1, 1.0, 90);
+	load(&ds, "album,album_release_date,track\nA,2023-01-01,T\n", text);
+	assert_int_equal(ss_ms_parse_list("5M,9.5M,20M", &mo), 0);
+	run(&ds, &mo, &fits, &ms);
+	const struct ss_track_ms *tm = &ms.tracks[0];
+	assert_int_equal(tm->c[0].status, SS_MS_REACHED);
+	assert_int_equal(tm->c[0].how, SS_HOW_EXACT);
+	/* 5M: 1 - e^(-0.1 t) = 0.5 at t = 6.93, the end of day 7 */
+	assert_int_equal(tm->c[0].day, D(2023, 1, 7));
+	assert_int_equal(tm->c[1].status, SS_MS_REACHED);
+	assert_int_equal(tm->c[2].status, SS_MS_NEVER);
+	assert_int_equal(tm->c[2].why, SS_WHY_ASYMPTOTE);
+	ss_milestones_release(&ms);
+	ss_fits_release(&fits);
+	ss_dataset_release(&ds);
+
+	/* with a baseline of 10,000 a day, 20M comes under the model with a
+	 * baseline (a slow second decay, as doubleexp may fit, would level off:
+	 * "never under this model"); its interval brackets it */
+	size_t expdecay = 0;
+	assert_true(ss_model_find("expdecay", &expdecay));
+	dense_text(text, sizeof text, 1e6, 0.1, 1e4, 90);
+	load(&ds, "album,album_release_date,track\nA,2023-01-01,T\n", text);
+	run_models(&ds, &mo, 1u << expdecay, &fits, &ms);
+	tm = &ms.tracks[0];
+	const struct ss_crossing *c = &tm->c[2];
+	assert_int_equal(c->status, SS_MS_PROJECTED);
+	/* about 10.9M by day 90, then 10,000 a day: near day 90 + 910 */
+	assert_in_range(c->day, D(2023, 1, 1) + 850, D(2023, 1, 1) + 1100);
+	assert_true(c->lo <= c->day && c->day <= c->hi);
+	assert_true(c->lo < c->hi);
+	assert_true(c->flags & SS_MSF_EXTRAPOLATED); /* 10 times the 90 days seen */
+	ss_milestones_release(&ms);
+	ss_fits_release(&fits);
+	ss_dataset_release(&ds);
+}
+
+static const char album_catalog[] = "album,album_release_date,track,counts\n"
+				    "L,2023-09-08,Blue,yes\n"
+				    "L,2023-09-08,For Us,yes\n"
+				    "L,2023-09-08,Skit,yes\n"
+				    "F,2023-03-24,Like Crazy,yes\n"
+				    "F,2023-03-24,Alone,yes\n"
+				    "B,2020-11-20,Life Goes On,yes\n"
+				    "B,2020-11-20,Stay,yes\n";
+
+static const char album_history[] = "date,track,total,bound\n"
+				    "2023-10-25,Blue,40000000,at_least\n"
+				    "2023-11-18,Blue,50000000,crossed\n"
+				    "2023-10-25,For Us,40000000,at_least\n"
+				    "2023-11-18,For Us,50000000,at_least\n"
+				    "2023-10-01,Skit,60000000,at_least\n"
+				    "2023-05-20,Like Crazy,176720000,at_least\n"
+				    "2023-05-20,Alone,29065312,at_least\n"
+				    "2023-08-27,Alone,50000000,at_least\n"
+				    "2021-04-10,Life Goes On,258000000,at_least\n";
+
+static void test_albums(void **state)
+{
+	struct ss_dataset ds;
+	struct ss_fits fits;
+	struct ss_milestones ms;
+	struct ss_ms_options mo = ss_ms_defaults();
+
+	(void)state;
+	load(&ds, album_catalog, album_history);
+	assert_int_equal(ss_ms_parse_list("50M,100M", &mo), 0);
+	run(&ds, &mo, &fits, &ms);
+
+	/* L: Blue crossed on Nov 18, For Us was over 50M by then: Blue is last */
+	const struct ss_album_ms *L = &ms.albums[0], *F = &ms.albums[1], *B = &ms.albums[2];
+	assert_int_equal(L->counted, 3);
+	assert_int_equal(L->all[0].x.status, SS_MS_REACHED);
+	assert_int_equal(L->all[0].x.day, D(2023, 11, 18));
+	assert_int_equal(ss_ms_day_number(&mo, L->all[0].x.day, D(2023, 9, 8)), 72);
+	assert_int_equal(L->all[0].bottleneck, track_id(&ds, "Blue"));
+	/* F: Alone over 50M by Aug 27 (day 157): slower, so L holds the record */
+	assert_int_equal(F->all[0].x.status, SS_MS_REACHED);
+	assert_int_equal(F->all[0].bottleneck, track_id(&ds, "Alone"));
+	assert_int_equal(L->all[0].rank, 1);
+	assert_int_equal(F->all[0].rank, 2);
+	assert_float_equal(L->all[0].vs_peer, 72.0 / 157.0, 1e-12);
+	/* B: Stay has no data: unknown, not ranked, the track named */
+	assert_int_equal(B->all[0].x.status, SS_MS_UNKNOWN);
+	assert_int_equal(B->all[0].x.why, SS_WHY_TRACKS);
+	assert_int_equal(B->all[0].lacking, 1);
+	assert_int_equal(B->all[0].lacking_first, track_id(&ds, "Stay"));
+	assert_int_equal(B->all[0].rank, 0);
+	/* album total: L passes 100M by Oct 25 (40 + 40 + 60 on Oct 1 and after) */
+	assert_int_equal(L->total[1].x.status, SS_MS_REACHED);
+	assert_true(L->total[1].x.day <= D(2023, 10, 25));
+	/* B's total is over 100M from Life Goes On alone, a lower bound: partial */
+	assert_int_equal(B->total[1].x.status, SS_MS_REACHED);
+	assert_true(B->total[1].x.flags & SS_MSF_PARTIAL);
+	ss_milestones_release(&ms);
+	ss_fits_release(&fits);
+
+	/* leaving Blue out: For Us (by Nov 18, interpolated) is the last */
+	ds.tracks[track_id(&ds, "Blue")].counts = 0;
+	run(&ds, &mo, &fits, &ms);
+	assert_int_equal(ms.albums[0].counted, 2);
+	assert_int_equal(ms.albums[0].excluded, 1);
+	assert_int_equal(ms.albums[0].all[0].bottleneck, track_id(&ds, "For Us"));
+	ss_milestones_release(&ms);
+	ss_fits_release(&fits);
+	ss_dataset_release(&ds);
+}
+
+static void test_day_zero(void **state)
+{
+	struct ss_ms_options mo = ss_ms_defaults();
+
+	(void)state;
+	assert_int_equal(ss_ms_day_number(&mo, D(2023, 11, 18), D(2023, 9, 8)), 72);
+	mo.day_zero = 1;
+	assert_int_equal(ss_ms_day_number(&mo, D(2023, 11, 18), D(2023, 9, 8)), 71);
+}
+
+static void test_parse_list(void **state)
+{
+	struct ss_ms_options mo = ss_ms_defaults();
+
+	(void)state;
+	assert_int_equal(mo.nmilestones, 6);
+	assert_int_equal(mo.milestone[5], 1000000000);
+	assert_int_equal(ss_ms_parse_list("1B,50M,50M,750K", &mo), 0);
+	assert_int_equal(mo.nmilestones, 3);
+	assert_int_equal(mo.milestone[0], 750000);
+	assert_int_equal(mo.milestone[1], 50000000);
+	assert_int_equal(mo.milestone[2], 1000000000);
+	assert_int_equal(ss_ms_parse_list("", &mo), -1);
+	assert_int_equal(ss_ms_parse_list("50M,,1B", &mo), -1);
+	assert_int_equal(ss_ms_parse_list("fifty", &mo), -1);
+	assert_int_equal(ss_ms_parse_list("1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17", &mo), -1);
+	assert_string_equal(ss_ms_status_name(SS_MS_NEVER), "never");
+	assert_string_equal(ss_ms_how_name(SS_HOW_BY), "by");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_observed),
+		cmocka_unit_test(test_recent_pace_projection),
+		cmocka_unit_test(test_curve_projection),
+		cmocka_unit_test(test_albums),
+		cmocka_unit_test(test_day_zero),
+		cmocka_unit_test(test_parse_list),
+	};
+
+	gsl_set_error_handler_off();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
