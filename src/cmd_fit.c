@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "streamstat/cli.h"
 #include "streamstat/date.h"
@@ -208,14 +207,6 @@ static uint32_t parse_models(const char *arg)
 	return mask;
 }
 
-static double seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static void print_summary(const struct ss_fits *fits, const struct ss_dataset *ds, double secs)
 {
 	size_t with = 0, none = 0, fallback = 0, per_model[SS_MODELS_MAX] = {0};
@@ -314,7 +305,7 @@ int cmd_fit(int argc, char **argv)
 	if (code == SS_EXIT_OK) {
 		struct ss_fits fits;
 		struct ss_error err = {0};
-		double t0 = seconds();
+		double t0 = ss_seconds();
 		enum ss_status s = ss_fit_all(&ds, &fo, &fits, &err);
 
 		if (s != SS_OK) {
@@ -322,7 +313,7 @@ int cmd_fit(int argc, char **argv)
 			code = ss_exit_code(s);
 		} else {
 			if (o.verbosity >= SS_VERBOSE)
-				print_summary(&fits, &ds, seconds() - t0);
+				print_summary(&fits, &ds, ss_seconds() - t0);
 			print_header(stdout);
 			for (size_t t = 0; t < fits.n; t++)
 				for (size_t i = 0; i < ss_nmodels; i++)

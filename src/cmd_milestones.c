@@ -264,7 +264,10 @@ int cmd_milestones(int argc, char **argv)
 		struct ss_milestones ms;
 		struct ss_error err = {0};
 
+		double t0 = ss_seconds(), t1, t2;
+
 		ss_fit_all(&ds, &fo, &fits, &err);
+		t1 = ss_seconds();
 		if (backtest) {
 			struct ss_bt_options bo = ss_bt_defaults();
 			struct ss_backtest bt;
@@ -276,7 +279,13 @@ int cmd_milestones(int argc, char **argv)
 			if (o.verbosity >= SS_NORMAL)
 				ss_errorf("milestones: model rule: %s", bt.rule);
 		}
+		t2 = ss_seconds();
 		ss_milestones_run(&ds, &fits, &mc.ms, &ms, &err);
+		if (o.verbosity >= SS_VERBOSE)
+			ss_errorf("milestones: %zu tracks: fit %.3f s on %u threads, backtest %.3f "
+				  "s, "
+				  "projections %.3f s",
+				  ms.ntracks, t1 - t0, fits.jobs, t2 - t1, ss_seconds() - t2);
 		print_header(stdout);
 		for (size_t t = 0; t < ms.ntracks; t++)
 			for (size_t k = 0; k < ms.opt.nmilestones; k++)

@@ -135,6 +135,9 @@ int ss_ms_cli_apply(const struct ss_ms_cli *c, struct ss_dataset *ds, const char
 /* Parse --jobs (1 to 256) for command cmd; 0, or -1 after a message. */
 int ss_parse_jobs(const char *cmd, const char *arg, unsigned *jobs);
 
+/* Monotonic seconds, for timing summaries. */
+double ss_seconds(void);
+
 /* Print "streamstat: " and the message to stderr. */
 void ss_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
