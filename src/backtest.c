@@ -112,8 +112,7 @@ static void backtest_track(struct ss_fitter *f, const struct job *job, uint32_t 
 			if (!tf.has_anchor || tf.anchor_total >= M)
 				continue;
 			struct bt_case *bc = &slots[used++];
-			double span =
-				(double)(tf.last_day - (known ? tr->release - 1 : obs[0].day - 1));
+			double span = ss_ms_span(obs, m, tr->release, known, tf.last_day);
 			memset(bc, 0, sizeof *bc);
 			bc->valid = 1;
 			bc->horizon = (uint8_t)h;

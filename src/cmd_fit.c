@@ -15,13 +15,16 @@
 #include "streamstat/cli.h"
 #include "streamstat/date.h"
 #include "streamstat/fit.h"
+#include "streamstat/milestones.h"
+#include "streamstat/number.h"
 
 static const char usage_text[] =
 	"usage: streamstat fit DATA.csv [MORE.csv ...] [options]\n"
 	"\n"
 	"Fit every growth model to every track and write one CSV row per track and\n"
 	"model on stdout: parameters with standard errors and 95%% intervals, RMSE\n"
-	"(log scale), AICc, Akaike weight, and which model the track gets.\n"
+	"(log scale), AICc, Akaike weight, which model the track gets, and when each\n"
+	"model says the track reaches its next milestone (with an interval).\n"
 	"\n"
 	"Options:\n" SS_LOAD_OPTIONS_HELP
 	"  -j, --jobs N          fit on N threads (default: one per CPU); the\n"
@@ -30,6 +33,9 @@ static const char usage_text[] =
 	"      --average         use every converged curve that carries Akaike weight,\n"
 	"                        weighted by it, instead of the least AICc alone\n"
 	"      --chosen          print only the rows of each track's chosen model(s)\n"
+	"      --milestones LIST the milestones for the next_* columns (default\n"
+	"                        50M,100M,200M,300M,500M,1B)\n"
+	"      --level P         their prediction interval level (default 0.8)\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"Models:\n"
@@ -89,7 +95,9 @@ static void print_header(FILE *out)
 	fputs("album,track,model,status,chosen,weight,n,dof,rmse_log,aicc,delta_aicc", out);
 	for (int j = 1; j <= SS_MODEL_PMAX; j++)
 		fprintf(out, ",p%d_name,p%d,p%d_se,p%d_lo95,p%d_hi95", j, j, j, j, j);
-	fputs(",limit,release,last_date,last_total,bounds_used,start,iterations,reason\n", out);
+	fputs(",limit,release,last_date,last_total,bounds_used,start,iterations,reason,"
+	      "next_milestone,next_status,next_date,next_lo,next_hi\n",
+	      out);
 }
 
 static const char *reason_of(const struct ss_track_fit *tf, size_t i, char *buf, size_t size)
@@ -126,8 +134,51 @@ static const char *reason_of(const struct ss_track_fit *tf, size_t i, char *buf,
 	}
 }
 
+/* The next milestone a track has not reached: its index in mo, or -1. */
+static int next_milestone(const struct ss_dataset *ds, uint32_t t, const struct ss_ms_options *mo)
+{
+	size_t n;
+	const struct ss_obs *obs = ss_series_of(ds, t, &n);
+	struct ss_crossing c;
+
+	for (size_t k = 0; k < mo->nmilestones; k++)
+		if (!ss_ms_observed(obs, n, ds->tracks[t].release, ss_release_known(ds, t),
+				    (double)mo->milestone[k], &c))
+			return (int)k;
+	return -1;
+}
+
+/* next_*: when model i says the track reaches milestone k. */
+static void put_next(FILE *out, const struct ss_dataset *ds, const struct ss_track_fit *tf,
+		     size_t i, const struct ss_ms_options *mo, int k)
+{
+	char buf[32];
+	size_t n;
+	const struct ss_obs *obs = ss_series_of(ds, tf->track, &n);
+	struct ss_crossing c;
+
+	if (k < 0 || n == 0 || tf->m[i].status != SS_FIT_OK) {
+		fputs(",,,,,", out);
+		return;
+	}
+	double span =
+		ss_ms_span(obs, n, tf->release, ss_release_known(ds, tf->track), tf->last_day);
+	ss_ms_project(tf, (int)i, (double)mo->milestone[k], mo->level, span, &c);
+	fprintf(out, ",%s,%s", ss_milestone_format(mo->milestone[k], buf),
+		ss_ms_status_name((enum ss_ms_status)c.status));
+	int32_t days[3] = {c.day, c.lo, c.hi};
+	for (size_t j = 0; j < 3; j++) {
+		if (days[j] == SS_DAY_NEVER)
+			fputs(",never", out);
+		else if (days[j] == SS_DAY_NONE)
+			putc(',', out);
+		else
+			put_date(out, days[j]);
+	}
+}
+
 static void print_row(FILE *out, const struct ss_dataset *ds, const struct ss_track_fit *tf,
-		      size_t i)
+		      size_t i, const struct ss_ms_options *mo, int next)
 {
 	const struct ss_model *m = &ss_models[i];
 	const struct ss_model_fit *mf = &tf->m[i];
@@ -175,6 +226,7 @@ static void print_row(FILE *out, const struct ss_dataset *ds, const struct ss_tr
 	else
 		fputs(",,,", out);
 	put_text(out, reason_of(tf, i, buf, sizeof buf));
+	put_next(out, ds, tf, i, mo, next);
 	putc('\n', out);
 }
 
@@ -234,25 +286,32 @@ static void print_summary(const struct ss_fits *fits, const struct ss_dataset *d
 int cmd_fit(int argc, char **argv)
 {
 	enum { OPT_AVERAGE = 256, OPT_CHOSEN };
-	static const struct option longopts[] = {SS_LOAD_LONG_OPTIONS,
-						 {"jobs", required_argument, NULL, 'j'},
-						 {"model", required_argument, NULL, 'm'},
-						 {"average", no_argument, NULL, OPT_AVERAGE},
-						 {"chosen", no_argument, NULL, OPT_CHOSEN},
-						 {"help", no_argument, NULL, 'h'},
-						 {NULL, 0, NULL, 0}};
+	static const struct option longopts[] = {
+		SS_LOAD_LONG_OPTIONS,
+		{"jobs", required_argument, NULL, 'j'},
+		{"model", required_argument, NULL, 'm'},
+		{"average", no_argument, NULL, OPT_AVERAGE},
+		{"chosen", no_argument, NULL, OPT_CHOSEN},
+		{"milestones", required_argument, NULL, SS_OPT_MILESTONES},
+		{"level", required_argument, NULL, SS_OPT_LEVEL},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
 	struct ss_load_options o;
 	struct ss_fit_options fo = ss_fit_defaults();
+	struct ss_ms_cli mc;
 	int only_chosen = 0, opt, code;
 	char *end;
 
 	ss_load_options_init(&o);
+	ss_ms_cli_init(&mc);
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, SS_LOAD_SHORT_OPTIONS "hj:m:", longopts, NULL)) !=
 	       -1) {
 		int r = ss_load_option(&o, opt, optarg);
 		long jobs;
 
+		if (r == 0 && (opt == SS_OPT_MILESTONES || opt == SS_OPT_LEVEL))
+			r = ss_ms_option(&mc, opt, optarg);
 		if (r > 0)
 			continue;
 		if (r == 0) {
@@ -279,6 +338,7 @@ int cmd_fit(int argc, char **argv)
 				continue;
 			case 'h':
 				ss_load_options_release(&o);
+				ss_ms_cli_release(&mc);
 				return usage(stdout, SS_EXIT_OK);
 			default:
 				ss_option_error("fit", opt, argv);
@@ -286,11 +346,13 @@ int cmd_fit(int argc, char **argv)
 			}
 		}
 		ss_load_options_release(&o);
+		ss_ms_cli_release(&mc);
 		return usage(stderr, SS_EXIT_USAGE);
 	}
 	if (optind >= argc) {
 		ss_errorf("fit: no data file given");
 		ss_load_options_release(&o);
+		ss_ms_cli_release(&mc);
 		return usage(stderr, SS_EXIT_USAGE);
 	}
 
@@ -315,10 +377,13 @@ int cmd_fit(int argc, char **argv)
 			if (o.verbosity >= SS_VERBOSE)
 				print_summary(&fits, &ds, ss_seconds() - t0);
 			print_header(stdout);
-			for (size_t t = 0; t < fits.n; t++)
+			for (size_t t = 0; t < fits.n; t++) {
+				int next = next_milestone(&ds, (uint32_t)t, &mc.ms);
 				for (size_t i = 0; i < ss_nmodels; i++)
 					if (!only_chosen || fits.tracks[t].m[i].chosen)
-						print_row(stdout, &ds, &fits.tracks[t], i);
+						print_row(stdout, &ds, &fits.tracks[t], i, &mc.ms,
+							  next);
+			}
 			if (fflush(stdout) != 0 || ferror(stdout)) {
 				ss_errorf("fit: cannot write the output");
 				code = SS_EXIT_IOERR;
@@ -328,5 +393,6 @@ int cmd_fit(int argc, char **argv)
 	}
 	ss_dataset_release(&ds);
 	ss_load_options_release(&o);
+	ss_ms_cli_release(&mc);
 	return code;
 }

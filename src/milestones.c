@@ -265,6 +265,14 @@ static void interval_sd(const struct curve *cv, double t, double span, double *s
 	*sd_noise = mf->rmse * sqrt(fmin(1.0, len / h));
 }
 
+double ss_ms_span(const struct ss_obs *obs, size_t n, int32_t release, int release_known,
+		  int32_t last_day)
+{
+	if (n == 0)
+		return 0;
+	return (double)(last_day - (release_known ? release - 1 : obs[0].day - 1));
+}
+
 void ss_ms_project(const struct ss_track_fit *tf, int model, double M, double level, double span,
 		   struct ss_crossing *c)
 {
@@ -372,8 +380,7 @@ static void track_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
 	tm->target = opt->by != SS_DAY_NONE
 			     ? opt->by
 			     : anniversary(al->release_src ? al->release : tr->release);
-	/* the span the fit saw: from the release when counted from it */
-	tm->span = n ? (double)(tf->last_day - (known ? tr->release - 1 : obs[0].day - 1)) : 0;
+	tm->span = ss_ms_span(obs, n, tr->release, known, tf->last_day);
 
 	for (size_t k = 0; k < opt->nmilestones; k++) {
 		struct ss_crossing *c = &tm->c[k];

@@ -208,6 +208,13 @@ int ss_ms_observed(const struct ss_obs *obs, size_t n, int32_t release, int rele
 		   struct ss_crossing *c);
 
 /*
+ * The days a fit of obs[0..n) saw up to last_day: from the release when the
+ * chain starts there (release_known), else from the first observation.
+ */
+double ss_ms_span(const struct ss_obs *obs, size_t n, int32_t release, int release_known,
+		  int32_t last_day);
+
+/*
  * Project when a track fitted as tf reaches M under model index model,
  * continuing from tf's anchor (its last total): fills c's status, why,
  * model, day, lo, hi, sd_param, sd_noise and flags (all but
