@@ -162,8 +162,10 @@ static double median(int32_t *v, size_t n)
 {
 	if (n == 0)
 		return NAN;
+	size_t mid = n / 2;
+
 	qsort(v, n, sizeof *v, cmp_i32);
-	return n % 2 ? (double)v[n / 2] : 0.5 * ((double)v[n / 2 - 1] + (double)v[n / 2]);
+	return n % 2 ? (double)v[mid] : 0.5 * ((double)v[mid - 1] + (double)v[mid]);
 }
 
 /* Scores of method i over the cases of horizon h (SS_BT_HORIZONS: all). */

@@ -148,15 +148,15 @@ int ss_ms_observed(const struct ss_obs *obs, size_t n, int32_t release, int rele
 		crossing_init(c);
 		c->status = SS_MS_REACHED;
 		c->hi = o->day;
-		if ((o->flags & SS_OBS_CROSSED) && total == M) {
+		/* exact: passed that very day, or the day before was below */
+		int exact = ((o->flags & SS_OBS_CROSSED) && total == M) ||
+			    (have && pexact && pday + 1 == o->day);
+		if (exact) {
 			c->how = SS_HOW_EXACT;
 			c->day = c->lo = o->day;
 		} else if (!have || pday >= o->day) {
 			c->how = SS_HOW_BY;
 			c->day = o->day;
-		} else if (pexact && pday + 1 == o->day) {
-			c->how = SS_HOW_EXACT;
-			c->day = c->lo = o->day;
 		} else {
 			/* the first day whose interpolated end-of-day total is >= M */
 			double x = (double)pday +
@@ -751,7 +751,8 @@ static void album_total(struct album_ctx *ac, size_t k, struct ss_album_crossing
 				ax->lacking_first = ac->members[i];
 		}
 	}
-	qsort(days, nd, sizeof *days, cmp_i32);
+	if (nd > 0)
+		qsort(days, nd, sizeof *days, cmp_i32);
 	int32_t prev = SS_DAY_NONE;
 	for (size_t j = 0; j < nd; j++) {
 		if (j > 0 && days[j] == days[j - 1])
