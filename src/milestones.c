@@ -516,6 +516,12 @@ struct album_ctx {
 	int32_t *draw_day; /* opt->draws */
 	uint32_t *last_count;
 	gsl_rng *rng;
+	/* the album-total sweep */
+	struct cursor *cursors; /* one per member */
+	int32_t *days;		/* the members' observation days */
+	size_t days_cap;
+	int32_t reach[SS_MILESTONES_MAX], reach_prev[SS_MILESTONES_MAX];
+	uint32_t lacking, lacking_first; /* members without a total */
 };
 
 static const struct tab *member_tab(struct album_ctx *ac, size_t i)
@@ -664,36 +670,79 @@ static void album_all(struct album_ctx *ac, size_t k, struct ss_album_crossing *
 	free(step);
 }
 
-/* The album's total at day D: each track's total interpolated between its
- * own observations, its last total after them (a lower bound). */
-static double observed_sum(const struct ss_dataset *ds, const struct album_ctx *ac, int32_t D)
-{
-	double sum = 0;
+/* A member's place in its series during the sweep below. */
+struct cursor {
+	const struct ss_obs *obs;
+	size_t n, j;   /* observations before j are on or before the day swept */
+	int32_t pday;  /* the last total on or before it (or the day before the release) */
+	double ptotal; /* ... its value */
+	int have;      /* pday/ptotal are known (a total, or a known release) */
+};
 
+/*
+ * The album's total swept over its members' observation days: each
+ * member's total interpolated between its own observations, its last total
+ * after them.  For each milestone, the first day the sum reaches it
+ * (ac->reach, SS_DAY_NONE if never) and the observation day before that
+ * (ac->reach_prev).  Also counts the members without a total.
+ */
+static void total_sweep(struct album_ctx *ac)
+{
+	const struct ss_dataset *ds = ac->ds;
+	size_t nd = 0, K = ac->opt->nmilestones, k = 0;
+	int32_t prev = SS_DAY_NONE;
+
+	ac->lacking = 0;
+	ac->lacking_first = SS_NONE;
 	for (size_t i = 0; i < ac->nmembers; i++) {
-		size_t n;
-		const struct ss_obs *obs = ss_series_of(ds, ac->members[i], &n);
-		const struct ss_track *tr = &ds->tracks[ac->members[i]];
-		int32_t pday = tr->release - 1;
-		double ptotal = 0, v = 0;
-		int have = ss_release_known(ds, ac->members[i]);
-		for (size_t j = 0; j < n; j++) {
-			const struct ss_obs *o = &obs[j];
-			if (!(o->flags & SS_OBS_TOTAL))
-				continue;
-			if (o->day <= D) {
-				v = (double)o->total;
-				pday = o->day, ptotal = v, have = 1;
-				continue;
+		uint32_t t = ac->members[i];
+		struct cursor *cu = &ac->cursors[i];
+		cu->obs = ss_series_of(ds, t, &cu->n);
+		cu->j = 0;
+		cu->pday = ds->tracks[t].release - 1;
+		cu->ptotal = 0;
+		cu->have = ss_release_known(ds, t);
+		for (size_t j = 0; j < cu->n; j++)
+			if (cu->obs[j].flags & SS_OBS_TOTAL) {
+				xgrow(&ac->days, &ac->days_cap, nd + 1, sizeof *ac->days);
+				ac->days[nd++] = cu->obs[j].day;
 			}
-			if (have && o->day > pday && D > pday)
-				v = ptotal + ((double)o->total - ptotal) * (double)(D - pday) /
-						     (double)(o->day - pday);
-			break;
-		}
-		sum += v;
+		if (!ac->ms->tracks[t].has_total && !ac->lacking++)
+			ac->lacking_first = t;
 	}
-	return sum;
+	for (size_t q = 0; q < K; q++)
+		ac->reach[q] = ac->reach_prev[q] = SS_DAY_NONE;
+	if (nd > 0)
+		qsort(ac->days, nd, sizeof *ac->days, cmp_i32);
+	for (size_t d = 0; d < nd && k < K; d++) {
+		int32_t D = ac->days[d];
+		double sum = 0;
+		if (d > 0 && D == ac->days[d - 1])
+			continue;
+		for (size_t i = 0; i < ac->nmembers; i++) {
+			struct cursor *cu = &ac->cursors[i];
+			for (; cu->j < cu->n && cu->obs[cu->j].day <= D; cu->j++)
+				if (cu->obs[cu->j].flags & SS_OBS_TOTAL) {
+					cu->pday = cu->obs[cu->j].day;
+					cu->ptotal = (double)cu->obs[cu->j].total;
+					cu->have = 1;
+				}
+			double v = cu->pday <= D ? cu->ptotal : 0;
+			size_t nx = cu->j;
+			while (nx < cu->n && !(cu->obs[nx].flags & SS_OBS_TOTAL))
+				nx++;
+			if (cu->have && nx < cu->n && D > cu->pday)
+				v = cu->ptotal + ((double)cu->obs[nx].total - cu->ptotal) *
+							 (double)(D - cu->pday) /
+							 (double)(cu->obs[nx].day - cu->pday);
+			sum += v;
+		}
+		for (; k < K && sum >= (double)ac->opt->milestone[k]; k++) {
+			ac->reach[k] = D;
+			ac->reach_prev[k] = prev;
+		}
+		prev = D;
+	}
 }
 
 /* The first day in (lo, hi] on which the members' streams after their
@@ -723,11 +772,8 @@ static int32_t first_day_reaching(struct album_ctx *ac, int32_t lo, int32_t hi, 
 /* "Album total >= milestone k". */
 static void album_total(struct album_ctx *ac, size_t k, struct ss_album_crossing *ax)
 {
-	const struct ss_dataset *ds = ac->ds;
 	struct ss_crossing *x = &ax->x;
 	double M = (double)ac->opt->milestone[k];
-	int32_t *days = NULL;
-	size_t nd = 0, cap = 0;
 
 	crossing_init(x);
 	ax->bottleneck = SS_NONE;
@@ -737,39 +783,19 @@ static void album_total(struct album_ctx *ac, size_t k, struct ss_album_crossing
 		x->why = SS_WHY_NOT_COUNTING;
 		return;
 	}
-	/* observed: the first observation day of any member with sum >= M */
-	for (size_t i = 0; i < ac->nmembers; i++) {
-		size_t n;
-		const struct ss_obs *obs = ss_series_of(ds, ac->members[i], &n);
-		for (size_t j = 0; j < n; j++)
-			if (obs[j].flags & SS_OBS_TOTAL) {
-				xgrow(&days, &cap, nd + 1, sizeof *days);
-				days[nd++] = obs[j].day;
-			}
-		if (n == 0 || !ac->ms->tracks[ac->members[i]].has_total) {
-			if (!ax->lacking++)
-				ax->lacking_first = ac->members[i];
-		}
+	/* observed: from the sweep */
+	ax->lacking = ac->lacking;
+	ax->lacking_first = ac->lacking_first;
+	if (ac->reach[k] != SS_DAY_NONE) {
+		int32_t prev = ac->reach_prev[k];
+		x->status = SS_MS_REACHED;
+		x->how = prev == SS_DAY_NONE ? SS_HOW_BY : SS_HOW_INTERPOLATED;
+		x->day = x->hi = ac->reach[k];
+		x->lo = prev == SS_DAY_NONE ? SS_DAY_NONE : prev + 1;
+		if (ax->lacking)
+			x->flags |= SS_MSF_PARTIAL;
+		return;
 	}
-	if (nd > 0)
-		qsort(days, nd, sizeof *days, cmp_i32);
-	int32_t prev = SS_DAY_NONE;
-	for (size_t j = 0; j < nd; j++) {
-		if (j > 0 && days[j] == days[j - 1])
-			continue;
-		if (observed_sum(ds, ac, days[j]) >= M) {
-			x->status = SS_MS_REACHED;
-			x->how = prev == SS_DAY_NONE ? SS_HOW_BY : SS_HOW_INTERPOLATED;
-			x->day = x->hi = days[j];
-			x->lo = prev == SS_DAY_NONE ? SS_DAY_NONE : prev + 1;
-			if (ax->lacking)
-				x->flags |= SS_MSF_PARTIAL;
-			free(days);
-			return;
-		}
-		prev = days[j];
-	}
-	free(days);
 	if (ax->lacking) {
 		x->why = SS_WHY_TRACKS;
 		return;
@@ -863,6 +889,7 @@ static void albums_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
 	ac.tab_built = xcalloc(maxm + 1, 1);
 	ac.draw_day = xcalloc(opt->draws ? opt->draws : 1, sizeof *ac.draw_day);
 	ac.last_count = xcalloc(maxm + 1, sizeof *ac.last_count);
+	ac.cursors = xcalloc(maxm + 1, sizeof *ac.cursors);
 	ac.rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!ac.rng)
 		xalloc_die(0);
@@ -885,12 +912,15 @@ static void albums_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
 				am->latest_total += tm->latest_total;
 		}
 		am->counted = (uint32_t)ac.nmembers;
+		total_sweep(&ac);
 		for (size_t k = 0; k < opt->nmilestones; k++) {
 			album_all(&ac, k, &am->all[k]);
 			album_total(&ac, k, &am->total[k]);
 		}
 	}
 	gsl_rng_free(ac.rng);
+	free(ac.days);
+	free(ac.cursors);
 	free(ac.last_count);
 	free(ac.draw_day);
 	free(ac.tab_built);
