@@ -6,14 +6,13 @@
  * the scores are the same whatever the number of threads.
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "streamstat/backtest.h"
+#include "streamstat/parallel.h"
 #include "streamstat/series.h"
 #include "streamstat/xalloc.h"
 
@@ -308,20 +307,7 @@ enum ss_status ss_backtest_run(const struct ss_dataset *ds, const struct ss_bt_o
 	job.per_track = opt->ms.nmilestones * SS_BT_HORIZONS;
 	job.cases = xcalloc(use * job.per_track + 1, sizeof *job.cases);
 	atomic_init(&job.next, 0);
-	unsigned jobs = opt->jobs;
-	if (jobs == 0) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		jobs = cpus > 0 ? (unsigned)cpus : 1;
-	}
-	jobs = jobs > MAX_THREADS ? MAX_THREADS : jobs;
-	pthread_t tid[MAX_THREADS];
-	unsigned started = 0;
-	while (started + 1 < jobs && started + 1 < use &&
-	       pthread_create(&tid[started], NULL, worker, &job) == 0)
-		started++;
-	worker(&job);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
+	ss_parallel(opt->jobs, use, worker, &job);
 
 	size_t ncases = use * job.per_track;
 	int32_t *a = xcalloc(ncases + 1, sizeof *a), *b = xcalloc(ncases + 1, sizeof *b);

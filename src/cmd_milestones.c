@@ -280,6 +280,7 @@ int cmd_milestones(int argc, char **argv)
 				ss_errorf("milestones: model rule: %s", bt.rule);
 		}
 		t2 = ss_seconds();
+		mc.ms.jobs = fo.jobs;
 		ss_milestones_run(&ds, &fits, &mc.ms, &ms, &err);
 		if (o.verbosity >= SS_VERBOSE)
 			ss_errorf("milestones: %zu tracks: fit %.3f s on %u threads, backtest %.3f "

@@ -8,6 +8,7 @@
  * total" by bisection on days); rankings.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,7 @@
 #include "streamstat/date.h"
 #include "streamstat/milestones.h"
 #include "streamstat/number.h"
+#include "streamstat/parallel.h"
 #include "streamstat/series.h"
 #include "streamstat/xalloc.h"
 
@@ -863,60 +865,83 @@ static void album_total(struct album_ctx *ac, size_t k, struct ss_album_crossing
 	x->hi = first_day_reaching(ac, day, hi, need_total * exp(q * sd));
 }
 
-static void albums_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
-			const struct ss_ms_options *opt, struct ss_milestones *ms)
-{
-	size_t na = ss_dataset_nalbums(ds), nt = ss_dataset_ntracks(ds);
-	uint32_t *first = xcalloc(na + 1, sizeof *first);
-	uint32_t *order = xcalloc(nt ? nt : 1, sizeof *order);
-	size_t maxm = 0;
+/* The shared state of the track and album passes. */
+struct pass {
+	const struct ss_dataset *ds;
+	const struct ss_fits *fits;
+	const struct ss_ms_options *opt;
+	struct ss_milestones *ms;
+	uint32_t *first; /* album a's tracks: order[first[a] .. first[a + 1]) */
+	uint32_t *order;
+	size_t maxm; /* the most tracks of one album */
+	atomic_size_t next;
+};
 
-	/* tracks grouped by album, in id order */
-	for (size_t t = 0; t < nt; t++)
-		first[ds->tracks[t].album + 1]++;
-	for (size_t a = 0; a < na; a++) {
-		maxm = first[a + 1] > maxm ? first[a + 1] : maxm;
-		first[a + 1] += first[a];
+#define TRACK_CHUNK 64
+
+static void *tracks_worker(void *arg)
+{
+	struct pass *ps = arg;
+
+	for (;;) {
+		size_t from = atomic_fetch_add(&ps->next, TRACK_CHUNK);
+		if (from >= ps->ms->ntracks)
+			break;
+		size_t to =
+			from + TRACK_CHUNK < ps->ms->ntracks ? from + TRACK_CHUNK : ps->ms->ntracks;
+		for (size_t t = from; t < to; t++)
+			track_pass(ps->ds, ps->fits, ps->opt, (uint32_t)t, &ps->ms->tracks[t]);
 	}
-	uint32_t *fill = xcalloc(na ? na : 1, sizeof *fill);
-	for (size_t t = 0; t < nt; t++) {
-		uint32_t a = ds->tracks[t].album;
-		order[first[a] + fill[a]++] = (uint32_t)t;
+	return NULL;
+}
+
+static void album_pass(struct album_ctx *ac, const struct pass *ps, size_t a)
+{
+	struct ss_album_ms *am = &ps->ms->albums[a];
+
+	memset(am, 0, sizeof *am);
+	am->album = (uint32_t)a;
+	ac->nmembers = 0;
+	for (uint32_t j = ps->first[a]; j < ps->first[a + 1]; j++) {
+		const struct ss_track_ms *tm = &ps->ms->tracks[ps->order[j]];
+		if (!tm->counts) {
+			am->excluded++;
+			continue;
+		}
+		ac->members[ac->nmembers] = ps->order[j];
+		ac->tab_built[ac->nmembers++] = 0;
+		am->with_data += ps->ds->tracks[ps->order[j]].n > 0;
+		if (tm->has_total)
+			am->latest_total += tm->latest_total;
 	}
-	struct album_ctx ac = {.ds = ds, .fits = fits, .opt = opt, .ms = ms};
+	am->counted = (uint32_t)ac->nmembers;
+	total_sweep(ac);
+	for (size_t k = 0; k < ps->opt->nmilestones; k++) {
+		album_all(ac, k, &am->all[k]);
+		album_total(ac, k, &am->total[k]);
+	}
+}
+
+static void *albums_worker(void *arg)
+{
+	struct pass *ps = arg;
+	size_t maxm = ps->maxm, draws = ps->opt->draws ? ps->opt->draws : 1;
+	struct album_ctx ac = {.ds = ps->ds, .fits = ps->fits, .opt = ps->opt, .ms = ps->ms};
+
 	ac.members = xcalloc(maxm + 1, sizeof *ac.members);
 	ac.tabs = xcalloc(maxm + 1, sizeof *ac.tabs);
 	ac.tab_built = xcalloc(maxm + 1, 1);
-	ac.draw_day = xcalloc(opt->draws ? opt->draws : 1, sizeof *ac.draw_day);
+	ac.draw_day = xcalloc(draws, sizeof *ac.draw_day);
 	ac.last_count = xcalloc(maxm + 1, sizeof *ac.last_count);
 	ac.cursors = xcalloc(maxm + 1, sizeof *ac.cursors);
 	ac.rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!ac.rng)
 		xalloc_die(0);
-
-	for (size_t a = 0; a < na; a++) {
-		struct ss_album_ms *am = &ms->albums[a];
-		memset(am, 0, sizeof *am);
-		am->album = (uint32_t)a;
-		ac.nmembers = 0;
-		for (uint32_t j = first[a]; j < first[a + 1]; j++) {
-			const struct ss_track_ms *tm = &ms->tracks[order[j]];
-			if (!tm->counts) {
-				am->excluded++;
-				continue;
-			}
-			ac.members[ac.nmembers] = order[j];
-			ac.tab_built[ac.nmembers++] = 0;
-			am->with_data += ds->tracks[order[j]].n > 0;
-			if (tm->has_total)
-				am->latest_total += tm->latest_total;
-		}
-		am->counted = (uint32_t)ac.nmembers;
-		total_sweep(&ac);
-		for (size_t k = 0; k < opt->nmilestones; k++) {
-			album_all(&ac, k, &am->all[k]);
-			album_total(&ac, k, &am->total[k]);
-		}
+	for (;;) {
+		size_t a = atomic_fetch_add(&ps->next, 1);
+		if (a >= ps->ms->nalbums)
+			break;
+		album_pass(&ac, ps, a);
 	}
 	gsl_rng_free(ac.rng);
 	free(ac.days);
@@ -926,9 +951,28 @@ static void albums_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
 	free(ac.tab_built);
 	free(ac.tabs);
 	free(ac.members);
+	return NULL;
+}
+
+/* Group tracks by album, in id order. */
+static void group_tracks(struct pass *ps)
+{
+	size_t na = ps->ms->nalbums, nt = ps->ms->ntracks;
+	uint32_t *fill = xcalloc(na ? na : 1, sizeof *fill);
+
+	ps->first = xcalloc(na + 1, sizeof *ps->first);
+	ps->order = xcalloc(nt ? nt : 1, sizeof *ps->order);
+	for (size_t t = 0; t < nt; t++)
+		ps->first[ps->ds->tracks[t].album + 1]++;
+	for (size_t a = 0; a < na; a++) {
+		ps->maxm = ps->first[a + 1] > ps->maxm ? ps->first[a + 1] : ps->maxm;
+		ps->first[a + 1] += ps->first[a];
+	}
+	for (size_t t = 0; t < nt; t++) {
+		uint32_t a = ps->ds->tracks[t].album;
+		ps->order[ps->first[a] + fill[a]++] = (uint32_t)t;
+	}
 	free(fill);
-	free(order);
-	free(first);
 }
 
 /* ---- rankings --------------------------------------------------------- */
@@ -986,9 +1030,14 @@ enum ss_status ss_milestones_run(const struct ss_dataset *ds, const struct ss_fi
 	for (size_t i = 0; i < ds->nobs; i++)
 		if (out->as_of == SS_DAY_NONE || ds->obs[i].day > out->as_of)
 			out->as_of = ds->obs[i].day;
-	for (size_t t = 0; t < nt; t++)
-		track_pass(ds, fits, opt, (uint32_t)t, &out->tracks[t]);
-	albums_pass(ds, fits, opt, out);
+	struct pass ps = {.ds = ds, .fits = fits, .opt = opt, .ms = out};
+	atomic_init(&ps.next, 0);
+	ss_parallel(opt->jobs, (nt + TRACK_CHUNK - 1) / TRACK_CHUNK, tracks_worker, &ps);
+	group_tracks(&ps);
+	atomic_store(&ps.next, 0);
+	ss_parallel(opt->jobs, na, albums_worker, &ps);
+	free(ps.first);
+	free(ps.order);
 	for (size_t k = 0; k < opt->nmilestones; k++) {
 		rank_kind(ds, out, k, 0);
 		rank_kind(ds, out, k, 1);

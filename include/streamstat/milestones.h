@@ -159,6 +159,7 @@ struct ss_ms_options {
 	double extrapolate; /* flag horizons over this x the observed span (3) */
 	unsigned draws;	    /* joint draws for album intervals */
 	uint64_t seed;	    /* of those draws */
+	unsigned jobs;	    /* threads; 0: one per CPU (results do not depend on it) */
 	int16_t model_rule; /* -1: each track's chosen model; else ss_models index,
 			     * used where that model fitted (the backtest rule) */
 };
