@@ -378,19 +378,18 @@ static double clean_residuals(double *r, size_t n)
 }
 
 /*
- * J^T J into lm->A and J^T f into lm->g in one pass over J (n x P),
- * non-finite entries of J becoming zero on the way.  P is a constant at
- * each call, so that the compiler unrolls the inner loops.
+ * J^T J into lm->A and J^T f into lm->g in one pass over J (n x P).  P is
+ * a constant at each call, inlined, so that the accumulators stay in
+ * registers.  Returns 0 when the sums are finite.
  */
-static inline void normal_eq_p(struct lm *lm, double *J, const double *f, const size_t P)
+static inline __attribute__((always_inline)) int normal_eq_p(struct lm *lm, const double *J,
+							     const double *f, const size_t P)
 {
 	double A[SS_NLS_PMAX * SS_NLS_PMAX] = {0}, g[SS_NLS_PMAX] = {0};
+	int finite = 1;
 
 	for (size_t i = 0; i < lm->n; i++) {
-		double *row = J + i * P;
-		for (size_t j = 0; j < P; j++)
-			if (!isfinite(row[j]))
-				row[j] = 0.0;
+		const double *row = J + i * P;
 		for (size_t j = 0; j < P; j++) {
 			g[j] += row[j] * f[i];
 			for (size_t k = 0; k <= j; k++)
@@ -399,32 +398,48 @@ static inline void normal_eq_p(struct lm *lm, double *J, const double *f, const 
 	}
 	for (size_t j = 0; j < P; j++) {
 		lm->g[j] = g[j];
+		finite &= isfinite(g[j]) && isfinite(A[j * P + j]);
 		for (size_t k = 0; k <= j; k++)
 			lm->A[j * P + k] = lm->A[k * P + j] = A[j * P + k];
 	}
+	return finite ? 0 : -1;
 }
 
+/*
+ * The normal equations at the current point (see normal_eq_p()), with
+ * non-finite entries of J replaced by zero, as GSL's df callback does: J
+ * is cleaned and the sums redone only when they come out non-finite.
+ */
 static void normal_eq(struct lm *lm, double *J, const double *f)
 {
-	switch (lm->p) {
-	case 1:
-		normal_eq_p(lm, J, f, 1);
-		break;
-	case 2:
-		normal_eq_p(lm, J, f, 2);
-		break;
-	case 3:
-		normal_eq_p(lm, J, f, 3);
-		break;
-	case 4:
-		normal_eq_p(lm, J, f, 4);
-		break;
-	case 5:
-		normal_eq_p(lm, J, f, 5);
-		break;
-	default:
-		normal_eq_p(lm, J, f, SS_NLS_PMAX);
-		break;
+	for (int pass = 0; pass < 2; pass++) {
+		int st;
+
+		switch (lm->p) {
+		case 1:
+			st = normal_eq_p(lm, J, f, 1);
+			break;
+		case 2:
+			st = normal_eq_p(lm, J, f, 2);
+			break;
+		case 3:
+			st = normal_eq_p(lm, J, f, 3);
+			break;
+		case 4:
+			st = normal_eq_p(lm, J, f, 4);
+			break;
+		case 5:
+			st = normal_eq_p(lm, J, f, 5);
+			break;
+		default:
+			st = normal_eq_p(lm, J, f, SS_NLS_PMAX);
+			break;
+		}
+		if (st == 0)
+			return;
+		for (size_t i = 0; i < lm->n * lm->p; i++)
+			if (!isfinite(J[i]))
+				J[i] = 0.0;
 	}
 }
 
