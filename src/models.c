@@ -19,12 +19,6 @@ static double one_minus(double x, double e)
 	return x > 0.25 ? 1.0 - e : -expm1(-x);
 }
 
-/* (1 - e^-x) / x given e = e^-x, 1 at 0. */
-static double g1(double x, double e)
-{
-	return fabs(x) < 1e-300 ? 1.0 : one_minus(x, e) / x;
-}
-
 /* (e^x - 1) / x given v = e^x, 1 at 0. */
 static double e1(double x, double v)
 {
@@ -37,15 +31,71 @@ static double e1(double x, double v)
  * v = e^x, 1/2 at 0. */
 static double e2(double x, double v)
 {
+	/* sum of x^k / (k! (k + 2)) for k <= 12, by Horner */
+	static const double c[13] = {
+		1.0 / 2,	1.0 / 3,	 1.0 / 8,	    1.0 / 30,	  1.0 / 144,
+		1.0 / 840,	1.0 / 5760,	 1.0 / 45360,	    1.0 / 403200, 1.0 / 3991680,
+		1.0 / 43545600, 1.0 / 518918400, 1.0 / 6706022400.0};
+
 	if (fabs(x) < 0.1) {
-		double term = 1.0, sum = 0.5;
-		for (int k = 1; k <= 12; k++) {
-			term *= x / k;
-			sum += term / (k + 2);
-		}
+		double sum = c[12];
+		for (int k = 11; k >= 0; k--)
+			sum = sum * x + c[k];
 		return sum;
 	}
 	return (x * v - (v - 1.0)) / (x * x);
+}
+
+/*
+ * e^(-k t) and 1 - e^(-k t) along increasing t.  Interval ends are mostly
+ * whole days apart: where a step repeats the one before, both follow from
+ * the previous point's (e' = e q, 1 - e' = (1 - e) + e (1 - q) with q =
+ * e^(-k h), sums of positive terms that lose nothing), and every
+ * DECAY_RUN points one is computed afresh, so that the rounding error
+ * stays within some DECAY_RUN ulps: two transcendental calls per
+ * DECAY_RUN days instead of one or two per day.
+ */
+#define DECAY_RUN 32
+
+/* Rates below this are taken as this, so that dividing by them is safe
+ * (about 1e-300 / day: no curve can tell it from zero). */
+#define MIN_RATE 1e-300
+
+struct decay {
+	double k;
+	double t, h, e, om; /* the previous point, the step to it, its values */
+	double hq, q, omq;  /* the step q and 1 - q are for */
+	int run;	    /* points since one computed afresh */
+};
+
+static void decay_init(struct decay *dc, double k)
+{
+	dc->k = k;
+	dc->t = dc->h = dc->hq = NAN;
+	dc->e = dc->om = dc->q = dc->omq = 0.0;
+	dc->run = 0;
+}
+
+static inline void decay_next(struct decay *dc, double t, double *e, double *om)
+{
+	double h = t - dc->t;
+
+	if (h == dc->h && dc->run < DECAY_RUN) {
+		if (h != dc->hq) {
+			dc->hq = h;
+			dc->q = exp(-dc->k * h);
+			dc->omq = one_minus(dc->k * h, dc->q);
+		}
+		*om = dc->om + dc->e * dc->omq;
+		*e = dc->e * dc->q;
+		dc->run++;
+	} else {
+		double x = dc->k * t;
+		*e = exp(-x);
+		*om = one_minus(x, *e);
+		dc->run = 0;
+	}
+	dc->t = t, dc->h = h, dc->e = *e, dc->om = *om;
 }
 
 const double ss_decay_grid[SS_DECAY_GRID] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05,
@@ -139,16 +189,21 @@ static double clamp(double v, double lo, double hi)
 
 /* ---- exponential decay to a baseline: d = b + a e^(-k t) ---- */
 
+/* The decaying part a (1 - e^(-k t)) / k is ak (1 - e^(-k t)), ak = a / k. */
 static void expdecay_cum(const double *th, const double *t, size_t m, double *C, double *G)
 {
-	double a = exp(th[0]), k = exp(th[1]), b = exp(th[2]);
+	double a = exp(th[0]), k = fmax(exp(th[1]), MIN_RATE), b = exp(th[2]), ak = a / k;
+	struct decay dc;
 
+	decay_init(&dc, k);
 	for (size_t j = 0; j < m; j++) {
-		double x = k * t[j], e = exp(-x), g = g1(x, e);
-		C[j] = b * t[j] + a * t[j] * g;
+		double e, om;
+		decay_next(&dc, t[j], &e, &om);
+		double c = ak * om;
+		C[j] = b * t[j] + c;
 		if (G) {
-			G[j * 3 + 0] = a * t[j] * g;
-			G[j * 3 + 1] = a * t[j] * (e - g);
+			G[j * 3 + 0] = c;
+			G[j * 3 + 1] = a * t[j] * e - c;
 			G[j * 3 + 2] = b * t[j];
 		}
 	}
@@ -190,17 +245,23 @@ static size_t expdecay_starts(const struct ss_fit_data *d, double th[][SS_MODEL_
 
 static void dexp_cum(const double *th, const double *t, size_t m, double *C, double *G)
 {
-	double A = exp(th[0]), a = exp(th[1]), B = exp(th[2]), b = exp(th[3]);
+	double A = exp(th[0]), a = fmax(exp(th[1]), MIN_RATE), B = exp(th[2]),
+	       b = fmax(exp(th[3]), MIN_RATE), Aa = A / a, Bb = B / b;
+	struct decay da, db;
 
+	decay_init(&da, a);
+	decay_init(&db, b);
 	for (size_t j = 0; j < m; j++) {
-		double xa = a * t[j], xb = b * t[j], ea = exp(-xa), eb = exp(-xb);
-		double ga = g1(xa, ea), gb = g1(xb, eb);
-		C[j] = A * t[j] * ga + B * t[j] * gb;
+		double ea, oma, eb, omb;
+		decay_next(&da, t[j], &ea, &oma);
+		decay_next(&db, t[j], &eb, &omb);
+		double ca = Aa * oma, cb = Bb * omb;
+		C[j] = ca + cb;
 		if (G) {
-			G[j * 4 + 0] = A * t[j] * ga;
-			G[j * 4 + 1] = A * t[j] * (ea - ga);
-			G[j * 4 + 2] = B * t[j] * gb;
-			G[j * 4 + 3] = B * t[j] * (eb - gb);
+			G[j * 4 + 0] = ca;
+			G[j * 4 + 1] = A * t[j] * ea - ca;
+			G[j * 4 + 2] = cb;
+			G[j * 4 + 3] = B * t[j] * eb - cb;
 		}
 	}
 }
@@ -340,9 +401,13 @@ static size_t power_starts(const struct ss_fit_data *d, double th[][SS_MODEL_PMA
 static void bass_cum(const double *th, const double *t, size_t m, double *C, double *G)
 {
 	double M = exp(th[0]), p = exp(th[1]), q = exp(th[2]), s = p + q, rho = q / p;
+	struct decay dc;
 
+	decay_init(&dc, s);
 	for (size_t j = 0; j < m; j++) {
-		double E = exp(-s * t[j]), one_m = one_minus(s * t[j], E), den = 1.0 + rho * E;
+		double E, one_m;
+		decay_next(&dc, t[j], &E, &one_m);
+		double den = 1.0 + rho * E;
 		double F = one_m / den;
 		C[j] = M * F;
 		if (G) {
