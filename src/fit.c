@@ -271,11 +271,13 @@ static int residuals(const double *th_in, void *ctx, double *r, double *J)
 		double inc = f->C[b] - f->C[a];
 		/* a non-positive increment gives NaN: the core rejects the step */
 		r[i] = log(inc) - f->logy[i];
-		if (J)
+		if (J) {
+			double w = 1.0 / inc;
 			for (size_t j = 0; j < p; j++)
 				J[i * p + j] = held & (1u << j)
 						       ? 0.0
-						       : (f->G[b * p + j] - f->G[a * p + j]) / inc;
+						       : (f->G[b * p + j] - f->G[a * p + j]) * w;
+		}
 	}
 	return 0;
 }

@@ -377,64 +377,84 @@ static double clean_residuals(double *r, size_t n)
 	return ff;
 }
 
-/*
- * J^T J into lm->A and J^T f into lm->g in one pass over J (n x P).  P is
- * a constant at each call, inlined, so that the accumulators stay in
- * registers.  Returns 0 when the sums are finite.
- */
-static inline __attribute__((always_inline)) int normal_eq_p(struct lm *lm, const double *J,
-							     const double *f, const size_t P)
+/* Copy the lower triangle of the sums a (P x P) and g into lm; returns 0
+ * when they are finite. */
+static int store_sums(struct lm *lm, const double *a, const double *g, size_t P)
 {
-	double A[SS_NLS_PMAX * SS_NLS_PMAX] = {0}, g[SS_NLS_PMAX] = {0};
 	int finite = 1;
+
+	for (size_t j = 0; j < P; j++) {
+		lm->g[j] = g[j];
+		finite &= isfinite(g[j]) && isfinite(a[j * P + j]);
+		for (size_t k = 0; k <= j; k++)
+			lm->A[j * P + k] = lm->A[k * P + j] = a[j * P + k];
+	}
+	return finite ? 0 : -1;
+}
+
+/* J^T J and J^T f for 3 parameters, the sums in named registers. */
+static int normal_eq3(struct lm *lm, const double *J, const double *f)
+{
+	double a00 = 0, a10 = 0, a11 = 0, a20 = 0, a21 = 0, a22 = 0, g0 = 0, g1 = 0, g2 = 0;
+
+	for (size_t i = 0; i < lm->n; i++) {
+		const double *row = J + i * 3;
+		double j0 = row[0], j1 = row[1], j2 = row[2], fi = f[i];
+		g0 += j0 * fi, g1 += j1 * fi, g2 += j2 * fi;
+		a00 += j0 * j0, a10 += j1 * j0, a11 += j1 * j1;
+		a20 += j2 * j0, a21 += j2 * j1, a22 += j2 * j2;
+	}
+	const double a[9] = {a00, 0, 0, a10, a11, 0, a20, a21, a22}, g[3] = {g0, g1, g2};
+	return store_sums(lm, a, g, 3);
+}
+
+/* The same for 4 parameters. */
+static int normal_eq4(struct lm *lm, const double *J, const double *f)
+{
+	double a00 = 0, a10 = 0, a11 = 0, a20 = 0, a21 = 0, a22 = 0, a30 = 0, a31 = 0, a32 = 0,
+	       a33 = 0, g0 = 0, g1 = 0, g2 = 0, g3 = 0;
+
+	for (size_t i = 0; i < lm->n; i++) {
+		const double *row = J + i * 4;
+		double j0 = row[0], j1 = row[1], j2 = row[2], j3 = row[3], fi = f[i];
+		g0 += j0 * fi, g1 += j1 * fi, g2 += j2 * fi, g3 += j3 * fi;
+		a00 += j0 * j0, a10 += j1 * j0, a11 += j1 * j1;
+		a20 += j2 * j0, a21 += j2 * j1, a22 += j2 * j2;
+		a30 += j3 * j0, a31 += j3 * j1, a32 += j3 * j2, a33 += j3 * j3;
+	}
+	const double a[16] = {a00, 0, 0, 0, a10, a11, 0, 0, a20, a21, a22, 0, a30, a31, a32, a33},
+		     g[4] = {g0, g1, g2, g3};
+	return store_sums(lm, a, g, 4);
+}
+
+/* Any p. */
+static int normal_eq_any(struct lm *lm, const double *J, const double *f)
+{
+	size_t P = lm->p;
+	double a[SS_NLS_PMAX * SS_NLS_PMAX] = {0}, g[SS_NLS_PMAX] = {0};
 
 	for (size_t i = 0; i < lm->n; i++) {
 		const double *row = J + i * P;
 		for (size_t j = 0; j < P; j++) {
 			g[j] += row[j] * f[i];
 			for (size_t k = 0; k <= j; k++)
-				A[j * P + k] += row[j] * row[k];
+				a[j * P + k] += row[j] * row[k];
 		}
 	}
-	for (size_t j = 0; j < P; j++) {
-		lm->g[j] = g[j];
-		finite &= isfinite(g[j]) && isfinite(A[j * P + j]);
-		for (size_t k = 0; k <= j; k++)
-			lm->A[j * P + k] = lm->A[k * P + j] = A[j * P + k];
-	}
-	return finite ? 0 : -1;
+	return store_sums(lm, a, g, P);
 }
 
 /*
- * The normal equations at the current point (see normal_eq_p()), with
+ * J^T J into lm->A and J^T f into lm->g in one pass over J, with the
  * non-finite entries of J replaced by zero, as GSL's df callback does: J
  * is cleaned and the sums redone only when they come out non-finite.
  */
 static void normal_eq(struct lm *lm, double *J, const double *f)
 {
 	for (int pass = 0; pass < 2; pass++) {
-		int st;
-
-		switch (lm->p) {
-		case 1:
-			st = normal_eq_p(lm, J, f, 1);
-			break;
-		case 2:
-			st = normal_eq_p(lm, J, f, 2);
-			break;
-		case 3:
-			st = normal_eq_p(lm, J, f, 3);
-			break;
-		case 4:
-			st = normal_eq_p(lm, J, f, 4);
-			break;
-		case 5:
-			st = normal_eq_p(lm, J, f, 5);
-			break;
-		default:
-			st = normal_eq_p(lm, J, f, SS_NLS_PMAX);
-			break;
-		}
+		int st = lm->p == 3   ? normal_eq3(lm, J, f)
+			 : lm->p == 4 ? normal_eq4(lm, J, f)
+				      : normal_eq_any(lm, J, f);
 		if (st == 0)
 			return;
 		for (size_t i = 0; i < lm->n * lm->p; i++)
