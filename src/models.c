@@ -105,16 +105,17 @@ const double ss_decay_grid[SS_DECAY_GRID] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.
  * The amplitudes c >= 0 of one or two cumulative bases (X1, X2: values at
  * the interval ends; X2 may be NULL) that best fit the intervals' streams
  * in relative terms (weights 1 / y^2, close to the log-scale fit).
- * Returns that weighted residual sum of squares, INFINITY when none fits.
+ * iy[i] = 1 / y[i] (see inverse_y()).  Returns that weighted residual sum
+ * of squares, INFINITY when none fits.
  */
-static double amplitudes(const struct ss_fit_data *d, const double *X1, const double *X2,
-			 double c[2])
+static double amplitudes(const struct ss_fit_data *d, const double *iy, const double *X1,
+			 const double *X2, double c[2])
 {
 	double s11 = 0, s12 = 0, s22 = 0, s1y = 0, s2y = 0, syy = (double)d->n;
 	double best = INFINITY;
 
 	for (size_t i = 0; i < d->n; i++) {
-		double w = 1.0 / d->y[i];
+		double w = iy[i];
 		double x1 = (X1[d->i1[i]] - X1[d->i0[i]]) * w;
 		double x2 = X2 ? (X2[d->i1[i]] - X2[d->i0[i]]) * w : 0.0;
 		s11 += x1 * x1;
@@ -143,6 +144,14 @@ static double amplitudes(const struct ss_fit_data *d, const double *X1, const do
 		c[0] = s1y / s11, c[1] = 0.0;
 	}
 	return best;
+}
+
+/* 1 / y[i] into iy[0..n), for amplitudes(). */
+static const double *inverse_y(const struct ss_fit_data *d, double *iy)
+{
+	for (size_t i = 0; i < d->n; i++)
+		iy[i] = 1.0 / d->y[i];
+	return iy;
 }
 
 /* The cumulative exponential basis (1 - e^(-k u)) / k for grid rate g. */
@@ -224,11 +233,12 @@ static double no_limit(const double *th)
 static size_t expdecay_starts(const struct ss_fit_data *d, double th[][SS_MODEL_PMAX])
 {
 	double *X = d->work, c[2], best = INFINITY, a = 0.5 * d->rate_first, k = 0.1;
+	const double *iy = inverse_y(d, d->work + d->nu);
 	double b = d->rate_last > 0 ? 0.8 * d->rate_last : 0.1 * d->rate_first;
 
 	for (size_t g = 0; g < SS_DECAY_GRID; g++) {
 		exp_basis(d, g, X);
-		double rss = amplitudes(d, X, d->u, c);
+		double rss = amplitudes(d, iy, X, d->u, c);
 		if (rss < best && c[0] > 0) {
 			best = rss;
 			a = c[0], k = ss_decay_grid[g];
@@ -280,13 +290,14 @@ static double dexp_limit(const double *th)
 static size_t dexp_starts(const struct ss_fit_data *d, double th[][SS_MODEL_PMAX])
 {
 	double *X = d->work, c[2], best = INFINITY;
+	const double *iy = inverse_y(d, d->work + SS_DECAY_GRID * d->nu);
 	double A = 0.5 * d->rate_first, a = 0.5, B = d->rate_last, b = 0.002;
 
 	for (size_t g = 0; g < SS_DECAY_GRID; g++)
 		exp_basis(d, g, X + g * d->nu);
 	for (size_t slow = 0; slow < SS_DECAY_GRID; slow++)
 		for (size_t fast = slow + 1; fast < SS_DECAY_GRID; fast++) {
-			double rss = amplitudes(d, X + fast * d->nu, X + slow * d->nu, c);
+			double rss = amplitudes(d, iy, X + fast * d->nu, X + slow * d->nu, c);
 			if (rss < best && c[0] > 0 && c[1] > 0) {
 				best = rss;
 				A = c[0], a = ss_decay_grid[fast];
@@ -439,6 +450,7 @@ static size_t bass_starts(const struct ss_fit_data *d, double th[][SS_MODEL_PMAX
 {
 	static const double rhos[] = {0.01, 0.1, 0.5, 2.0, 8.0};
 	double *X = d->work, c[2], best = INFINITY;
+	const double *iy = inverse_y(d, d->work + d->nu);
 	double M = d->sum + 365.0 * d->rate_last, p = clamp(d->rate_first / M, 1e-6, 0.9),
 	       q = 0.1 * p;
 
@@ -447,7 +459,7 @@ static size_t bass_starts(const struct ss_fit_data *d, double th[][SS_MODEL_PMAX
 		for (size_t r = 0; r < sizeof rhos / sizeof rhos[0]; r++) {
 			for (size_t j = 0; j < d->nu; j++)
 				X[j] = (1.0 - E[j]) / (1.0 + rhos[r] * E[j]);
-			double rss = amplitudes(d, X, NULL, c);
+			double rss = amplitudes(d, iy, X, NULL, c);
 			if (rss < best && c[0] > 0) {
 				double sg = ss_decay_grid[g];
 				best = rss;
