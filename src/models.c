@@ -19,12 +19,17 @@ static double one_minus(double x, double e)
 	return x > 0.25 ? 1.0 - e : -expm1(-x);
 }
 
-/* (e^x - 1) / x given v = e^x, 1 at 0. */
-static double e1(double x, double v)
+/* e^x into *v and (e^x - 1) / x, 1 at 0, with one transcendental call:
+ * exp where e^x - 1 loses under 2 bits, else expm1. */
+static double e1(double x, double *v)
 {
-	if (fabs(x) < 1e-300)
-		return 1.0;
-	return (fabs(x) > 0.25 ? v - 1.0 : expm1(x)) / x;
+	if (fabs(x) > 0.25) {
+		*v = exp(x);
+		return (*v - 1.0) / x;
+	}
+	double em1 = expm1(x);
+	*v = 1.0 + em1;
+	return fabs(x) < 1e-300 ? 1.0 : em1 / x;
 }
 
 /* integral of r e^(x r) over [0, 1] = (x e^x - (e^x - 1)) / x^2 given
@@ -344,12 +349,12 @@ static const char *dexp_accept(const struct ss_fit_data *d, double *th, double *
  */
 static void power_cum(const double *th, const double *t, size_t m, double *C, double *G)
 {
-	double A = exp(th[0]), ltau = th[1], tau = exp(ltau), alpha = th[2], u = 1.0 - alpha;
-	double Atu = A * exp(u * ltau);
+	double A = exp(th[0]), ltau = th[1], alpha = th[2], u = 1.0 - alpha;
+	double Atu = A * exp(u * ltau), itau = exp(-ltau);
 
 	for (size_t j = 0; j < m; j++) {
 		/* v = e^(u L); e^(-alpha L) = v / (1 + t / tau) */
-		double r = t[j] / tau, L = log1p(r), x = u * L, v = exp(x), ex = e1(x, v);
+		double r = t[j] * itau, L = log1p(r), x = u * L, v, ex = e1(x, &v);
 		double c = Atu * L * ex;
 		C[j] = c;
 		if (G) {
