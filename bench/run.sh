@@ -18,6 +18,9 @@
 #     the least AICc on 1 and 2 jobs, whether the results are identical
 #     across jobs (it fails when they are not: that is a bug), and where the
 #     time goes, model by model.
+#  6. Runs "streamstat milestones -v -j 2" on them: the whole fit, backtest
+#     and projection stage with intervals for every track and album, and the
+#     tracks per second of fit + projections.
 #
 # The catalog goes with the history everywhere: most tracks came out before
 # the first day written, and without release dates check rightly warns that
@@ -95,3 +98,19 @@ echo
 echo "  FIT     $history"
 # shellcheck disable=SC2086 # FIT_ARGS is a list of options
 "$fitbench" ${FIT_ARGS:-} --catalog "$catalog" "$history"
+
+echo
+echo "  PROJECT streamstat milestones -v -j 2 --catalog $catalog $history"
+# Fit, backtest (at most 200 tracks) and projections with intervals for every
+# track and album; the stage times come from -v on stderr.
+"$bin" milestones -v --max-problems 0 -j 2 --catalog "$catalog" "$history" \
+	2>"$out/milestones.err" >"$out/milestones.csv"
+grep -E 'milestones: (model rule|[0-9]+ tracks)' "$out/milestones.err" | sed 's/^streamstat: /  /'
+awk '/milestones: [0-9]+ tracks: fit/ {
+	for (i = 1; i <= NF; i++) {
+		if ($i == "tracks:") n = $(i - 1)
+		if ($i == "fit") fit = $(i + 1)
+		if ($i == "projections") proj = $(i + 1)
+	}
+	printf "  fit + projections with intervals: %.2f s, %.0f tracks/s on 2 jobs\n", fit + proj, n / (fit + proj)
+}' "$out/milestones.err"
