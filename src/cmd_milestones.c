@@ -117,7 +117,7 @@ static void print_header(FILE *out)
 {
 	fputs("kind,album,track,milestone,status,how,date,day,album_day,lo,hi,model,"
 	      "latest_total,pace,needed_pace,needed_by,bottleneck,bottleneck_share,rank,"
-	      "vs_peer,flags,reason\n",
+	      "vs_peer,counts,flags,reason\n",
 	      out);
 }
 
@@ -156,6 +156,7 @@ static void print_track(FILE *out, const struct ss_dataset *ds, const struct ss_
 	else
 		putc(',', out);
 	fputs(",,,,", out);
+	fprintf(out, ",%s", tm->counts ? "yes" : "no");
 	put_flags(out, c->flags);
 	put_text(out, ss_ms_why_text((enum ss_ms_why)c->why));
 	putc('\n', out);
@@ -187,6 +188,7 @@ static void print_album(FILE *out, const struct ss_dataset *ds, const struct ss_
 	if (ax->rank)
 		fprintf(out, "%u", ax->rank);
 	put_num(out, ax->vs_peer, 3);
+	fprintf(out, ",%u of %u", am->counted, am->counted + am->excluded);
 	put_flags(out, c->flags);
 	if (c->why == SS_WHY_TRACKS && ax->lacking_first != SS_NONE) {
 		snprintf(why, sizeof why, "%u of %u counting tracks lack data or a model, e.g. %s",
