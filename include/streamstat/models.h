@@ -94,7 +94,10 @@ struct ss_model {
 	/*
 	 * C(t[j]) into C[j] for j < m and, when G is not NULL, its gradient
 	 * with respect to th into G[j * np ...].  Non-finite results are
-	 * allowed where the parameters leave the model's range.
+	 * allowed where the parameters leave the model's range.  Where the
+	 * steps of t repeat (whole days), a model may step from one value to
+	 * the next: C[j] may then differ from C(t[j]) computed alone by a few
+	 * dozen ulps (the unit tests allow 1e-13 of C).
 	 */
 	void (*cum)(const double *th, const double *t, size_t m, double *C, double *G);
 	double (*daily)(const double *th, double t);

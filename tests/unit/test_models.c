@@ -321,6 +321,43 @@ static void test_cum_vectorised(void **state)
 	}
 }
 
+/*
+ * Along whole days, as daily data give them, the exponential models step
+ * e^(-k t) from one day to the next (models.c, struct decay): C over 1,000
+ * days with a gap must stay within a few dozen ulps of C computed alone,
+ * and so must each day's increment, relative to C.
+ */
+static void test_cum_daily_run(void **state)
+{
+	enum { NDAYS = 1000 };
+	static double t[NDAYS], C[NDAYS], G[NDAYS * SS_MODEL_PMAX];
+	int bad = 0;
+
+	(void)state;
+	for (size_t j = 0; j < NDAYS; j++)
+		t[j] = (double)j + (j >= 500 ? 37.0 : 0.0); /* a gap after day 499 */
+	for (size_t c = 0; c < NPCASES; c++) {
+		const struct ss_model *m = model(pcases[c].model);
+		double th[SS_MODEL_PMAX], prev = 0.0;
+
+		to_fit(m, pcases[c].v, th);
+		m->cum(th, t, NDAYS, C, G);
+		for (size_t j = 0; j < NDAYS; j++) {
+			double c1 = cum1(m, th, t[j]), scale = fmax(fabs(C[j]), fabs(c1));
+			double inc = j ? C[j] - C[j - 1] : 0.0, inc1 = j ? c1 - prev : 0.0;
+
+			prev = c1;
+			if (close_to(C[j], c1, 1e-13, 0.0) && fabs(inc - inc1) <= 1e-13 * scale)
+				continue;
+			if (bad++ < 5)
+				print_error("%s %s: C(%g) = %.17g in a run, %.17g alone\n", m->name,
+					    pcases[c].what, t[j], C[j], c1);
+		}
+	}
+	if (bad)
+		fail_msg("%d values of C off along a run of days", bad);
+}
+
 /* ---- 2. the power law at alpha = 1 and its finite limit ------------------------------ */
 
 static void test_power_continuity(void **state)
@@ -873,6 +910,7 @@ int main(void)
 		cmocka_unit_test(test_daily_matches_differences),
 		cmocka_unit_test(test_cum_accurate_near_zero),
 		cmocka_unit_test(test_cum_vectorised),
+		cmocka_unit_test(test_cum_daily_run),
 		cmocka_unit_test(test_power_continuity),
 		cmocka_unit_test(test_power_limit),
 		cmocka_unit_test(test_limits),
