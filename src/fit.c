@@ -273,12 +273,16 @@ static int residuals(const double *th_in, void *ctx, double *r, double *J)
 		r[i] = log(inc) - f->logy[i];
 		if (J) {
 			double w = 1.0 / inc;
+			const double *Ga = f->G + a * p, *Gb = f->G + b * p;
 			for (size_t j = 0; j < p; j++)
-				J[i * p + j] = held & (1u << j)
-						       ? 0.0
-						       : (f->G[b * p + j] - f->G[a * p + j]) * w;
+				J[i * p + j] = (Gb[j] - Ga[j]) * w;
 		}
 	}
+	if (J && held)
+		for (size_t i = 0; i < n; i++)
+			for (size_t j = 0; j < p; j++)
+				if (held & (1u << j))
+					J[i * p + j] = 0.0;
 	return 0;
 }
 

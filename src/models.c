@@ -417,22 +417,23 @@ static size_t power_starts(const struct ss_fit_data *d, double th[][SS_MODEL_PMA
 static void bass_cum(const double *th, const double *t, size_t m, double *C, double *G)
 {
 	double M = exp(th[0]), p = exp(th[1]), q = exp(th[2]), s = p + q, rho = q / p;
+	double q_pp = q / (p * p), inv_p = 1.0 / p; /* -drho/dp, drho/dq */
 	struct decay dc;
 
 	decay_init(&dc, s);
 	for (size_t j = 0; j < m; j++) {
 		double E, one_m;
 		decay_next(&dc, t[j], &E, &one_m);
-		double den = 1.0 + rho * E;
-		double F = one_m / den;
+		double inv = 1.0 / (1.0 + rho * E), inv2 = inv * inv;
+		double F = one_m * inv;
 		C[j] = M * F;
 		if (G) {
-			double dFdE = -(1.0 + rho) / (den * den);
-			double dFdrho = -one_m * E / (den * den);
+			double dFdE = -(1.0 + rho) * inv2;
+			double dFdrho = -one_m * E * inv2;
 			double dEds = -t[j] * E;
 			G[j * 3 + 0] = M * F;
-			G[j * 3 + 1] = M * p * (dFdE * dEds - dFdrho * q / (p * p));
-			G[j * 3 + 2] = M * q * (dFdE * dEds + dFdrho / p);
+			G[j * 3 + 1] = M * p * (dFdE * dEds - dFdrho * q_pp);
+			G[j * 3 + 2] = M * q * (dFdE * dEds + dFdrho * inv_p);
 		}
 	}
 }
