@@ -19,7 +19,9 @@
  * predicted reduction, copies of f and J); here one pass over J per
  * accepted step forms J^T J, J^T f and |f|^2, from which everything else
  * follows in p x p arithmetic, and the trial point's residuals and
- * Jacobian are swapped in rather than copied.  Geodesic acceleration and
+ * Jacobian are swapped in rather than copied.  One difference: a system
+ * that is not numerically positive definite counts as a rejected step (mu
+ * grows), where GSL would stop with an error.  Geodesic acceleration and
  * the QR solver still run on GSL.
  */
 #include "streamstat/nls.h"
