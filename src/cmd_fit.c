@@ -33,6 +33,8 @@ static const char usage_text[] =
 	"      --average         use every converged curve that carries Akaike weight,\n"
 	"                        weighted by it, instead of the least AICc alone\n"
 	"      --chosen          print only the rows of each track's chosen model(s)\n"
+	"      --gsl-lm          iterate with GSL's gsl_multifit_nlinear rather than\n"
+	"                        streamstat's equivalent, faster loop (to cross-check)\n"
 	"      --milestones LIST the milestones for the next_* columns (default\n"
 	"                        50M,100M,200M,300M,500M,1B)\n"
 	"      --level P         their prediction interval level (default 0.8)\n"
@@ -285,13 +287,14 @@ static void print_summary(const struct ss_fits *fits, const struct ss_dataset *d
 
 int cmd_fit(int argc, char **argv)
 {
-	enum { OPT_AVERAGE = 256, OPT_CHOSEN };
+	enum { OPT_AVERAGE = 256, OPT_CHOSEN, OPT_GSL_LM };
 	static const struct option longopts[] = {
 		SS_LOAD_LONG_OPTIONS,
 		{"jobs", required_argument, NULL, 'j'},
 		{"model", required_argument, NULL, 'm'},
 		{"average", no_argument, NULL, OPT_AVERAGE},
 		{"chosen", no_argument, NULL, OPT_CHOSEN},
+		{"gsl-lm", no_argument, NULL, OPT_GSL_LM},
 		{"milestones", required_argument, NULL, SS_OPT_MILESTONES},
 		{"level", required_argument, NULL, SS_OPT_LEVEL},
 		{"help", no_argument, NULL, 'h'},
@@ -335,6 +338,9 @@ int cmd_fit(int argc, char **argv)
 				continue;
 			case OPT_CHOSEN:
 				only_chosen = 1;
+				continue;
+			case OPT_GSL_LM:
+				fo.nls.gsl_lm = 1;
 				continue;
 			case 'h':
 				ss_load_options_release(&o);

@@ -22,7 +22,8 @@
  * Jacobian are swapped in rather than copied.  One difference: a system
  * that is not numerically positive definite counts as a rejected step (mu
  * grows), where GSL would stop with an error.  Geodesic acceleration and
- * the QR solver still run on GSL.
+ * the QR solver still run on GSL, and so does plain LM when gsl_lm is set:
+ * the tests fit the same problems both ways and compare.
  */
 #include "streamstat/nls.h"
 
@@ -699,7 +700,7 @@ enum ss_nls_status ss_nls_fit(struct ss_nls *w, const struct ss_nls_problem *pb,
 		return res->status;
 	}
 
-	if (!opt->accel && opt->solver == SS_NLS_CHOLESKY) {
+	if (!opt->accel && opt->solver == SS_NLS_CHOLESKY && !opt->gsl_lm) {
 		struct lm lm = {.n = n, .p = p};
 		res->status = lm_run(w, &lm, opt, res);
 		res->nfev = w->nfev;

@@ -57,6 +57,9 @@ struct ss_nls_options {
 				    * RSS by less than ftol * RSS (0: off) */
 	int accel;		   /* geodesic acceleration (Levenberg-Marquardt otherwise) */
 	enum ss_nls_solver solver; /* how each step's linear system is solved */
+	int gsl_lm;		   /* plain LM with Cholesky through gsl_multifit_nlinear
+				    * too, not the equivalent loop of nls.c (slower;
+				    * for checking one against the other) */
 	/*
 	 * Identifiability: the Jacobian at the minimum, each column scaled by
 	 * |x_j| when rank_by_value is set (parameters in natural units) or as

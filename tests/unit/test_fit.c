@@ -1157,6 +1157,58 @@ static void test_threads(void **state)
 			 THREAD_RUNS - 1);
 }
 
+/*
+ * The default solver loop (nls.c's own Levenberg-Marquardt) against GSL's
+ * gsl_multifit_nlinear running the same algorithm, on the 320 tracks: the
+ * same statuses and model choices, and minima that agree.
+ */
+static void test_engines(void **state)
+{
+	struct ss_dataset ds;
+	struct ss_series_stats st;
+	struct ss_error err;
+	struct ss_fits own, gsl;
+	struct ss_fit_options opt = ss_fit_defaults();
+	char *csv = make_csv();
+	size_t compared = 0, status_differ = 0, choice_differ = 0;
+	double worst = 0;
+
+	(void)state;
+	(void)load_text(&ds, NULL, csv, NULL);
+	free(csv);
+	assert_int_equal(ss_series_build(&ds, &st, &err), SS_OK);
+	opt.jobs = 1;
+	assert_int_equal(ss_fit_all(&ds, &opt, &own, &err), SS_OK);
+	opt.nls.gsl_lm = 1;
+	assert_int_equal(ss_fit_all(&ds, &opt, &gsl, &err), SS_OK);
+	for (size_t t = 0; t < own.n; t++) {
+		const struct ss_track_fit *a = &own.tracks[t], *b = &gsl.tracks[t];
+		choice_differ += a->best != b->best;
+		for (size_t i = 0; i < ss_nmodels; i++) {
+			if (ss_models[i].is_yardstick)
+				continue;
+			if (a->m[i].status != b->m[i].status) {
+				status_differ++;
+				continue;
+			}
+			if (a->m[i].status != SS_FIT_OK)
+				continue;
+			compared++;
+			worst = fmax(worst, fabs(a->m[i].aicc - b->m[i].aicc));
+		}
+	}
+	print_message("engines: %zu curve fits compared; %zu statuses and %zu choices differ; "
+		      "largest AICc difference %.2g\n",
+		      compared, status_differ, choice_differ, worst);
+	ss_fits_release(&own);
+	ss_fits_release(&gsl);
+	ss_dataset_release(&ds);
+	assert_true(compared > 500);
+	assert_true(status_differ <= compared / 100);
+	assert_true(choice_differ <= 320 / 100);
+	assert_true(worst < 0.05);
+}
+
 /* ---- 6. ss_fit_between() and ss_fit_param() ------------------------------------------------ */
 
 static struct ss_model_fit fit_at(const struct ss_model *m, const double *p)
@@ -1354,7 +1406,7 @@ static void test_param(void **state)
 int main(void)
 {
 	static char names[NCOVER][64];
-	struct CMUnitTest tests[NCOVER + 13] = {
+	struct CMUnitTest tests[NCOVER + 14] = {
 		cmocka_unit_test(test_model_choice),
 		cmocka_unit_test(test_doubleexp_fast_unseen),
 		cmocka_unit_test(test_degenerate),
@@ -1366,6 +1418,7 @@ int main(void)
 		cmocka_unit_test(test_rule_before_release),
 		cmocka_unit_test(test_rule_daily_then_total),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_engines),
 		cmocka_unit_test(test_between),
 		cmocka_unit_test(test_gradients),
 		cmocka_unit_test(test_param),
@@ -1376,7 +1429,7 @@ int main(void)
 		snprintf(names[i], sizeof names[i], "coverage %s %s",
 			 truths[cover_cases[i].truth].label,
 			 cover_cases[i].sparse ? "sparse" : "dense");
-		tests[13 + i] = (struct CMUnitTest){names[i], test_coverage, NULL, NULL,
+		tests[14 + i] = (struct CMUnitTest){names[i], test_coverage, NULL, NULL,
 						    (void *)&cover_cases[i]};
 	}
 	return cmocka_run_group_tests_name("fit", tests, NULL, NULL);

@@ -410,6 +410,12 @@ static void test_nist(void **state)
 
 				bad += check_fit(w, pr, &data, &cert, start, opt, &worst);
 				fits++;
+				if (accel || solvers[k] != SS_NLS_CHOLESKY)
+					continue;
+				/* plain LM through GSL as well as through nls.c's own loop */
+				opt.gsl_lm = 1;
+				bad += check_fit(w, pr, &data, &cert, start, opt, &worst);
+				fits++;
 			}
 		}
 	ss_nls_free(&w);
