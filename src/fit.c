@@ -10,14 +10,13 @@
 #include "streamstat/fit.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <gsl/gsl_cdf.h>
 
+#include "streamstat/parallel.h"
 #include "streamstat/series.h"
 #include "streamstat/xalloc.h"
 
@@ -479,14 +478,6 @@ struct job {
 	atomic_size_t next;
 };
 
-static int inferred_release(const struct ss_dataset *ds, const struct ss_track *tr)
-{
-	if (tr->release_src == SS_SRC_INFERRED)
-		return 1;
-	return tr->release_src == SS_SRC_ALBUM &&
-	       ds->albums[tr->album].release_src == SS_SRC_INFERRED;
-}
-
 static void *worker(void *arg)
 {
 	struct job *job = arg;
@@ -503,8 +494,8 @@ static void *worker(void *arg)
 			const struct ss_track *tr = &ds->tracks[t];
 			size_t nobs;
 			const struct ss_obs *obs = ss_series_of(ds, (uint32_t)t, &nobs);
-			ss_fit_series(f, job->opt, obs, nobs, tr->release, inferred_release(ds, tr),
-				      &job->fits->tracks[t]);
+			ss_fit_series(f, job->opt, obs, nobs, tr->release,
+				      !ss_release_known(ds, (uint32_t)t), &job->fits->tracks[t]);
 			job->fits->tracks[t].track = (uint32_t)t;
 		}
 	}
@@ -516,33 +507,16 @@ enum ss_status ss_fit_all(const struct ss_dataset *ds, const struct ss_fit_optio
 			  struct ss_fits *fits, struct ss_error *err)
 {
 	size_t n = ss_dataset_ntracks(ds);
-	unsigned jobs = opt->jobs;
-	pthread_t tid[256];
-	unsigned started = 0;
 
 	(void)err;
 	memset(fits, 0, sizeof *fits);
 	fits->tracks = xcalloc(n ? n : 1, sizeof *fits->tracks);
 	fits->n = n;
 	fits->select = opt->select;
-	if (jobs == 0) {
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		jobs = cpus > 0 ? (unsigned)cpus : 1;
-	}
-	if (jobs > 256)
-		jobs = 256;
-	if (jobs > (n + CHUNK - 1) / CHUNK)
-		jobs = n ? (unsigned)((n + CHUNK - 1) / CHUNK) : 1;
 
 	struct job job = {.ds = ds, .opt = opt, .fits = fits};
 	atomic_init(&job.next, 0);
-	/* A thread that cannot be started leaves its share to the others. */
-	while (started + 1 < jobs && pthread_create(&tid[started], NULL, worker, &job) == 0)
-		started++;
-	worker(&job);
-	for (unsigned i = 0; i < started; i++)
-		pthread_join(tid[i], NULL);
-	fits->jobs = started + 1;
+	fits->jobs = ss_parallel(opt->jobs, (n + CHUNK - 1) / CHUNK, worker, &job);
 	return SS_OK;
 }
 
