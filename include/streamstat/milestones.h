@@ -32,7 +32,11 @@
  *  - "album total >= M": the sum of the tracks' totals, each interpolated
  *    between its own observations (a track past its last observation counts
  *    its last total, so the sum is a lower bound); projected by solving
- *    sum C_i(t) = M, with the same draws.
+ *    sum C_i(t) = M (bisection on days), its interval by the delta method
+ *    on the sum: the tracks' parameter parts independent, their noise parts
+ *    moving together.
+ *  The joint draws are seeded per album and milestone (opt->seed), so the
+ *  result does not depend on the number of threads.
  *  - rankings: per milestone, albums by days from release to "every track"
  *    (and to "album total"), observed or projected; rank 1 holds the record.
  *
