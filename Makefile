@@ -33,7 +33,7 @@ LDFLAGS  += $(SANFLAGS)
 endif
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -Iinclude \
              -DSS_VERSION='"$(VERSION)"' -MMD -MP $(CFLAGS)
-LIBS     := -lcsv -lgsl -lgslcblas -lm -lpthread
+LIBS     := -lxlsxwriter -ljansson -lnettle -lcsv -lgsl -lgslcblas -lm -lpthread
 
 ifeq ($(V),1)
 Q :=
@@ -42,7 +42,7 @@ Q := @
 endif
 
 # Debian packages a fresh machine needs to build, test and run everything.
-DEB_PACKAGES := gcc make pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev \
+DEB_PACKAGES := gcc make pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev libjansson-dev nettle-dev \
                 libcmocka-dev python3 python3-openpyxl clang-format clang-tidy cppcheck
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))

@@ -506,6 +506,25 @@ static int later(const struct ss_crossing *a, const struct ss_crossing *b)
 	       b->how != SS_HOW_EXACT;
 }
 
+/* A member's place in its series during a sweep. */
+struct cursor {
+	const struct ss_obs *obs;
+	size_t n, j;   /* observations before j are on or before the day swept */
+	int32_t pday;  /* the last total on or before it (or the day before the release) */
+	double ptotal; /* ... its value */
+	int have;      /* pday/ptotal are known (a total, or a known release) */
+};
+
+/* Buffers of a sweep, reused across albums. */
+struct sweep {
+	struct cursor *cu;
+	size_t cu_cap;
+	int32_t *days; /* the distinct observation days, ascending */
+	size_t nd, days_cap;
+	double *sums; /* the album total at each */
+	size_t sums_cap;
+};
+
 struct album_ctx {
 	const struct ss_dataset *ds;
 	const struct ss_fits *fits;
@@ -519,9 +538,7 @@ struct album_ctx {
 	uint32_t *last_count;
 	gsl_rng *rng;
 	/* the album-total sweep */
-	struct cursor *cursors; /* one per member */
-	int32_t *days;		/* the members' observation days */
-	size_t days_cap;
+	struct sweep sw;
 	int32_t reach[SS_MILESTONES_MAX], reach_prev[SS_MILESTONES_MAX];
 	uint32_t lacking, lacking_first; /* members without a total */
 };
@@ -672,33 +689,28 @@ static void album_all(struct album_ctx *ac, size_t k, struct ss_album_crossing *
 	free(step);
 }
 
-/* A member's place in its series during the sweep below. */
-struct cursor {
-	const struct ss_obs *obs;
-	size_t n, j;   /* observations before j are on or before the day swept */
-	int32_t pday;  /* the last total on or before it (or the day before the release) */
-	double ptotal; /* ... its value */
-	int have;      /* pday/ptotal are known (a total, or a known release) */
-};
+static void sweep_release(struct sweep *sw)
+{
+	free(sw->cu);
+	free(sw->days);
+	free(sw->sums);
+	memset(sw, 0, sizeof *sw);
+}
 
 /*
- * The album's total swept over its members' observation days: each
- * member's total interpolated between its own observations, its last total
- * after them.  For each milestone, the first day the sum reaches it
- * (ac->reach, SS_DAY_NONE if never) and the observation day before that
- * (ac->reach_prev).  Also counts the members without a total.
+ * The album total of members[0..nm) at each day one of them has a total:
+ * each member's total interpolated between its own observations (from 0 at
+ * its release when that is known), its last total after them.
  */
-static void total_sweep(struct album_ctx *ac)
+static void sweep_sums(const struct ss_dataset *ds, const uint32_t *members, size_t nm,
+		       struct sweep *sw)
 {
-	const struct ss_dataset *ds = ac->ds;
-	size_t nd = 0, K = ac->opt->nmilestones, k = 0;
-	int32_t prev = SS_DAY_NONE;
+	size_t nd = 0;
 
-	ac->lacking = 0;
-	ac->lacking_first = SS_NONE;
-	for (size_t i = 0; i < ac->nmembers; i++) {
-		uint32_t t = ac->members[i];
-		struct cursor *cu = &ac->cursors[i];
+	xgrow(&sw->cu, &sw->cu_cap, nm + 1, sizeof *sw->cu);
+	for (size_t i = 0; i < nm; i++) {
+		uint32_t t = members[i];
+		struct cursor *cu = &sw->cu[i];
 		cu->obs = ss_series_of(ds, t, &cu->n);
 		cu->j = 0;
 		cu->pday = ds->tracks[t].release - 1;
@@ -706,23 +718,20 @@ static void total_sweep(struct album_ctx *ac)
 		cu->have = ss_release_known(ds, t);
 		for (size_t j = 0; j < cu->n; j++)
 			if (cu->obs[j].flags & SS_OBS_TOTAL) {
-				xgrow(&ac->days, &ac->days_cap, nd + 1, sizeof *ac->days);
-				ac->days[nd++] = cu->obs[j].day;
+				xgrow(&sw->days, &sw->days_cap, nd + 1, sizeof *sw->days);
+				sw->days[nd++] = cu->obs[j].day;
 			}
-		if (!ac->ms->tracks[t].has_total && !ac->lacking++)
-			ac->lacking_first = t;
 	}
-	for (size_t q = 0; q < K; q++)
-		ac->reach[q] = ac->reach_prev[q] = SS_DAY_NONE;
 	if (nd > 0)
-		qsort(ac->days, nd, sizeof *ac->days, cmp_i32);
-	for (size_t d = 0; d < nd && k < K; d++) {
-		int32_t D = ac->days[d];
+		qsort(sw->days, nd, sizeof *sw->days, cmp_i32);
+	sw->nd = 0;
+	for (size_t d = 0; d < nd; d++) {
+		int32_t D = sw->days[d];
 		double sum = 0;
-		if (d > 0 && D == ac->days[d - 1])
+		if (d > 0 && D == sw->days[d - 1])
 			continue;
-		for (size_t i = 0; i < ac->nmembers; i++) {
-			struct cursor *cu = &ac->cursors[i];
+		for (size_t i = 0; i < nm; i++) {
+			struct cursor *cu = &sw->cu[i];
 			for (; cu->j < cu->n && cu->obs[cu->j].day <= D; cu->j++)
 				if (cu->obs[cu->j].flags & SS_OBS_TOTAL) {
 					cu->pday = cu->obs[cu->j].day;
@@ -739,12 +748,52 @@ static void total_sweep(struct album_ctx *ac)
 							 (double)(cu->obs[nx].day - cu->pday);
 			sum += v;
 		}
-		for (; k < K && sum >= (double)ac->opt->milestone[k]; k++) {
-			ac->reach[k] = D;
-			ac->reach_prev[k] = prev;
-		}
-		prev = D;
+		xgrow(&sw->sums, &sw->sums_cap, sw->nd + 1, sizeof *sw->sums);
+		sw->days[sw->nd] = D; /* in place: sw->nd <= d */
+		sw->sums[sw->nd++] = sum;
 	}
+}
+
+/*
+ * For each milestone, the first day the album's total reaches it
+ * (ac->reach, SS_DAY_NONE if never) and the observation day before that
+ * (ac->reach_prev).  Also counts the members without a total.
+ */
+static void total_sweep(struct album_ctx *ac)
+{
+	size_t K = ac->opt->nmilestones, k = 0;
+
+	ac->lacking = 0;
+	ac->lacking_first = SS_NONE;
+	for (size_t i = 0; i < ac->nmembers; i++)
+		if (!ac->ms->tracks[ac->members[i]].has_total && !ac->lacking++)
+			ac->lacking_first = ac->members[i];
+	for (size_t q = 0; q < K; q++)
+		ac->reach[q] = ac->reach_prev[q] = SS_DAY_NONE;
+	sweep_sums(ac->ds, ac->members, ac->nmembers, &ac->sw);
+	for (size_t d = 0; d < ac->sw.nd && k < K; d++)
+		for (; k < K && ac->sw.sums[d] >= (double)ac->opt->milestone[k]; k++) {
+			ac->reach[k] = ac->sw.days[d];
+			ac->reach_prev[k] = d > 0 ? ac->sw.days[d - 1] : SS_DAY_NONE;
+		}
+}
+
+size_t ss_ms_album_series(const struct ss_dataset *ds, const struct ss_milestones *ms,
+			  uint32_t album, int32_t **days, double **totals)
+{
+	struct sweep sw = {0};
+	uint32_t *members = xcalloc(ms->ntracks + 1, sizeof *members);
+	size_t nm = 0;
+
+	for (size_t t = 0; t < ms->ntracks; t++)
+		if (ds->tracks[t].album == album && ms->tracks[t].counts)
+			members[nm++] = (uint32_t)t;
+	sweep_sums(ds, members, nm, &sw);
+	free(members);
+	free(sw.cu);
+	*days = sw.days;
+	*totals = sw.sums;
+	return sw.nd;
 }
 
 /* The first day in (lo, hi] on which the members' streams after their
@@ -933,7 +982,6 @@ static void *albums_worker(void *arg)
 	ac.tab_built = xcalloc(maxm + 1, 1);
 	ac.draw_day = xcalloc(draws, sizeof *ac.draw_day);
 	ac.last_count = xcalloc(maxm + 1, sizeof *ac.last_count);
-	ac.cursors = xcalloc(maxm + 1, sizeof *ac.cursors);
 	ac.rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!ac.rng)
 		xalloc_die(0);
@@ -944,8 +992,7 @@ static void *albums_worker(void *arg)
 		album_pass(&ac, ps, a);
 	}
 	gsl_rng_free(ac.rng);
-	free(ac.days);
-	free(ac.cursors);
+	sweep_release(&ac.sw);
 	free(ac.last_count);
 	free(ac.draw_day);
 	free(ac.tab_built);

@@ -213,6 +213,14 @@ int ss_ms_observed(const struct ss_obs *obs, size_t n, int32_t release, int rele
 		   struct ss_crossing *c);
 
 /*
+ * The album total (its counting tracks, as "album total >= M" sums them) at
+ * each day one of them has a total: *days and *totals are allocated (the
+ * caller frees both) and hold the returned number of entries.
+ */
+size_t ss_ms_album_series(const struct ss_dataset *ds, const struct ss_milestones *ms,
+			  uint32_t album, int32_t **days, double **totals);
+
+/*
  * The days a fit of obs[0..n) saw up to last_day: from the release when the
  * chain starts there (release_known), else from the first observation.
  */

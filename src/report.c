@@ -1,0 +1,201 @@
+/*
+ * report.c - what both report writers share: the albums compared and their
+ * order, the headline sentences, and input checksums.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nettle/sha2.h>
+
+#include "streamstat/date.h"
+#include "streamstat/number.h"
+#include "streamstat/report.h"
+#include "streamstat/xalloc.h"
+
+struct album_key {
+	const struct ss_dataset *ds;
+	uint32_t id;
+};
+
+static int cmp_release(const void *a, const void *b)
+{
+	const struct album_key *x = a, *y = b;
+	const struct ss_album *p = &x->ds->albums[x->id], *q = &y->ds->albums[y->id];
+	int32_t rp = p->release_src ? p->release : INT32_MAX;
+	int32_t rq = q->release_src ? q->release : INT32_MAX;
+
+	if (rp != rq)
+		return rp < rq ? -1 : 1;
+	return strcmp(ss_album_name(x->ds, x->id), ss_album_name(y->ds, y->id));
+}
+
+enum ss_status ss_report_albums(const struct ss_dataset *ds, const char *const *only, size_t n,
+				uint32_t **out, size_t *nout, struct ss_error *err)
+{
+	size_t na = ss_dataset_nalbums(ds), k = 0;
+	struct album_key *keys = xcalloc(na ? na : 1, sizeof *keys);
+
+	*out = NULL;
+	*nout = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t a = 0;
+		while (a < na && strcmp(ss_album_name(ds, (uint32_t)a), only[i]) != 0)
+			a++;
+		if (a == na) {
+			free(keys);
+			return ss_error_set(err, SS_ERR_USAGE, NULL, 0,
+					    "--albums: no album '%s' in the data", only[i]);
+		}
+		int dup = 0;
+		for (size_t j = 0; j < k; j++)
+			dup |= keys[j].id == a;
+		if (!dup)
+			keys[k++] = (struct album_key){ds, (uint32_t)a};
+	}
+	if (n == 0)
+		for (size_t a = 0; a < na; a++)
+			keys[k++] = (struct album_key){ds, (uint32_t)a};
+	qsort(keys, k, sizeof *keys, cmp_release);
+	*out = xcalloc(k ? k : 1, sizeof **out);
+	for (size_t i = 0; i < k; i++)
+		(*out)[i] = keys[i].id;
+	*nout = k;
+	free(keys);
+	return SS_OK;
+}
+
+/* ---- headlines -------------------------------------------------------- */
+
+/* The album ranked first for "every track >= milestone k", or SS_NONE. */
+static uint32_t record_holder(const struct ss_report *r, size_t k, size_t *ranked)
+{
+	uint32_t best = SS_NONE;
+
+	*ranked = 0;
+	for (size_t i = 0; i < r->nalbums; i++) {
+		const struct ss_album_crossing *ax = &r->ms->albums[r->albums[i]].all[k];
+		if (!ax->rank)
+			continue;
+		(*ranked)++;
+		if (ax->rank == 1 && best == SS_NONE)
+			best = r->albums[i];
+	}
+	return best;
+}
+
+void ss_report_headlines(struct ss_report *r)
+{
+	const struct ss_dataset *ds = r->ds;
+	const struct ss_milestones *ms = r->ms;
+	size_t nk = ms->opt.nmilestones, line = 0;
+	int reached_k = -1, next_k = -1;
+	char m[32], date[SS_DATE_LEN + 1], lo[SS_DATE_LEN + 1], hi[SS_DATE_LEN + 1];
+
+	memset(r->headline, 0, sizeof r->headline);
+	/* the highest milestone some album's every track has reached, and the
+	 * lowest one still ahead for some album */
+	for (size_t k = 0; k < nk; k++)
+		for (size_t i = 0; i < r->nalbums; i++) {
+			uint8_t st = ms->albums[r->albums[i]].all[k].x.status;
+			if (st == SS_MS_REACHED)
+				reached_k = (int)k;
+			if (st == SS_MS_PROJECTED && next_k < 0)
+				next_k = (int)k;
+		}
+	if (reached_k >= 0) {
+		size_t ranked;
+		uint32_t a = record_holder(r, (size_t)reached_k, &ranked);
+		const struct ss_album_crossing *ax = &ms->albums[a].all[reached_k];
+		if (a != SS_NONE && ax->x.status == SS_MS_REACHED) {
+			ss_milestone_format(ms->opt.milestone[reached_k], m);
+			ss_date_format(ax->x.day, date);
+			snprintf(r->headline[line++], SS_HEADLINE_LEN,
+				 "Every %s track passed %s on %s, day %d, %s last: the fastest of "
+				 "%zu album%s ranked.",
+				 ss_album_name(ds, a), m, date,
+				 (int)ss_ms_day_number(&ms->opt, ax->x.day, ds->albums[a].release),
+				 ax->bottleneck != SS_NONE ? ss_track_name(ds, ax->bottleneck)
+							   : "?",
+				 ranked, ranked == 1 ? "" : "s");
+		}
+	}
+	if (next_k >= 0) {
+		for (size_t i = 0; i < r->nalbums && line < SS_HEADLINES - 1; i++) {
+			const struct ss_album_crossing *ax = &ms->albums[r->albums[i]].all[next_k];
+			if (ax->x.status != SS_MS_PROJECTED)
+				continue;
+			ss_milestone_format(ms->opt.milestone[next_k], m);
+			ss_date_format(ax->x.day, date);
+			if (ax->x.lo != SS_DAY_NONE && ax->x.hi != SS_DAY_NONE) {
+				ss_date_format(ax->x.lo, lo);
+				if (ax->x.hi == SS_DAY_NEVER)
+					snprintf(hi, sizeof hi, "never");
+				else
+					ss_date_format(ax->x.hi, hi);
+				snprintf(r->headline[line++], SS_HEADLINE_LEN,
+					 "Every %s track past %s: projected %s (%.0f%% interval %s "
+					 "to "
+					 "%s), waiting on %s.",
+					 ss_album_name(ds, r->albums[i]), m, date,
+					 100 * ms->opt.level, lo, hi,
+					 ss_track_name(ds, ax->bottleneck));
+			} else {
+				snprintf(
+					r->headline[line++], SS_HEADLINE_LEN,
+					"Every %s track past %s: projected %s from the recent pace "
+					"(too few points for an interval), waiting on %s.",
+					ss_album_name(ds, r->albums[i]), m, date,
+					ss_track_name(ds, ax->bottleneck));
+			}
+			break;
+		}
+	}
+	/* an album that cannot be ranked, and why */
+	for (size_t i = 0; i < r->nalbums && line < SS_HEADLINES; i++) {
+		size_t k = reached_k >= 0 ? (size_t)reached_k : 0;
+		const struct ss_album_crossing *ax = &ms->albums[r->albums[i]].all[k];
+		if (nk == 0 || ax->x.status != SS_MS_UNKNOWN || ax->lacking_first == SS_NONE)
+			continue;
+		ss_milestone_format(ms->opt.milestone[k], m);
+		snprintf(r->headline[line++], SS_HEADLINE_LEN,
+			 "%s cannot be ranked on every track past %s: %u of its %u counting "
+			 "tracks lack data (e.g. %s).",
+			 ss_album_name(ds, r->albums[i]), m, ax->lacking,
+			 ms->albums[r->albums[i]].counted, ss_track_name(ds, ax->lacking_first));
+	}
+}
+
+/* ---- checksums -------------------------------------------------------- */
+
+enum ss_status ss_sha256_file(const char *path, char *out, uint64_t *bytes, struct ss_error *err)
+{
+	struct sha256_ctx ctx;
+	uint8_t digest[SHA256_DIGEST_SIZE];
+	static const char hex[] = "0123456789abcdef";
+	char buf[1 << 16];
+	size_t got;
+	FILE *f = fopen(path, "rb");
+
+	out[0] = '\0';
+	*bytes = 0;
+	if (!f)
+		return ss_error_set(err, SS_ERR_NOINPUT, path, 0, "cannot open for a checksum");
+	sha256_init(&ctx);
+	while ((got = fread(buf, 1, sizeof buf, f)) > 0) {
+		sha256_update(&ctx, got, (const uint8_t *)buf);
+		*bytes += got;
+	}
+	int bad = ferror(f);
+	fclose(f);
+	if (bad)
+		return ss_error_set(err, SS_ERR_IO, path, 0,
+				    "read error while computing a checksum");
+	sha256_digest(&ctx, sizeof digest, digest);
+	for (size_t i = 0; i < sizeof digest; i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 15];
+	}
+	out[2 * sizeof digest] = '\0';
+	return SS_OK;
+}
