@@ -20,6 +20,7 @@ struct command {
 };
 
 static const struct command commands[] = {
+	{"report", cmd_report, "the workbook and JSON summary comparing albums"},
 	{"check", cmd_check, "validate stream histories: every problem, with file:line"},
 	{"fit", cmd_fit, "fit growth models to every track; CSV on stdout"},
 	{"milestones", cmd_milestones, "observed and projected milestone dates; CSV on stdout"},

@@ -327,6 +327,32 @@ void ss_ms_project(const struct ss_track_fit *tf, int model, double M, double le
 	c->hi = isnan(th) ? SS_DAY_NEVER : day_of(tf->release, th);
 }
 
+double ss_ms_curve(const struct ss_track_fit *tf, int model, int32_t day, double level, double span,
+		   double *lo, double *hi)
+{
+	*lo = *hi = NAN;
+	if (model < 0 || !tf->has_anchor)
+		return NAN;
+	const struct ss_model_fit *mf = &tf->m[model];
+	struct curve cv = {.m = &ss_models[model],
+			   .mf = mf,
+			   .ta = (double)(tf->anchor_day - tf->release) + 1.0};
+	double t = (double)(day - tf->release) + 1.0;
+
+	cv.Ca = curve_C(&cv, cv.ta);
+	double R = remaining(&cv, t), v = tf->anchor_total + R;
+	if (t <= cv.ta || !(R > 0) || mf->dof == 0)
+		return v;
+	double sp, sn, q = gsl_cdf_tdist_Pinv(0.5 + 0.5 * level, (double)mf->dof);
+	interval_sd(&cv, t, span, &sp, &sn);
+	double sd = sqrt(sp * sp + sn * sn);
+	if (isfinite(sd)) {
+		*lo = tf->anchor_total + R * exp(-q * sd);
+		*hi = tf->anchor_total + R * exp(q * sd);
+	}
+	return v;
+}
+
 /* ---- tracks ----------------------------------------------------------- */
 
 /* The day a year after day (29 February goes to 28 February). */

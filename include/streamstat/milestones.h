@@ -213,6 +213,15 @@ int ss_ms_observed(const struct ss_obs *obs, size_t n, int32_t release, int rele
 		   struct ss_crossing *c);
 
 /*
+ * The total at the end of day under model, as projections see it: the
+ * anchor (the last total) plus the curve's streams since then (minus,
+ * before it).  After the anchor, *lo and *hi are the prediction band at
+ * level (the projection interval's method, pointwise); NaN otherwise.
+ */
+double ss_ms_curve(const struct ss_track_fit *tf, int model, int32_t day, double level, double span,
+		   double *lo, double *hi);
+
+/*
  * The album total (its counting tracks, as "album total >= M" sums them) at
  * each day one of them has a total: *days and *totals are allocated (the
  * caller frees both) and hold the returned number of entries.

@@ -1,0 +1,1054 @@
+/*
+ * report_xlsx.c - the workbook (libxlsxwriter).
+ *
+ * Sheets, in order: Summary (albums side by side), Milestones (track x
+ * milestone), Tracks (an Excel table), Charts (native scatter charts and
+ * the data they plot), Daily (the cleaned series, summarised by month when
+ * it would be too large to be useful), Backtest, Data quality, About.
+ *
+ * Dates are Excel date serials with a date format, counts are numbers with
+ * formats, headers are frozen and columns sized to their contents (struct
+ * sheet tracks the widest cell of each column).  No formulas: every cell
+ * holds its value, so previewers and LibreOffice show it.  The creation
+ * date is the as-of date, so reruns give byte-identical files.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <xlsxwriter.h>
+
+#include "streamstat/date.h"
+#include "streamstat/number.h"
+#include "streamstat/report.h"
+#include "streamstat/xalloc.h"
+
+#define MAX_COLS	 40
+#define WIDTH_MAX	 60.0
+#define DAILY_ROWS_MAX	 200000 /* rows of daily data before the sheet summarises */
+#define CHART_ALBUMS_MAX 12	/* albums with a per-track chart */
+#define CHART_TRACKS_MAX 20	/* tracks on one such chart */
+#define CHART_POINTS	 60	/* points of a fitted curve */
+#define CHART_DATA_COL	 20	/* where the Charts sheet keeps its data */
+#define EXCEL_EPOCH_Y	 1899	/* Excel's day 0 is 1899-12-30 */
+
+struct formats {
+	lxw_format *header, *title, *note, *label, *date, *count, *millions, *day, *dec, *pct,
+		*record, *record_date, *wrap;
+};
+
+/* A worksheet and the widest cell seen in each column. */
+struct sheet {
+	lxw_worksheet *ws;
+	const char *name;
+	double width[MAX_COLS];
+};
+
+struct ctx {
+	const struct ss_report *r;
+	lxw_workbook *wb;
+	struct formats f;
+	int32_t excel_epoch;
+};
+
+/* ---- cells ------------------------------------------------------------ */
+
+static void widen(struct sheet *s, lxw_col_t col, double w)
+{
+	if (col < MAX_COLS && w > s->width[col])
+		s->width[col] = w > WIDTH_MAX ? WIDTH_MAX : w;
+}
+
+static void put_str(struct sheet *s, lxw_row_t row, lxw_col_t col, const char *v, lxw_format *fmt)
+{
+	if (!v || !*v)
+		return;
+	worksheet_write_string(s->ws, row, col, v, fmt);
+	widen(s, col, (double)strlen(v) * 1.1 + 1);
+}
+
+/* A number, or nothing when it is not finite (never NaN in a cell). */
+static void put_num(struct sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw_format *fmt)
+{
+	if (!isfinite(v))
+		return;
+	worksheet_write_number(s->ws, row, col, v, fmt);
+	widen(s, col, fabs(v) >= 1e6 ? 14 : 10);
+}
+
+static void put_date(const struct ctx *c, struct sheet *s, lxw_row_t row, lxw_col_t col,
+		     int32_t day, lxw_format *fmt)
+{
+	if (day == SS_DAY_NONE)
+		return;
+	if (day == SS_DAY_NEVER) {
+		put_str(s, row, col, "never", NULL);
+		return;
+	}
+	worksheet_write_number(s->ws, row, col, (double)(day - c->excel_epoch),
+			       fmt ? fmt : c->f.date);
+	widen(s, col, 12);
+}
+
+static void headers(const struct ctx *c, struct sheet *s, lxw_row_t row, const char *const *names,
+		    size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put_str(s, row, (lxw_col_t)i, names[i], c->f.header);
+}
+
+static void finish_sheet(struct sheet *s)
+{
+	for (lxw_col_t col = 0; col < MAX_COLS; col++)
+		if (s->width[col] > 0)
+			worksheet_set_column(s->ws, col, col, s->width[col] < 8 ? 8 : s->width[col],
+					     NULL);
+}
+
+static const char *status_text(const struct ss_crossing *x)
+{
+	if (x->status == SS_MS_REACHED)
+		return x->how == SS_HOW_EXACT	       ? "reached"
+		       : x->how == SS_HOW_INTERPOLATED ? "reached (interpolated)"
+						       : "reached (by then)";
+	return ss_ms_status_name((enum ss_ms_status)x->status);
+}
+
+static void flags_text(unsigned flags, char *buf, size_t n)
+{
+	static const char *const names[] = {"extrapolated", "no interval", "recent pace",
+					    "partial sum"};
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (flags & (1u << i))
+			len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s",
+						len ? ", " : "", names[i]);
+}
+
+/* "2024-02-01 to 2024-05-03", "from 2024-02-01 (open)" or "" */
+static void interval_text(const struct ss_crossing *x, char *buf, size_t n)
+{
+	char a[SS_DATE_LEN + 1], b[SS_DATE_LEN + 1];
+
+	buf[0] = '\0';
+	if (x->status != SS_MS_PROJECTED || x->lo == SS_DAY_NONE || x->hi == SS_DAY_NONE)
+		return;
+	ss_date_format(x->lo, a);
+	if (x->hi == SS_DAY_NEVER) {
+		snprintf(buf, n, "from %s (no upper end)", a);
+		return;
+	}
+	ss_date_format(x->hi, b);
+	snprintf(buf, n, "%s to %s", a, b);
+}
+
+static void album_reason(const struct ss_report *r, const struct ss_album_ms *am,
+			 const struct ss_album_crossing *ax, char *buf, size_t n)
+{
+	if (ax->x.why == SS_WHY_TRACKS && ax->lacking_first != SS_NONE)
+		snprintf(buf, n, "%u of %u counting tracks lack data or a model, e.g. %s",
+			 ax->lacking, am->counted, ss_track_name(r->ds, ax->lacking_first));
+	else
+		snprintf(buf, n, "%s", ss_ms_why_text((enum ss_ms_why)ax->x.why));
+}
+
+/* ---- Summary ---------------------------------------------------------- */
+
+static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t k, int total)
+{
+	const struct ss_report *r = c->r;
+	char m[32], label[64], buf[160];
+
+	ss_milestone_format(r->ms->opt.milestone[k], m);
+	snprintf(label, sizeof label, total ? "Album total >= %s" : "Every track >= %s", m);
+	put_str(s, *row, 0, label, c->f.header);
+	for (size_t i = 0; i < r->nalbums; i++)
+		worksheet_write_blank(s->ws, *row, (lxw_col_t)(i + 1), c->f.header);
+	(*row)++;
+	static const char *const rows[] = {"date",	 "day",	 "status", "interval",
+					   "bottleneck", "rank", "note"};
+	for (size_t q = 0; q < sizeof rows / sizeof rows[0]; q++) {
+		if (total && q == 4)
+			continue;
+		put_str(s, *row, 0, rows[q], c->f.label);
+		for (size_t i = 0; i < r->nalbums; i++) {
+			const struct ss_album_ms *am = &r->ms->albums[r->albums[i]];
+			const struct ss_album_crossing *ax = total ? &am->total[k] : &am->all[k];
+			const struct ss_album *al = &r->ds->albums[am->album];
+			lxw_col_t col = (lxw_col_t)(i + 1);
+			int record = ax->rank == 1;
+			int dated =
+				ax->x.status == SS_MS_REACHED || ax->x.status == SS_MS_PROJECTED;
+			switch (q) {
+			case 0:
+				if (dated)
+					put_date(c, s, *row, col, ax->x.day,
+						 record ? c->f.record_date : c->f.date);
+				break;
+			case 1:
+				if (dated)
+					put_num(s, *row, col,
+						ss_ms_day_number(&r->ms->opt, ax->x.day,
+								 al->release),
+						record ? c->f.record : c->f.day);
+				break;
+			case 2:
+				put_str(s, *row, col, status_text(&ax->x), NULL);
+				break;
+			case 3:
+				interval_text(&ax->x, buf, sizeof buf);
+				put_str(s, *row, col, buf, NULL);
+				break;
+			case 4:
+				if (ax->bottleneck != SS_NONE)
+					put_str(s, *row, col, ss_track_name(r->ds, ax->bottleneck),
+						NULL);
+				break;
+			case 5:
+				if (ax->rank) {
+					snprintf(buf, sizeof buf, "%u%s", ax->rank,
+						 record ? " (record)" : "");
+					put_str(s, *row, col, buf, record ? c->f.record : NULL);
+				}
+				break;
+			default:
+				if (!dated)
+					album_reason(r, am, ax, buf, sizeof buf);
+				else
+					flags_text(ax->x.flags, buf, sizeof buf);
+				put_str(s, *row, col, buf, NULL);
+				break;
+			}
+		}
+		(*row)++;
+	}
+}
+
+static void sheet_summary(struct ctx *c)
+{
+	const struct ss_report *r = c->r;
+	const struct ss_dataset *ds = r->ds;
+	struct sheet s = {workbook_add_worksheet(c->wb, "Summary"), "Summary", {0}};
+	lxw_row_t row = 0;
+	char buf[512], date[SS_DATE_LEN + 1];
+
+	for (size_t h = 0; h < SS_HEADLINES; h++)
+		if (r->headline[h][0])
+			worksheet_write_string(s.ws, row++, 0, r->headline[h],
+					       h == 0 ? c->f.title : NULL);
+	ss_date_format(r->as_of, date);
+	snprintf(buf, sizeof buf,
+		 "As of %s. Day %d is the release day. Dates after the last observation are "
+		 "projected, with %.0f%% intervals.",
+		 date, r->ms->opt.day_zero ? 0 : 1, 100 * r->ms->opt.level);
+	worksheet_write_string(s.ws, row++, 0, buf, c->f.note);
+	row++;
+	lxw_row_t top = row;
+	put_str(&s, row, 0, "Album", c->f.header);
+	for (size_t i = 0; i < r->nalbums; i++)
+		put_str(&s, row, (lxw_col_t)(i + 1), ss_album_name(ds, r->albums[i]), c->f.header);
+	row++;
+	static const char *const facts[] = {
+		"artist",	  "release date",     "release date from",
+		"tracks counted", "tracks with data", "latest total"};
+	for (size_t q = 0; q < sizeof facts / sizeof facts[0]; q++, row++) {
+		put_str(&s, row, 0, facts[q], c->f.label);
+		for (size_t i = 0; i < r->nalbums; i++) {
+			uint32_t a = r->albums[i];
+			const struct ss_album *al = &ds->albums[a];
+			const struct ss_album_ms *am = &r->ms->albums[a];
+			lxw_col_t col = (lxw_col_t)(i + 1);
+			switch (q) {
+			case 0:
+				put_str(&s, row, col, ss_album_artist(ds, a), NULL);
+				break;
+			case 1:
+				if (al->release_src)
+					put_date(c, &s, row, col, al->release, NULL);
+				break;
+			case 2:
+				put_str(&s, row, col,
+					ss_date_source_name((enum ss_date_source)al->release_src),
+					NULL);
+				break;
+			case 3:
+				snprintf(buf, sizeof buf, "%u of %u", am->counted,
+					 am->counted + am->excluded);
+				put_str(&s, row, col, buf, NULL);
+				break;
+			case 4:
+				put_num(&s, row, col, am->with_data, c->f.count);
+				break;
+			default:
+				put_num(&s, row, col, am->latest_total, c->f.count);
+				break;
+			}
+		}
+	}
+	for (size_t k = 0; k < r->ms->opt.nmilestones; k++) {
+		row++;
+		summary_kind(c, &s, &row, k, 0);
+		summary_kind(c, &s, &row, k, 1);
+	}
+	row++;
+	/* which tracks were left out */
+	for (size_t i = 0; i < r->nalbums; i++) {
+		const struct ss_album_ms *am = &r->ms->albums[r->albums[i]];
+		size_t len = 0;
+		if (!am->excluded)
+			continue;
+		len = (size_t)snprintf(buf, sizeof buf,
+				       "%s: not counted:", ss_album_name(ds, r->albums[i]));
+		for (size_t t = 0; t < r->ms->ntracks && len < sizeof buf; t++)
+			if (ds->tracks[t].album == r->albums[i] && !r->ms->tracks[t].counts)
+				len += (size_t)snprintf(buf + len, sizeof buf - len, " %s;",
+							ss_track_name(ds, (uint32_t)t));
+		worksheet_write_string(s.ws, row++, 0, buf, c->f.note);
+	}
+	worksheet_write_string(
+		s.ws, row++, 0,
+		"Record holders (rank 1) are highlighted. \"Every track\" is the day "
+		"the last counting track got there; \"album total\" sums the "
+		"counting tracks.",
+		c->f.note);
+	if (r->bt) {
+		snprintf(buf, sizeof buf, "Projections: %s.", r->bt->rule);
+		worksheet_write_string(s.ws, row++, 0, buf, c->f.note);
+	}
+	worksheet_freeze_panes(s.ws, top + 1, 1);
+	finish_sheet(&s);
+	worksheet_set_column(s.ws, 0, 0, 24, NULL);
+}
+
+/* ---- Milestones ------------------------------------------------------- */
+
+static void sheet_milestones(struct ctx *c)
+{
+	const struct ss_report *r = c->r;
+	const struct ss_dataset *ds = r->ds;
+	struct sheet s = {workbook_add_worksheet(c->wb, "Milestones"), "Milestones", {0}};
+	static const char *const cols[] = {
+		"Album",	  "Track",	 "Milestone",	 "Status", "Date",
+		"Day (track)",	  "Day (album)", "Low",		 "High",   "Model",
+		"Needed per day", "Needed by",	 "Pace (7-day)", "Flags",  "Note"};
+	lxw_row_t row = 1;
+	char buf[160];
+
+	headers(c, &s, 0, cols, sizeof cols / sizeof cols[0]);
+	for (size_t i = 0; i < r->nalbums; i++)
+		for (size_t t = 0; t < r->ms->ntracks; t++) {
+			const struct ss_track_ms *tm = &r->ms->tracks[t];
+			const struct ss_track *tr = &ds->tracks[t];
+			if (tr->album != r->albums[i])
+				continue;
+			for (size_t k = 0; k < r->ms->opt.nmilestones; k++, row++) {
+				const struct ss_crossing *x = &tm->c[k];
+				int dated =
+					x->status == SS_MS_REACHED || x->status == SS_MS_PROJECTED;
+				put_str(&s, row, 0, ss_album_name(ds, tr->album), NULL);
+				put_str(&s, row, 1, ss_track_name(ds, (uint32_t)t), NULL);
+				put_num(&s, row, 2, (double)r->ms->opt.milestone[k], c->f.millions);
+				put_str(&s, row, 3, status_text(x), NULL);
+				if (dated) {
+					put_date(c, &s, row, 4, x->day, NULL);
+					put_num(&s, row, 5,
+						ss_ms_day_number(&r->ms->opt, x->day, tr->release),
+						c->f.day);
+					put_num(&s, row, 6,
+						ss_ms_day_number(&r->ms->opt, x->day,
+								 ds->albums[tr->album].release),
+						c->f.day);
+					put_date(c, &s, row, 7, x->lo, NULL);
+					put_date(c, &s, row, 8, x->hi, NULL);
+				}
+				if (x->model >= 0 && x->status != SS_MS_REACHED)
+					put_str(&s, row, 9, ss_models[x->model].name, NULL);
+				put_num(&s, row, 10, x->needed, c->f.count);
+				if (isfinite(x->needed))
+					put_date(c, &s, row, 11, tm->target, NULL);
+				if (x->status != SS_MS_REACHED)
+					put_num(&s, row, 12, tm->pace, c->f.count);
+				flags_text(x->flags, buf, sizeof buf);
+				put_str(&s, row, 13, buf, NULL);
+				put_str(&s, row, 14, ss_ms_why_text((enum ss_ms_why)x->why), NULL);
+			}
+		}
+	worksheet_freeze_panes(s.ws, 1, 2);
+	if (row > 1)
+		worksheet_autofilter(s.ws, 0, 0, row - 1,
+				     (lxw_col_t)(sizeof cols / sizeof cols[0] - 1));
+	finish_sheet(&s);
+}
+
+/* ---- Tracks ----------------------------------------------------------- */
+
+/* The last daily count and the day with the most streams a day. */
+static void daily_facts(const struct ss_dataset *ds, uint32_t t, double *last, int32_t *peak_day,
+			double *peak)
+{
+	size_t n;
+	const struct ss_obs *obs = ss_series_of(ds, t, &n);
+
+	*last = NAN;
+	*peak = NAN;
+	*peak_day = SS_DAY_NONE;
+	for (size_t i = 0; i < n; i++) {
+		if (!(obs[i].flags & SS_OBS_STREAMS))
+			continue;
+		double v = (double)obs[i].streams;
+		*last = v;
+		if (!(v <= *peak)) {
+			*peak = v;
+			*peak_day = obs[i].day;
+		}
+	}
+}
+
+static void sheet_tracks(struct ctx *c)
+{
+	const struct ss_report *r = c->r;
+	const struct ss_dataset *ds = r->ds;
+	struct sheet s = {workbook_add_worksheet(c->wb, "Tracks"), "Tracks", {0}};
+	static const char *const cols[] = {
+		"Album",	"Track",	"Release date", "Release date from", "Counts",
+		"Observations", "First date",	"Latest date",	"Latest total",	     "Lower bound",
+		"Latest daily", "Pace (7-day)", "Peak day",	"Peak daily",	     "Model",
+		"Fit",		"Parameters",	"RMSE (log)",	"Akaike weight",     "Intervals"};
+	enum { NCOLS = sizeof cols / sizeof cols[0] };
+	lxw_row_t row = 1;
+	char buf[320];
+
+	headers(c, &s, 0, cols, NCOLS);
+	for (size_t i = 0; i < r->nalbums; i++)
+		for (size_t t = 0; t < r->ms->ntracks; t++) {
+			const struct ss_track *tr = &ds->tracks[t];
+			const struct ss_track_ms *tm = &r->ms->tracks[t];
+			const struct ss_track_fit *tf = &r->fits->tracks[t];
+			double last, peak;
+			int32_t peak_day;
+			if (tr->album != r->albums[i])
+				continue;
+			put_str(&s, row, 0, ss_album_name(ds, tr->album), NULL);
+			put_str(&s, row, 1, ss_track_name(ds, (uint32_t)t), NULL);
+			if (tr->release_src)
+				put_date(c, &s, row, 2, tr->release, NULL);
+			put_str(&s, row, 3,
+				ss_date_source_name((enum ss_date_source)tr->release_src), NULL);
+			put_str(&s, row, 4, tm->counts ? "yes" : "no", NULL);
+			put_num(&s, row, 5, (double)tr->n, c->f.count);
+			put_date(c, &s, row, 6, tm->first_day, NULL);
+			if (tm->has_total) {
+				put_date(c, &s, row, 7, tm->last_day, NULL);
+				put_num(&s, row, 8, tm->latest_total, c->f.count);
+				put_str(&s, row, 9, tm->latest_bound ? "yes" : "no", NULL);
+			}
+			daily_facts(ds, (uint32_t)t, &last, &peak_day, &peak);
+			put_num(&s, row, 10, last, c->f.count);
+			put_num(&s, row, 11, tm->pace, c->f.count);
+			put_date(c, &s, row, 12, peak_day, NULL);
+			put_num(&s, row, 13, peak, c->f.count);
+			if (tm->model >= 0) {
+				const struct ss_model *m = &ss_models[tm->model];
+				const struct ss_model_fit *mf = &tf->m[tm->model];
+				size_t len = 0;
+				put_str(&s, row, 14, m->name, NULL);
+				put_str(&s, row, 15,
+					tf->fallback ? "recent pace (no curve fitted)" : "fitted",
+					NULL);
+				buf[0] = '\0';
+				for (size_t j = 0; j < m->np && len < sizeof buf; j++)
+					len += (size_t)snprintf(buf + len, sizeof buf - len,
+								"%s%s=%.4g", j ? ", " : "",
+								m->param[j].name,
+								ss_fit_param(m, mf, j, NULL, NULL));
+				put_str(&s, row, 16, buf, NULL);
+				put_num(&s, row, 17, mf->rmse, c->f.dec);
+				if (!tf->fallback)
+					put_num(&s, row, 18, mf->weight, c->f.dec);
+				put_num(&s, row, 19, (double)mf->n, c->f.count);
+			} else if (tr->n > 0) {
+				put_str(&s, row, 15, "no model", NULL);
+			}
+			row++;
+		}
+	if (row > 1) {
+		lxw_table_column tc[NCOLS], *tcp[NCOLS + 1];
+		lxw_table_options to = {.name = "Tracks",
+					.style_type = LXW_TABLE_STYLE_TYPE_LIGHT,
+					.style_type_number = 9};
+		memset(tc, 0, sizeof tc);
+		for (size_t j = 0; j < NCOLS; j++) {
+			tc[j].header = (char *)cols[j];
+			tc[j].header_format = c->f.header;
+			tcp[j] = &tc[j];
+		}
+		tcp[NCOLS] = NULL;
+		to.columns = tcp;
+		worksheet_add_table(s.ws, 0, 0, row - 1, NCOLS - 1, &to);
+	}
+	worksheet_freeze_panes(s.ws, 1, 2);
+	finish_sheet(&s);
+}
+
+/* ---- Charts ----------------------------------------------------------- */
+
+static void axis_names(lxw_chart *ch, const char *x, const char *y)
+{
+	chart_axis_set_name(ch->x_axis, x);
+	chart_axis_set_name(ch->y_axis, y);
+	chart_axis_set_num_format(ch->y_axis, "#,##0.0,,\"M\"");
+	chart_axis_set_min(ch->x_axis, 0);
+	chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+}
+
+/* Chart 1: every album's total against days since its release, with the
+ * milestones as flat lines; data in columns CHART_DATA_COL onwards. */
+static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
+{
+	const struct ss_report *r = c->r;
+	lxw_chart *ch = workbook_add_chart(c->wb, LXW_CHART_SCATTER_STRAIGHT_WITH_MARKERS);
+	double xmax = 1;
+
+	chart_title_set_name(ch, "Album total (counting tracks) by days since release");
+	for (size_t i = 0; i < r->nalbums; i++) {
+		uint32_t a = r->albums[i];
+		int32_t *days;
+		double *tot;
+		size_t n = ss_ms_album_series(r->ds, r->ms, a, &days, &tot);
+		put_str(s, 0, col, ss_album_name(r->ds, a), c->f.header);
+		put_str(s, 1, col, "day", c->f.label);
+		put_str(s, 1, col + 1, "total", c->f.label);
+		for (size_t j = 0; j < n; j++) {
+			double d = ss_ms_day_number(&r->ms->opt, days[j], r->ds->albums[a].release);
+			put_num(s, (lxw_row_t)(j + 2), col, d, c->f.day);
+			put_num(s, (lxw_row_t)(j + 2), col + 1, tot[j], c->f.count);
+			xmax = d > xmax ? d : xmax;
+		}
+		if (n > 0) {
+			lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+			chart_series_set_categories(se, s->name, 2, col, (lxw_row_t)(n + 1), col);
+			chart_series_set_values(se, s->name, 2, col + 1, (lxw_row_t)(n + 1),
+						col + 1);
+			chart_series_set_name(se, ss_album_name(r->ds, a));
+		}
+		free(days);
+		free(tot);
+		col += 2;
+	}
+	/* milestone lines */
+	put_str(s, 0, col, "milestones", c->f.header);
+	for (size_t k = 0; k < r->ms->opt.nmilestones; k++) {
+		char m[32];
+		lxw_row_t r0 = (lxw_row_t)(2 + 3 * k);
+		ss_milestone_format(r->ms->opt.milestone[k], m);
+		put_str(s, r0 - 1, col, m, c->f.label);
+		put_num(s, r0, col, 0, c->f.day);
+		put_num(s, r0 + 1, col, xmax, c->f.day);
+		put_num(s, r0, col + 1, (double)r->ms->opt.milestone[k], c->f.count);
+		put_num(s, r0 + 1, col + 1, (double)r->ms->opt.milestone[k], c->f.count);
+		lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+		lxw_chart_line line = {.color = LXW_COLOR_GRAY,
+				       .dash_type = LXW_CHART_LINE_DASH_DASH,
+				       .width = 0.75f};
+		chart_series_set_categories(se, s->name, r0, col, r0 + 1, col);
+		chart_series_set_values(se, s->name, r0, col + 1, r0 + 1, col + 1);
+		chart_series_set_name(se, m);
+		chart_series_set_line(se, &line);
+		chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
+	}
+	axis_names(ch, "days since release", "streams");
+	worksheet_insert_chart_opt(s->ws, 1, 0, ch,
+				   &(lxw_chart_options){.x_scale = 1.6, .y_scale = 1.4});
+	return col + 2;
+}
+
+/* Chart 2 (one per album): each track's observed totals, its model's curve
+ * (fitted, then projected), and the interval band of the projection. */
+static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, lxw_col_t col,
+				    lxw_row_t at)
+{
+	const struct ss_report *r = c->r;
+	const struct ss_dataset *ds = r->ds;
+	lxw_chart *ch = workbook_add_chart(c->wb, LXW_CHART_SCATTER);
+	char title[200];
+	size_t ntr = 0;
+
+	snprintf(title, sizeof title, "%s: tracks observed (points), model (line), interval (dots)",
+		 ss_album_name(ds, a));
+	chart_title_set_name(ch, title);
+	for (size_t t = 0; t < r->ms->ntracks && ntr < CHART_TRACKS_MAX; t++) {
+		const struct ss_track *tr = &ds->tracks[t];
+		const struct ss_track_ms *tm = &r->ms->tracks[t];
+		const struct ss_track_fit *tf = &r->fits->tracks[t];
+		size_t n;
+		const struct ss_obs *obs = ss_series_of(ds, (uint32_t)t, &n);
+		if (tr->album != a || n == 0)
+			continue;
+		ntr++;
+		const char *name = ss_track_name(ds, (uint32_t)t);
+		put_str(s, 0, col, name, c->f.header);
+		static const char *const h[] = {"day", "observed", "day", "model", "low", "high"};
+		for (size_t j = 0; j < 6; j++)
+			put_str(s, 1, col + (lxw_col_t)j, h[j], c->f.label);
+		lxw_row_t nobs = 0;
+		for (size_t j = 0; j < n; j++)
+			if (obs[j].flags & SS_OBS_TOTAL) {
+				put_num(s, 2 + nobs, col,
+					ss_ms_day_number(&r->ms->opt, obs[j].day, tr->release),
+					c->f.day);
+				put_num(s, 2 + nobs, col + 1, (double)obs[j].total, c->f.count);
+				nobs++;
+			}
+		lxw_chart_series *se;
+		if (nobs) {
+			se = chart_add_series(ch, NULL, NULL);
+			chart_series_set_categories(se, s->name, 2, col, 1 + nobs, col);
+			chart_series_set_values(se, s->name, 2, col + 1, 1 + nobs, col + 1);
+			chart_series_set_name(se, name);
+			chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
+		}
+		if (tm->model >= 0 && tf->has_anchor) {
+			/* from the release to the next milestone's projection (or 3x the
+			 * span observed), CHART_POINTS days apart evenly */
+			int32_t end = tf->anchor_day + (int32_t)fmax(30, tm->span);
+			for (size_t k = 0; k < r->ms->opt.nmilestones; k++)
+				if (tm->c[k].status == SS_MS_PROJECTED) {
+					end = tm->c[k].day;
+					break;
+				}
+			int32_t cap = tf->anchor_day + (int32_t)(3 * fmax(tm->span, 30));
+			end = end > cap ? cap : end;
+			int32_t from = tm->first_day < tr->release ? tm->first_day : tr->release;
+			lxw_row_t np = 0;
+			for (size_t j = 0; j < CHART_POINTS; j++) {
+				int32_t d = from + (int32_t)((double)(end - from) * (double)j /
+							     (CHART_POINTS - 1));
+				double lo, hi,
+					v = ss_ms_curve(tf, tm->model, d, r->ms->opt.level,
+							tm->span, &lo, &hi);
+				if (!isfinite(v))
+					continue;
+				put_num(s, 2 + np, col + 2,
+					ss_ms_day_number(&r->ms->opt, d, tr->release), c->f.day);
+				put_num(s, 2 + np, col + 3, v, c->f.count);
+				put_num(s, 2 + np, col + 4, lo, c->f.count);
+				put_num(s, 2 + np, col + 5, hi, c->f.count);
+				np++;
+			}
+			lxw_chart_line solid = {.dash_type = LXW_CHART_LINE_DASH_DASH,
+						.width = 1.25f};
+			lxw_chart_line dots = {.dash_type = LXW_CHART_LINE_DASH_ROUND_DOT,
+					       .width = 0.75f};
+			for (int q = 0; q < 3 && np > 1; q++) {
+				char sname[200];
+				se = chart_add_series(ch, NULL, NULL);
+				chart_series_set_categories(se, s->name, 2, col + 2, 1 + np,
+							    col + 2);
+				chart_series_set_values(se, s->name, 2, col + 3 + (lxw_col_t)q,
+							1 + np, col + 3 + (lxw_col_t)q);
+				snprintf(sname, sizeof sname, "%s %s", name,
+					 q == 0	  ? ss_models[tm->model].name
+					 : q == 1 ? "low"
+						  : "high");
+				chart_series_set_name(se, sname);
+				chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
+				chart_series_set_line(se, q == 0 ? &solid : &dots);
+			}
+			/* a scatter chart draws no lines unless the series has one */
+		}
+		col += 6;
+	}
+	axis_names(ch, "days since the track's release", "streams");
+	chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
+	worksheet_insert_chart_opt(s->ws, at, 0, ch,
+				   &(lxw_chart_options){.x_scale = 1.6, .y_scale = 1.4});
+	return col;
+}
+
+static void sheet_charts(struct ctx *c)
+{
+	const struct ss_report *r = c->r;
+	struct sheet s = {workbook_add_worksheet(c->wb, "Charts"), "Charts", {0}};
+	lxw_col_t col = CHART_DATA_COL;
+	lxw_row_t at = 24;
+	size_t shown = 0;
+
+	worksheet_write_string(
+		s.ws, 0, 0, "Charts read the data to their right (column U onwards).", c->f.note);
+	col = chart_albums(c, &s, col);
+	for (size_t i = 0; i < r->nalbums && shown < CHART_ALBUMS_MAX; i++, shown++) {
+		col = chart_album_tracks(c, &s, r->albums[i], col, at);
+		at += 23;
+	}
+	if (r->nalbums > CHART_ALBUMS_MAX) {
+		char buf[160];
+		snprintf(
+			buf, sizeof buf,
+			"Per-track charts for the first %d of %zu albums (use --albums to choose).",
+			CHART_ALBUMS_MAX, r->nalbums);
+		worksheet_write_string(s.ws, at, 0, buf, c->f.note);
+	}
+	finish_sheet(&s);
+	worksheet_set_column(s.ws, 0, CHART_DATA_COL - 1, 9, NULL);
+}
+
+/* ---- Daily ------------------------------------------------------------ */
+
+static size_t rows_of_albums(const struct ss_report *r)
+{
+	size_t rows = 0;
+
+	for (size_t t = 0; t < r->ms->ntracks; t++)
+		for (size_t i = 0; i < r->nalbums; i++)
+			if (r->ds->tracks[t].album == r->albums[i])
+				rows += r->ds->tracks[t].n;
+	return rows;
+}
+
+static void sheet_daily(struct ctx *c)
+{
+	const struct ss_report *r = c->r;
+	const struct ss_dataset *ds = r->ds;
+	struct sheet s = {workbook_add_worksheet(c->wb, "Daily"), "Daily", {0}};
+	size_t rows = rows_of_albums(r);
+	int monthly = rows > DAILY_ROWS_MAX;
+	static const char *const daily_cols[] = {
+		"Album", "Track", "Date", "Streams", "Total", "Total is a lower bound", "Notes"};
+	static const char *const month_cols[] = {"Album",
+						 "Track",
+						 "Month",
+						 "Streams (days with counts)",
+						 "Days with counts",
+						 "Total at month end"};
+	lxw_row_t row = 2;
+	char buf[200];
+
+	if (monthly)
+		snprintf(buf, sizeof buf,
+			 "%zu daily observations are too many for a useful sheet: summarised by "
+			 "month (streams summed over the days that have daily counts; the last "
+			 "total of the month).",
+			 rows);
+	else
+		snprintf(buf, sizeof buf,
+			 "The cleaned series: one row per track and observed day (%zu rows).",
+			 rows);
+	worksheet_write_string(s.ws, 0, 0, buf, c->f.note);
+	if (monthly)
+		headers(c, &s, 1, month_cols, sizeof month_cols / sizeof month_cols[0]);
+	else
+		headers(c, &s, 1, daily_cols, sizeof daily_cols / sizeof daily_cols[0]);
+	for (size_t i = 0; i < r->nalbums; i++)
+		for (size_t t = 0; t < r->ms->ntracks; t++) {
+			size_t n;
+			const struct ss_obs *obs;
+			if (ds->tracks[t].album != r->albums[i])
+				continue;
+			obs = ss_series_of(ds, (uint32_t)t, &n);
+			const char *album = ss_album_name(ds, r->albums[i]);
+			const char *track = ss_track_name(ds, (uint32_t)t);
+			for (size_t j = 0; j < n;) {
+				const struct ss_obs *o = &obs[j];
+				if (!monthly) {
+					put_str(&s, row, 0, album, NULL);
+					put_str(&s, row, 1, track, NULL);
+					put_date(c, &s, row, 2, o->day, NULL);
+					if (o->flags & SS_OBS_STREAMS)
+						put_num(&s, row, 3, (double)o->streams, c->f.count);
+					if (o->flags & SS_OBS_TOTAL) {
+						put_num(&s, row, 4, (double)o->total, c->f.count);
+						put_str(&s, row, 5,
+							o->flags & SS_OBS_AT_LEAST ? "yes" : "no",
+							NULL);
+					}
+					snprintf(buf, sizeof buf, "%s%s%s%s%s",
+						 o->flags & SS_OBS_CROSSED ? "crossed that day; "
+									   : "",
+						 o->flags & SS_OBS_GAP ? "after missing days; "
+								       : "",
+						 o->flags & SS_OBS_CORRECTION ? "total went down; "
+									      : "",
+						 o->flags & SS_OBS_MERGED ? "merged rows; " : "",
+						 o->flags & (SS_OBS_STREAMS_DERIVED |
+							     SS_OBS_TOTAL_DERIVED)
+							 ? "derived"
+							 : "");
+					put_str(&s, row, 6, buf, NULL);
+					row++;
+					j++;
+					continue;
+				}
+				int y, mo, d;
+				ss_date_to_ymd(o->day, &y, &mo, &d);
+				int32_t month_end =
+					ss_date_from_ymd(y, mo, ss_date_days_in_month(y, mo));
+				double streams = 0, total = NAN;
+				int days = 0;
+				for (; j < n && obs[j].day <= month_end; j++) {
+					if (obs[j].flags & SS_OBS_STREAMS)
+						streams += (double)obs[j].streams, days++;
+					if (obs[j].flags & SS_OBS_TOTAL)
+						total = (double)obs[j].total;
+				}
+				put_str(&s, row, 0, album, NULL);
+				put_str(&s, row, 1, track, NULL);
+				put_date(c, &s, row, 2, ss_date_from_ymd(y, mo, 1), c->f.date);
+				if (days)
+					put_num(&s, row, 3, streams, c->f.count);
+				put_num(&s, row, 4, days, c->f.count);
+				put_num(&s, row, 5, total, c->f.count);
+				row++;
+			}
+		}
+	worksheet_freeze_panes(s.ws, 2, 2);
+	if (row > 2)
+		worksheet_autofilter(s.ws, 1, 0, row - 1, monthly ? 5 : 6);
+	finish_sheet(&s);
+}
+
+/* ---- Backtest, Data quality, About ------------------------------------- */
+
+static void sheet_backtest(struct ctx *c)
+{
+	const struct ss_report *r = c->r;
+	struct sheet s = {workbook_add_worksheet(c->wb, "Backtest"), "Backtest", {0}};
+	static const char *const cols[] = {"Method",	  "Horizon (days)", "Cuts",
+					   "Dated",	  "Never",	    "Median error (days)",
+					   "Bias (days)", "Judged",	    "Covered",
+					   "Coverage"};
+	char buf[400];
+	lxw_row_t row = 4;
+
+	if (!r->bt) {
+		worksheet_write_string(s.ws, 0, 0, "The backtest did not run (--no-backtest).",
+				       c->f.note);
+		return;
+	}
+	snprintf(buf, sizeof buf,
+		 "Histories cut 7 to 120 days before %zu crossings observed to within a week "
+		 "(%zu of %zu eligible tracks), refitted, projected and compared with what "
+		 "happened.",
+		 r->bt->cases, r->bt->tracks_used, r->bt->tracks_eligible);
+	worksheet_write_string(s.ws, 0, 0, buf, c->f.note);
+	snprintf(buf, sizeof buf, "Model rule: %s.", r->bt->rule);
+	worksheet_write_string(s.ws, 1, 0, buf, c->f.note);
+	snprintf(buf, sizeof buf,
+		 "Bias: median of projected minus observed day (positive is late). Coverage: "
+		 "share of observed days inside the %.0f%% interval (a wrong \"never\" counts as "
+		 "outside).",
+		 100 * r->ms->opt.level);
+	worksheet_write_string(s.ws, 2, 0, buf, c->f.note);
+	headers(c, &s, 3, cols, sizeof cols / sizeof cols[0]);
+	for (size_t i = 0; i < SS_BT_METHODS; i++) {
+		if (i >= ss_nmodels && i != SS_BT_CHOSEN)
+			continue;
+		for (size_t h = 0; h <= SS_BT_HORIZONS; h++, row++) {
+			const struct ss_bt_score *sc = &r->bt->score[i][h];
+			put_str(&s, row, 0, ss_bt_method_name(i), NULL);
+			if (h < SS_BT_HORIZONS)
+				put_num(&s, row, 1, ss_bt_horizons[h], c->f.day);
+			else
+				put_str(&s, row, 1, "all", NULL);
+			put_num(&s, row, 2, sc->cases, c->f.count);
+			put_num(&s, row, 3, sc->projected, c->f.count);
+			put_num(&s, row, 4, sc->never, c->f.count);
+			put_num(&s, row, 5, sc->median_abs, c->f.dec);
+			put_num(&s, row, 6, sc->bias, c->f.dec);
+			put_num(&s, row, 7, sc->judged, c->f.count);
+			put_num(&s, row, 8, sc->covered, c->f.count);
+			put_num(&s, row, 9, sc->coverage, c->f.pct);
+		}
+	}
+	worksheet_freeze_panes(s.ws, 4, 1);
+	finish_sheet(&s);
+}
+
+static void sheet_quality(struct ctx *c)
+{
+	const struct ss_report *r = c->r;
+	const struct ss_dataset *ds = r->ds;
+	const struct ss_problems *p = &ds->problems;
+	struct sheet s = {workbook_add_worksheet(c->wb, "Data quality"), "Data quality", {0}};
+	const struct ss_series_stats *st = r->st;
+	lxw_row_t row = 0;
+	char buf[200];
+
+	put_str(&s, row++, 0, "Series", c->f.header);
+	const struct {
+		const char *label;
+		uint64_t v;
+	} stats[] = {{"observations", st->observations},
+		     {"rows merged into another of the same day", st->merged},
+		     {"... of which disagreed", st->conflicts},
+		     {"totals below an earlier total (corrections)", st->corrections},
+		     {"observations after missing days", st->gaps},
+		     {"daily counts derived from totals", st->derived_streams},
+		     {"totals derived from daily counts", st->derived_totals},
+		     {"totals that are lower bounds", st->at_least},
+		     {"observations before the release", st->before_release}};
+	for (size_t i = 0; i < sizeof stats / sizeof stats[0]; i++, row++) {
+		put_str(&s, row, 0, stats[i].label, c->f.label);
+		put_num(&s, row, 1, (double)stats[i].v, c->f.count);
+	}
+	row++;
+	put_str(&s, row, 0, "Problem kind", c->f.header);
+	put_str(&s, row, 1, "Count", c->f.header);
+	put_str(&s, row++, 2, "Severity", c->f.header);
+	for (size_t k = 0; k < SS_P_KIND_COUNT; k++)
+		if (p->count[k]) {
+			put_str(&s, row, 0, ss_problem_kind_name((enum ss_problem_kind)k), NULL);
+			put_num(&s, row, 1, (double)p->count[k], c->f.count);
+			put_str(&s, row++, 2,
+				ss_severity_name(ss_problem_severity((enum ss_problem_kind)k)),
+				NULL);
+		}
+	row++;
+	put_str(&s, row, 0, "Release dates not given (inferred)", c->f.header);
+	put_str(&s, row, 1, "Track", c->f.header);
+	put_str(&s, row++, 2, "Date", c->f.header);
+	for (size_t t = 0; t < ss_dataset_ntracks(ds); t++)
+		if (ds->tracks[t].release_src == SS_SRC_INFERRED) {
+			put_str(&s, row, 0, ss_album_name(ds, ds->tracks[t].album), NULL);
+			put_str(&s, row, 1, ss_track_name(ds, (uint32_t)t), NULL);
+			put_date(c, &s, row++, 2, ds->tracks[t].release, NULL);
+		}
+	row++;
+	snprintf(buf, sizeof buf, "Every problem (%zu listed%s)", p->n,
+		 p->not_kept ? "; more were counted than kept" : "");
+	put_str(&s, row++, 0, buf, c->f.header);
+	static const char *const cols[] = {"File", "Line", "Severity", "Kind", "Message"};
+	headers(c, &s, row++, cols, 5);
+	for (size_t i = 0; i < p->n; i++, row++) {
+		const struct ss_problem *q = &p->list[i];
+		put_str(&s, row, 0, q->file < ds->nfiles ? ds->files[q->file].path : "", NULL);
+		if (q->line)
+			put_num(&s, row, 1, (double)q->line, c->f.count);
+		put_str(&s, row, 2, ss_severity_name(ss_problem_severity(q->kind)), NULL);
+		put_str(&s, row, 3, ss_problem_kind_name(q->kind), NULL);
+		put_str(&s, row, 4, q->msg, NULL);
+	}
+	finish_sheet(&s);
+}
+
+static void sheet_about(struct ctx *c)
+{
+	const struct ss_report *r = c->r;
+	struct sheet s = {workbook_add_worksheet(c->wb, "About"), "About", {0}};
+	lxw_row_t row = 0;
+	char buf[400];
+
+	put_str(&s, row++, 0, "streamstat report", c->f.title);
+	put_str(&s, row, 0, "version", c->f.label);
+	put_str(&s, row++, 1, r->version, NULL);
+	put_str(&s, row, 0, "as of", c->f.label);
+	put_date(c, &s, row++, 1, r->as_of, NULL);
+	put_str(&s, row, 0, "options", c->f.label);
+	put_str(&s, row++, 1, r->options && *r->options ? r->options : "(none)", NULL);
+	put_str(&s, row, 0, "days", c->f.label);
+	put_str(&s, row++, 1,
+		r->ms->opt.day_zero ? "the release day is day 0 (elapsed days)"
+				    : "the release day is day 1",
+		NULL);
+	put_str(&s, row, 0, "intervals", c->f.label);
+	snprintf(buf, sizeof buf, "%.0f%% prediction intervals", 100 * r->ms->opt.level);
+	put_str(&s, row++, 1, buf, NULL);
+	put_str(&s, row, 0, "run time", c->f.label);
+	put_str(&s, row++, 1,
+		"in the JSON summary (kept out of the workbook so that reruns give identical "
+		"files)",
+		NULL);
+	row++;
+	static const char *const fcols[] = {"Input", "Kind", "Bytes", "SHA-256"};
+	headers(c, &s, row++, fcols, 4);
+	for (size_t i = 0; i < r->nfiles; i++, row++) {
+		put_str(&s, row, 0, r->files[i].path, NULL);
+		put_str(&s, row, 1, r->files[i].is_catalog ? "catalog" : "history", NULL);
+		put_num(&s, row, 2, (double)r->files[i].bytes, c->f.count);
+		put_str(&s, row, 3, r->files[i].sha256, NULL);
+	}
+	row++;
+	static const char *const mcols[] = {"Model", "Shape", "Formula"};
+	headers(c, &s, row++, mcols, 3);
+	for (size_t i = 0; i < ss_nmodels; i++, row++) {
+		put_str(&s, row, 0, ss_models[i].name, NULL);
+		put_str(&s, row, 1, ss_models[i].label, NULL);
+		put_str(&s, row, 2, ss_models[i].formula, NULL);
+	}
+	finish_sheet(&s);
+}
+
+/* ---- the workbook ----------------------------------------------------- */
+
+static void make_formats(struct ctx *c)
+{
+	struct formats *f = &c->f;
+
+	f->header = workbook_add_format(c->wb);
+	format_set_bold(f->header);
+	format_set_bottom(f->header, LXW_BORDER_THIN);
+	format_set_bg_color(f->header, 0xDDEBF7);
+	f->title = workbook_add_format(c->wb);
+	format_set_bold(f->title);
+	format_set_font_size(f->title, 13);
+	f->note = workbook_add_format(c->wb);
+	format_set_italic(f->note);
+	format_set_font_color(f->note, 0x595959);
+	f->label = workbook_add_format(c->wb);
+	format_set_bold(f->label);
+	f->date = workbook_add_format(c->wb);
+	format_set_num_format(f->date, "yyyy-mm-dd");
+	format_set_align(f->date, LXW_ALIGN_LEFT);
+	f->count = workbook_add_format(c->wb);
+	format_set_num_format(f->count, "#,##0");
+	f->millions = workbook_add_format(c->wb);
+	format_set_num_format(f->millions, "#,##0.##,,\"M\"");
+	f->day = workbook_add_format(c->wb);
+	format_set_num_format(f->day, "0");
+	f->dec = workbook_add_format(c->wb);
+	format_set_num_format(f->dec, "0.000");
+	f->pct = workbook_add_format(c->wb);
+	format_set_num_format(f->pct, "0.0%");
+	f->record = workbook_add_format(c->wb);
+	format_set_bold(f->record);
+	format_set_bg_color(f->record, 0xC6EFCE);
+	format_set_num_format(f->record, "0");
+	f->record_date = workbook_add_format(c->wb);
+	format_set_bold(f->record_date);
+	format_set_bg_color(f->record_date, 0xC6EFCE);
+	format_set_num_format(f->record_date, "yyyy-mm-dd");
+	format_set_align(f->record_date, LXW_ALIGN_LEFT);
+}
+
+enum ss_status ss_report_write_xlsx(const struct ss_report *r, const char *path, const char *tmpdir,
+				    struct ss_error *err)
+{
+	lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = (char *)tmpdir};
+	struct ctx c = {.r = r, .excel_epoch = ss_date_from_ymd(EXCEL_EPOCH_Y, 12, 30)};
+	lxw_doc_properties props = {.title = "streamstat report", .author = "streamstat"};
+
+	c.wb = workbook_new_opt(path, &wo);
+	if (!c.wb)
+		return ss_error_set(err, SS_ERR_CANTCREAT, path, 0, "cannot create the workbook");
+	/* the as-of date at 00:00 UTC: nothing in the file depends on the clock */
+	props.created = (time_t)r->as_of * 86400;
+	workbook_set_properties(c.wb, &props);
+	make_formats(&c);
+	sheet_summary(&c);
+	sheet_milestones(&c);
+	sheet_tracks(&c);
+	sheet_charts(&c);
+	sheet_daily(&c);
+	sheet_backtest(&c);
+	sheet_quality(&c);
+	sheet_about(&c);
+	lxw_error e = workbook_close(c.wb);
+	if (e != LXW_NO_ERROR)
+		return ss_error_set(
+			err, e == LXW_ERROR_CREATING_XLSX_FILE ? SS_ERR_CANTCREAT : SS_ERR_IO, path,
+			0, "cannot write the workbook: %s", lxw_strerror(e));
+	return SS_OK;
+}
