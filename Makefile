@@ -46,6 +46,9 @@ endif
 DEB_PACKAGES := gcc make pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev libjansson-dev nettle-dev \
                 libcmocka-dev python3 python3-openpyxl clang-format clang-tidy cppcheck
 
+# ... and what only "make test" needs: LibreOffice opens the workbook as users do.
+TEST_PACKAGES := libreoffice-calc-nogui
+
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
 MAIN_OBJ := $(BUILD)/obj/main.o
@@ -88,9 +91,10 @@ $(BUILD)/bench/%: bench/%.c $(LIBA)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LIBS)
 
 # Install whatever Debian packages are missing (as root, else through sudo).
+# "make test" also wants LibreOffice to open the workbook the way users do.
 deps:
 	@missing=""; \
-	for p in $(DEB_PACKAGES); do \
+	for p in $(DEB_PACKAGES) $(EXTRA_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' \
 			|| missing="$$missing $$p"; \
 	done; \
@@ -107,7 +111,8 @@ report: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(BIN) report --as-of 2023-11-21 --catalog $(CATALOG) $(DATASET)
 
-test: deps
+test:
+	$(Q)$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(TEST_PACKAGES)"
 	$(Q)$(MAKE) --no-print-directory test-build unit cases e2e
 	$(Q)$(MAKE) --no-print-directory asan
 	$(Q)$(MAKE) --no-print-directory lint check-format
