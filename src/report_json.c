@@ -24,7 +24,8 @@
 #include "streamstat/report.h"
 #include "streamstat/xalloc.h"
 
-#define SCHEMA 1 /* bump when a key changes meaning or goes away */
+#define SCHEMA	   1 /* bump when a key changes meaning or goes away */
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
 
 /* The tree being built; failed is set when jansson could not allocate. */
 struct out {
@@ -302,16 +303,18 @@ static json_t *track(struct out *o, uint32_t t)
 	return j;
 }
 
-/* Every track of the compared albums: album order, then track id order. */
-static json_t *tracks(struct out *o)
+/*
+ * Every track of the compared albums, album order then track id order:
+ * returns their number and sets *order (allocated).
+ */
+static size_t track_order(const struct out *o, uint32_t **order)
 {
 	const struct ss_report *r = o->r;
 	size_t na = ss_dataset_nalbums(o->ds), nt = ss_dataset_ntracks(o->ds);
 	size_t *slot = xmalloc((na ? na : 1) * sizeof *slot);
 	size_t *start = xcalloc(r->nalbums + 2, sizeof *start);
-	uint32_t *order = xmalloc((nt ? nt : 1) * sizeof *order);
-	json_t *list = json_array();
 
+	*order = xmalloc((nt ? nt : 1) * sizeof **order);
 	for (size_t a = 0; a < na; a++)
 		slot[a] = SIZE_MAX;
 	for (size_t i = 0; i < r->nalbums; i++)
@@ -324,13 +327,56 @@ static json_t *tracks(struct out *o)
 		start[i] += start[i - 1];
 	for (size_t t = 0; t < nt && t < r->ms->ntracks; t++)
 		if (slot[o->ds->tracks[t].album] != SIZE_MAX)
-			order[start[slot[o->ds->tracks[t].album] + 1]++] = (uint32_t)t;
-	for (size_t i = 0; i < start[r->nalbums]; i++)
-		push(o, list, track(o, order[i]));
-	free(order);
+			(*order)[start[slot[o->ds->tracks[t].album] + 1]++] = (uint32_t)t;
+	size_t n = start[r->nalbums];
 	free(start);
 	free(slot);
-	return list;
+	return n;
+}
+
+/* Write s with indent after every line break (JSON strings hold none). */
+static int put_indented(FILE *f, const char *s, const char *indent)
+{
+	for (; *s; s++)
+		if (fputc(*s, f) == EOF || (*s == '\n' && fputs(indent, f) == EOF))
+			return -1;
+	return 0;
+}
+
+/*
+ * The summary, then its "tracks" array one track at a time, so that the
+ * whole tree of 18,000 tracks is never in memory; the bytes are those
+ * json_dumpf() would write for the whole tree.
+ */
+static int write_all(struct out *o, json_t *root, FILE *f)
+{
+	char *head = json_dumps(root, DUMP_FLAGS);
+	uint32_t *order;
+	size_t n = track_order(o, &order);
+	int bad = 0;
+
+	if (!head) {
+		free(order);
+		return -1;
+	}
+	/* the summary without its closing "\n}" */
+	size_t len = strlen(head);
+	bad |= len < 2 || fwrite(head, 1, len - 2, f) != len - 2;
+	free(head);
+	bad |= fputs(n ? ",\n  \"tracks\": [" : ",\n  \"tracks\": []", f) == EOF;
+	for (size_t i = 0; i < n && !bad; i++) {
+		json_t *t = track(o, order[i]);
+		char *s = t && !o->failed ? json_dumps(t, DUMP_FLAGS) : NULL;
+		json_decref(t);
+		bad |= !s || fputs(i ? ",\n    " : "\n    ", f) == EOF ||
+		       put_indented(f, s, "    ") != 0;
+		free(s);
+	}
+	if (n)
+		bad |= fputs("\n  ]", f) == EOF;
+	bad |= fputs("\n}\n", f) == EOF;
+	free(order);
+	return bad ? -1 : 0;
 }
 
 static json_t *backtest(struct out *o)
@@ -457,8 +503,8 @@ static json_t *summary(struct out *o)
 		if (r->albums[i] < r->ms->nalbums && r->albums[i] < ss_dataset_nalbums(o->ds))
 			push(o, albums, album(o, r->albums[i]));
 	set(o, j, "albums", albums);
-	set(o, j, "tracks", tracks(o));
 	set(o, j, "backtest", backtest(o));
+	/* "tracks" comes last, written one track at a time (write_tracks()) */
 	return j;
 }
 
@@ -484,9 +530,7 @@ enum ss_status ss_report_write_json(const struct ss_report *r, const char *path,
 		goto done;
 	}
 	errno = 0;
-	if (json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) !=
-		    0 ||
-	    fputc('\n', f) == EOF || fflush(f) != 0 || ferror(f))
+	if (write_all(&o, root, f) != 0 || fflush(f) != 0 || ferror(f))
 		e = errno ? errno : EIO;
 	if (fclose(f) != 0 && !e)
 		e = errno ? errno : EIO;
