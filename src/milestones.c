@@ -970,6 +970,29 @@ static void *tracks_worker(void *arg)
 	return NULL;
 }
 
+/*
+ * An album cannot pass a milestone before it exists: pre-release singles
+ * may have got there first, and then the album did on its release day
+ * (only known to be by then).
+ */
+static void not_before(struct ss_crossing *x, int32_t release)
+{
+	if (x->status != SS_MS_REACHED && x->status != SS_MS_PROJECTED)
+		return;
+	if (x->day < release) {
+		x->day = release;
+		if (x->status == SS_MS_REACHED) {
+			x->how = SS_HOW_BY;
+			x->lo = SS_DAY_NONE;
+			x->hi = release;
+		}
+	}
+	if (x->lo != SS_DAY_NONE && x->lo < release)
+		x->lo = release;
+	if (x->hi != SS_DAY_NONE && x->hi != SS_DAY_NEVER && x->hi < release)
+		x->hi = release;
+}
+
 static void album_pass(struct album_ctx *ac, const struct pass *ps, size_t a)
 {
 	struct ss_album_ms *am = &ps->ms->albums[a];
@@ -991,9 +1014,14 @@ static void album_pass(struct album_ctx *ac, const struct pass *ps, size_t a)
 	}
 	am->counted = (uint32_t)ac->nmembers;
 	total_sweep(ac);
+	const struct ss_album *al = &ps->ds->albums[a];
 	for (size_t k = 0; k < ps->opt->nmilestones; k++) {
 		album_all(ac, k, &am->all[k]);
 		album_total(ac, k, &am->total[k]);
+		if (al->release_src != SS_SRC_NONE) {
+			not_before(&am->all[k].x, al->release);
+			not_before(&am->total[k].x, al->release);
+		}
 	}
 }
 

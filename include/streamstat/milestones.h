@@ -37,6 +37,8 @@
  *    moving together.
  *  The joint draws are seeded per album and milestone (opt->seed), so the
  *  result does not depend on the number of threads.
+ *  - an album's day is never before its release: when pre-release singles
+ *    got there first, the album did on its release day ("by then").
  *  - rankings: per milestone, albums by days from release to "every track"
  *    (and to "album total"), observed or projected; rank 1 holds the record.
  *

@@ -299,6 +299,35 @@ static void test_albums(void **state)
 	ss_dataset_release(&ds);
 }
 
+/* A pre-release single past M before its album: the album got there on its
+ * release day, not before. */
+static void test_not_before_release(void **state)
+{
+	struct ss_dataset ds;
+	struct ss_fits fits;
+	struct ss_milestones ms;
+	struct ss_ms_options mo = ss_ms_defaults();
+
+	(void)state;
+	load(&ds,
+	     "album,album_release_date,track,track_release_date\n"
+	     "A,2023-09-08,Single,2023-08-11\nA,2023-09-08,Other,\n",
+	     "date,track,total\n2023-08-20,Single,60000000\n2023-09-20,Single,90000000\n"
+	     "2023-09-10,Other,1000000\n");
+	assert_int_equal(ss_ms_parse_list("50M", &mo), 0);
+	run(&ds, &mo, &fits, &ms);
+	const struct ss_album_crossing *ax = &ms.albums[0].total[0];
+	assert_int_equal(ax->x.status, SS_MS_REACHED);
+	assert_int_equal(ax->x.day, D(2023, 9, 8));
+	assert_int_equal(ax->x.how, SS_HOW_BY);
+	assert_int_equal(ss_ms_day_number(&mo, ax->x.day, D(2023, 9, 8)), 1);
+	/* the single itself keeps its own day */
+	assert_true(ms.tracks[track_id(&ds, "Single")].c[0].day < D(2023, 9, 8));
+	ss_milestones_release(&ms);
+	ss_fits_release(&fits);
+	ss_dataset_release(&ds);
+}
+
 static void test_day_zero(void **state)
 {
 	struct ss_ms_options mo = ss_ms_defaults();
@@ -336,6 +365,7 @@ int main(void)
 		cmocka_unit_test(test_recent_pace_projection),
 		cmocka_unit_test(test_curve_projection),
 		cmocka_unit_test(test_albums),
+		cmocka_unit_test(test_not_before_release),
 		cmocka_unit_test(test_day_zero),
 		cmocka_unit_test(test_parse_list),
 	};
