@@ -8,10 +8,12 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "streamstat/backtest.h"
 #include "streamstat/cli.h"
@@ -132,6 +134,67 @@ struct report_opts {
 	unsigned jobs;
 };
 
+/* Input checksums, computed on a thread while the fit runs. */
+struct checksums {
+	struct ss_report_file *files;
+	size_t n;
+	struct ss_error err;
+	int failed;
+};
+
+static void *checksum_worker(void *arg)
+{
+	struct checksums *ck = arg;
+
+	for (size_t i = 0; i < ck->n; i++)
+		if (ss_sha256_file(ck->files[i].path, ck->files[i].sha256, &ck->files[i].bytes,
+				   &ck->err) != SS_OK)
+			ck->failed = 1;
+	return NULL;
+}
+
+/* The JSON summary, written on a thread while the workbook is. */
+struct json_job {
+	const struct ss_report *r;
+	const char *path;
+	struct ss_error err;
+	enum ss_status status;
+};
+
+static void *json_worker(void *arg)
+{
+	struct json_job *j = arg;
+
+	j->status = ss_report_write_json(j->r, j->path, &j->err);
+	return NULL;
+}
+
+/*
+ * A new empty file beside path, for writing before a rename: "DIR/.BASE.XXXXXX".
+ * Returns its name (allocated), or NULL after a message.
+ */
+static char *temp_beside(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash ? (size_t)(slash - path + 1) : 0, n = strlen(path) + 10;
+	char *tmp = xmalloc(n);
+	int fd;
+
+	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dir, path, path + dir);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		ss_errorf("report: cannot create a file beside %s: %s", path, strerror(errno));
+		free(tmp);
+		return NULL;
+	}
+	/* mkstemp makes it private; the report gets the usual permissions */
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	close(fd);
+	return tmp;
+}
+
 static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	       const struct ss_load_options *o, struct ss_ms_cli *mc, const struct report_opts *ro,
 	       int argc, char **argv, double t_start)
@@ -143,11 +206,24 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	struct ss_error err = {0};
 	struct ss_report r;
 	int code = SS_EXIT_OK;
-	char *xlsx = NULL, *json = NULL;
+	char *xlsx = NULL, *json = NULL, *xlsx_tmp = NULL, *json_tmp = NULL;
+	uint32_t *albums = NULL;
+	double t_fit = ss_seconds(), t_bt, t_proj, t_write;
+	pthread_t tid;
 
 	memset(&r, 0, sizeof r);
+	struct checksums ck = {.files = xcalloc(ds->nfiles + 1, sizeof *ck.files), .n = ds->nfiles};
+	for (size_t i = 0; i < ds->nfiles; i++) {
+		ck.files[i].path = ds->files[i].path;
+		ck.files[i].is_catalog = ds->files[i].is_catalog;
+	}
+	int ck_thread = pthread_create(&tid, NULL, checksum_worker, &ck) == 0;
+	if (!ck_thread)
+		checksum_worker(&ck);
+
 	fo.jobs = ro->jobs;
 	ss_fit_all(ds, &fo, &fits, &err);
+	t_bt = ss_seconds();
 	if (ro->backtest) {
 		struct ss_bt_options bo = ss_bt_defaults();
 		bo.jobs = fo.jobs;
@@ -157,7 +233,13 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 		mc->ms.model_rule = bt.rule_model;
 	}
 	mc->ms.jobs = fo.jobs;
+	t_proj = ss_seconds();
 	ss_milestones_run(ds, &fits, &mc->ms, &ms, &err);
+	if (ck_thread)
+		pthread_join(tid, NULL);
+	if (ck.failed)
+		ss_errorf("report: %s", ck.err.msg);
+	t_write = ss_seconds();
 
 	r.ds = ds;
 	r.st = st;
@@ -167,7 +249,8 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	r.as_of = o->ingest.has_as_of ? o->ingest.as_of : ms.as_of;
 	r.version = SS_VERSION;
 	r.options = join_args(argc, argv);
-	uint32_t *albums = NULL;
+	r.files = ck.files;
+	r.nfiles = ck.n;
 	if (ss_report_albums(ds, (const char *const *)ro->albums, ro->nalbums, &albums, &r.nalbums,
 			     &err) != SS_OK) {
 		ss_errorf("report: %s", err.msg);
@@ -175,27 +258,41 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 		goto out;
 	}
 	r.albums = albums;
-	struct ss_report_file *files = xcalloc(ds->nfiles + 1, sizeof *files);
-	for (size_t i = 0; i < ds->nfiles; i++) {
-		files[i].path = ds->files[i].path;
-		files[i].is_catalog = ds->files[i].is_catalog;
-		if (ss_sha256_file(files[i].path, files[i].sha256, &files[i].bytes, &err) != SS_OK)
-			ss_errorf("report: %s", err.msg);
-	}
-	r.files = files;
-	r.nfiles = ds->nfiles;
 	ss_report_headlines(&r);
 
+	/* write both beside their final names, then rename: a failure never
+	 * leaves a half-written file under a final name */
 	code = output_paths(ro->out, ro->json, r.as_of, &xlsx, &json);
-	enum ss_status s = SS_OK;
-	if (code == SS_EXIT_OK && (s = ss_report_write_xlsx(&r, xlsx, ro->tmpdir, &err)) != SS_OK) {
-		ss_errorf("report: %s", err.msg);
-		code = ss_exit_code(s);
+	if (code == SS_EXIT_OK &&
+	    (!(xlsx_tmp = temp_beside(xlsx)) || !(json_tmp = temp_beside(json))))
+		code = SS_EXIT_CANTCREAT;
+	if (code == SS_EXIT_OK) {
+		r.seconds = ss_seconds() - t_start;
+		struct json_job jj = {.r = &r, .path = json_tmp};
+		int json_thread = pthread_create(&tid, NULL, json_worker, &jj) == 0;
+		enum ss_status s = ss_report_write_xlsx(&r, xlsx_tmp, ro->tmpdir, &err);
+		if (s != SS_OK) {
+			ss_errorf("report: %s: %s", xlsx, err.msg);
+			code = ss_exit_code(s);
+		}
+		if (json_thread)
+			pthread_join(tid, NULL);
+		else
+			json_worker(&jj);
+		if (jj.status != SS_OK) {
+			ss_errorf("report: %s: %s", json, jj.err.msg);
+			code = code ? code : ss_exit_code(jj.status);
+		}
 	}
-	r.seconds = ss_seconds() - t_start;
-	if (code == SS_EXIT_OK && (s = ss_report_write_json(&r, json, &err)) != SS_OK) {
-		ss_errorf("report: %s", err.msg);
-		code = ss_exit_code(s);
+	if (code == SS_EXIT_OK && (rename(xlsx_tmp, xlsx) != 0 || rename(json_tmp, json) != 0)) {
+		ss_errorf("report: cannot rename the new report into place: %s", strerror(errno));
+		code = SS_EXIT_CANTCREAT;
+	}
+	if (code != SS_EXIT_OK) {
+		if (xlsx_tmp)
+			unlink(xlsx_tmp);
+		if (json_tmp)
+			unlink(json_tmp);
 	}
 	if (code == SS_EXIT_OK && o->verbosity >= SS_NORMAL) {
 		printf("%s\n%s\n", xlsx, json);
@@ -204,14 +301,20 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 				printf("%s\n", r.headline[h]);
 	}
 	if (o->verbosity >= SS_VERBOSE)
-		ss_errorf("report: %zu tracks, %zu albums compared, %.3f s", ms.ntracks, r.nalbums,
-			  ss_seconds() - t_start);
-	free(files);
+		ss_errorf("report: %zu tracks, %zu albums compared in %.3f s: load %.3f, fit %.3f "
+			  "(%u threads), backtest %.3f, projections and checksums %.3f, workbook "
+			  "and JSON %.3f",
+			  ms.ntracks, r.nalbums, ss_seconds() - t_start, t_fit - t_start,
+			  t_bt - t_fit, fits.jobs, t_proj - t_bt, t_write - t_proj,
+			  ss_seconds() - t_write);
 out:
+	free(ck.files);
 	free(albums);
 	free((char *)r.options);
 	free(xlsx);
 	free(json);
+	free(xlsx_tmp);
+	free(json_tmp);
 	ss_milestones_release(&ms);
 	ss_fits_release(&fits);
 	return code;

@@ -337,10 +337,19 @@ static size_t track_order(const struct out *o, uint32_t **order)
 /* Write s with indent after every line break (JSON strings hold none). */
 static int put_indented(FILE *f, const char *s, const char *indent)
 {
-	for (; *s; s++)
-		if (fputc(*s, f) == EOF || (*s == '\n' && fputs(indent, f) == EOF))
+	size_t ilen = strlen(indent);
+
+	for (;;) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) + 1 : strlen(s);
+		if (fwrite(s, 1, len, f) != len)
 			return -1;
-	return 0;
+		if (!nl)
+			return 0;
+		if (fwrite(indent, 1, ilen, f) != ilen)
+			return -1;
+		s = nl + 1;
+	}
 }
 
 /*

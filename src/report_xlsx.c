@@ -28,6 +28,7 @@
 #define MAX_COLS	 40
 #define WIDTH_MAX	 60.0
 #define DAILY_ROWS_MAX	 200000 /* rows of daily data before the sheet summarises */
+#define MONTH_ROWS_MAX	 100000 /* rows by month before it summarises by quarter */
 #define CHART_ALBUMS_MAX 12	/* albums with a per-track chart */
 #define CHART_TRACKS_MAX 20	/* tracks on one such chart */
 #define CHART_POINTS	 60	/* points of a fitted curve */
@@ -52,6 +53,20 @@ struct ctx {
 	struct formats f;
 	int32_t excel_epoch;
 };
+
+/*
+ * A worksheet whose rows are flushed to a temporary file as soon as the
+ * next row starts (libxlsxwriter's constant-memory mode, which it takes
+ * from the workbook's options when the sheet is added).  For the long
+ * sheets, written strictly row by row; they have no table.
+ */
+static lxw_worksheet *add_streamed_sheet(lxw_workbook *wb, const char *name)
+{
+	wb->options.constant_memory = LXW_TRUE;
+	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+	wb->options.constant_memory = LXW_FALSE;
+	return ws;
+}
 
 /* ---- cells ------------------------------------------------------------ */
 
@@ -330,7 +345,7 @@ static void sheet_milestones(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
-	struct sheet s = {workbook_add_worksheet(c->wb, "Milestones"), "Milestones", {0}};
+	struct sheet s = {add_streamed_sheet(c->wb, "Milestones"), "Milestones", {0}};
 	static const char *const cols[] = {
 		"Album",	  "Track",	 "Milestone",	 "Status", "Date",
 		"Day (track)",	  "Day (album)", "Low",		 "High",   "Model",
@@ -501,7 +516,6 @@ static void axis_names(lxw_chart *ch, const char *x, const char *y)
 	chart_axis_set_name(ch->x_axis, x);
 	chart_axis_set_name(ch->y_axis, y);
 	chart_axis_set_num_format(ch->y_axis, "#,##0.0,,\"M\"");
-	chart_axis_set_min(ch->x_axis, 0);
 	chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
 }
 
@@ -514,7 +528,7 @@ static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 	double xmax = 1;
 
 	chart_title_set_name(ch, "Album total (counting tracks) by days since release");
-	for (size_t i = 0; i < r->nalbums; i++) {
+	for (size_t i = 0; i < r->nalbums && i < CHART_ALBUMS_MAX; i++) {
 		uint32_t a = r->albums[i];
 		int32_t *days;
 		double *tot;
@@ -622,16 +636,20 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 				}
 			int32_t cap = tf->anchor_day + (int32_t)(3 * fmax(tm->span, 30));
 			end = end > cap ? cap : end;
-			int32_t from = tm->first_day < tr->release ? tm->first_day : tr->release;
-			lxw_row_t np = 0;
+			/* a curve over the days it was fitted to, then projected; the
+			 * recent pace only from the last total on */
+			int32_t from =
+				ss_models[tm->model].is_yardstick ? tf->anchor_day : tm->first_day;
+			lxw_row_t np = 0, nband = 0;
 			for (size_t j = 0; j < CHART_POINTS; j++) {
 				int32_t d = from + (int32_t)((double)(end - from) * (double)j /
 							     (CHART_POINTS - 1));
 				double lo, hi,
 					v = ss_ms_curve(tf, tm->model, d, r->ms->opt.level,
 							tm->span, &lo, &hi);
-				if (!isfinite(v))
+				if (!isfinite(v) || v < 0)
 					continue;
+				nband += isfinite(lo) && isfinite(hi);
 				put_num(s, 2 + np, col + 2,
 					ss_ms_day_number(&r->ms->opt, d, tr->release), c->f.day);
 				put_num(s, 2 + np, col + 3, v, c->f.count);
@@ -643,7 +661,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 						.width = 1.25f};
 			lxw_chart_line dots = {.dash_type = LXW_CHART_LINE_DASH_ROUND_DOT,
 					       .width = 0.75f};
-			for (int q = 0; q < 3 && np > 1; q++) {
+			for (int q = 0; q < (nband ? 3 : 1) && np > 1; q++) {
 				char sname[200];
 				se = chart_add_series(ch, NULL, NULL);
 				chart_series_set_categories(se, s->name, 2, col + 2, 1 + np,
@@ -658,7 +676,6 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 				chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
 				chart_series_set_line(se, q == 0 ? &solid : &dots);
 			}
-			/* a scatter chart draws no lines unless the series has one */
 		}
 		col += 6;
 	}
@@ -709,30 +726,66 @@ static size_t rows_of_albums(const struct ss_report *r)
 	return rows;
 }
 
+/* The first day of the period of `months` months (1 or 3) holding day, and
+ * the last. */
+static int32_t period_of(int32_t day, int months, int32_t *last)
+{
+	int y, mo, d;
+
+	ss_date_to_ymd(day, &y, &mo, &d);
+	mo = (mo - 1) / months * months + 1;
+	int end = mo + months - 1;
+	*last = ss_date_from_ymd(y, end, ss_date_days_in_month(y, end));
+	return ss_date_from_ymd(y, mo, 1);
+}
+
+/* Rows of the compared albums' series summarised by periods of months. */
+static size_t period_rows(const struct ss_report *r, int months)
+{
+	size_t rows = 0;
+
+	for (size_t t = 0; t < r->ms->ntracks; t++)
+		for (size_t i = 0; i < r->nalbums; i++) {
+			size_t n;
+			const struct ss_obs *obs = ss_series_of(r->ds, (uint32_t)t, &n);
+			int32_t last = INT32_MIN;
+			if (r->ds->tracks[t].album != r->albums[i])
+				continue;
+			for (size_t j = 0; j < n; j++)
+				if (obs[j].day > last) {
+					period_of(obs[j].day, months, &last);
+					rows++;
+				}
+		}
+	return rows;
+}
+
 static void sheet_daily(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
-	struct sheet s = {workbook_add_worksheet(c->wb, "Daily"), "Daily", {0}};
+	struct sheet s = {add_streamed_sheet(c->wb, "Daily"), "Daily", {0}};
 	size_t rows = rows_of_albums(r);
 	int monthly = rows > DAILY_ROWS_MAX;
+	int months = monthly && period_rows(r, 1) > MONTH_ROWS_MAX ? 3 : 1;
 	static const char *const daily_cols[] = {
 		"Album", "Track", "Date", "Streams", "Total", "Total is a lower bound", "Notes"};
-	static const char *const month_cols[] = {"Album",
-						 "Track",
-						 "Month",
-						 "Streams (days with counts)",
-						 "Days with counts",
-						 "Total at month end"};
+	const char *const month_cols[] = {"Album",
+					  "Track",
+					  months == 3 ? "Quarter" : "Month",
+					  "Streams (days with counts)",
+					  "Days with counts",
+					  months == 3 ? "Total at quarter end"
+						      : "Total at month end"};
 	lxw_row_t row = 2;
-	char buf[200];
+	char buf[320];
 
 	if (monthly)
 		snprintf(buf, sizeof buf,
 			 "%zu daily observations are too many for a useful sheet: summarised by "
-			 "month (streams summed over the days that have daily counts; the last "
-			 "total of the month).",
-			 rows);
+			 "%s (streams summed over the days that have daily counts; the last "
+			 "total of the period). The JSON summary and 'streamstat fit' have more.",
+			 rows, months == 3 ? "quarter" : "month");
 	else
 		snprintf(buf, sizeof buf,
 			 "The cleaned series: one row per track and observed day (%zu rows).",
@@ -782,13 +835,10 @@ static void sheet_daily(struct ctx *c)
 					j++;
 					continue;
 				}
-				int y, mo, d;
-				ss_date_to_ymd(o->day, &y, &mo, &d);
-				int32_t month_end =
-					ss_date_from_ymd(y, mo, ss_date_days_in_month(y, mo));
+				int32_t period_end, start = period_of(o->day, months, &period_end);
 				double streams = 0, total = NAN;
 				int days = 0;
-				for (; j < n && obs[j].day <= month_end; j++) {
+				for (; j < n && obs[j].day <= period_end; j++) {
 					if (obs[j].flags & SS_OBS_STREAMS)
 						streams += (double)obs[j].streams, days++;
 					if (obs[j].flags & SS_OBS_TOTAL)
@@ -796,7 +846,7 @@ static void sheet_daily(struct ctx *c)
 				}
 				put_str(&s, row, 0, album, NULL);
 				put_str(&s, row, 1, track, NULL);
-				put_date(c, &s, row, 2, ss_date_from_ymd(y, mo, 1), c->f.date);
+				put_date(c, &s, row, 2, start, c->f.date);
 				if (days)
 					put_num(&s, row, 3, streams, c->f.count);
 				put_num(&s, row, 4, days, c->f.count);
@@ -872,7 +922,7 @@ static void sheet_quality(struct ctx *c)
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
 	const struct ss_problems *p = &ds->problems;
-	struct sheet s = {workbook_add_worksheet(c->wb, "Data quality"), "Data quality", {0}};
+	struct sheet s = {add_streamed_sheet(c->wb, "Data quality"), "Data quality", {0}};
 	const struct ss_series_stats *st = r->st;
 	lxw_row_t row = 0;
 	char buf[200];
