@@ -21,6 +21,8 @@
 #  6. Runs "streamstat milestones -v -j 2" on them: the whole fit, backtest
 #     and projection stage with intervals for every track and album, and the
 #     tracks per second of fit + projections.
+#  7. Runs "streamstat report" end to end (workbook and JSON summary into
+#     bench/out/report/): stage times, wall time and peak RSS.
 #
 # The catalog goes with the history everywhere: most tracks came out before
 # the first day written, and without release dates check rightly warns that
@@ -114,3 +116,25 @@ awk '/milestones: [0-9]+ tracks: fit/ {
 	}
 	printf "  fit + projections with intervals: %.2f s, %.0f tracks/s on 2 jobs\n", fit + proj, n / (fit + proj)
 }' "$out/milestones.err"
+
+echo
+echo "  REPORT  streamstat report -v -j 2 --catalog $catalog $history (end to end)"
+# The whole nightly job: load, fit, backtest, projections, the workbook and
+# the JSON summary; stage times from -v, wall time and peak RSS from
+# /usr/bin/time.  Targets: under 15 s and 400 MB.
+rm -rf "$out/report"
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -v -o "$out/report.time" "$bin" report -v --max-problems 0 -j 2 \
+		-o "$out/report" --catalog "$catalog" "$history" >/dev/null 2>"$out/report.err"
+	grep -E 'report: [0-9]+ tracks' "$out/report.err" | sed 's/^streamstat: /  /'
+	awk -F': ' '
+		/Elapsed \(wall clock\)/ { wall = $2 }
+		/Maximum resident/       { rss = $2 }
+		END { printf "  end to end %s, max RSS %.1f MiB (targets: 15 s, 400 MB)\n", wall, rss / 1024 }
+	' "$out/report.time"
+else
+	"$bin" report -v --max-problems 0 -j 2 -o "$out/report" --catalog "$catalog" "$history" \
+		>/dev/null 2>"$out/report.err"
+	grep -E 'report: [0-9]+ tracks' "$out/report.err" | sed 's/^streamstat: /  /'
+fi
+ls -l "$out/report" | awk 'NR > 1 { printf "  %s %s bytes\n", $9, $5 }'
