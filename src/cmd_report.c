@@ -78,18 +78,15 @@ static void free_list(char **v, size_t n)
 /* The options after "report", for the About sheet. */
 static char *join_args(int argc, char **argv)
 {
-	size_t len = 1;
+	size_t len = 1, at = 0;
 	char *s;
 
 	for (int i = 1; i < argc; i++)
 		len += strlen(argv[i]) + 1;
 	s = xmalloc(len);
 	s[0] = '\0';
-	for (int i = 1; i < argc; i++) {
-		if (i > 1)
-			strcat(s, " ");
-		strcat(s, argv[i]);
-	}
+	for (int i = 1; i < argc; i++)
+		at += (size_t)snprintf(s + at, len - at, "%s%s", i > 1 ? " " : "", argv[i]);
 	return s;
 }
 
@@ -118,10 +115,10 @@ static int output_paths(const char *out, const char *json, int32_t as_of, char *
 	if (json) {
 		*json_path = xstrdup(json);
 	} else {
+		/* FILE.xlsx -> FILE.json */
 		n = strlen(*xlsx_path) + 1;
 		*json_path = xmalloc(n);
-		memcpy(*json_path, *xlsx_path, n);
-		strcpy(*json_path + n - 1 - strlen(".xlsx"), ".json");
+		snprintf(*json_path, n, "%.*s.json", (int)(n - 1 - strlen(".xlsx")), *xlsx_path);
 	}
 	return SS_EXIT_OK;
 }
