@@ -190,13 +190,7 @@ static void print_album(FILE *out, const struct ss_dataset *ds, const struct ss_
 	put_num(out, ax->vs_peer, 3);
 	fprintf(out, ",%u of %u", am->counted, am->counted + am->excluded);
 	put_flags(out, c->flags);
-	if (c->why == SS_WHY_TRACKS && ax->lacking_first != SS_NONE) {
-		snprintf(why, sizeof why, "%u of %u counting tracks lack data or a model, e.g. %s",
-			 ax->lacking, am->counted, ss_track_name(ds, ax->lacking_first));
-		put_text(out, why);
-	} else {
-		put_text(out, ss_ms_why_text((enum ss_ms_why)c->why));
-	}
+	put_text(out, ss_ms_album_reason(ds, ms, am->album, k, total, why, sizeof why));
 	putc('\n', out);
 }
 

@@ -1076,6 +1076,50 @@ static void group_tracks(struct pass *ps)
 	free(fill);
 }
 
+/* ---- what an album lacks ---------------------------------------------- */
+
+size_t ss_ms_album_lacking(const struct ss_dataset *ds, const struct ss_milestones *ms,
+			   uint32_t album, size_t k, int total, uint32_t *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t t = 0; t < ms->ntracks; t++) {
+		const struct ss_track_ms *tm = &ms->tracks[t];
+		int lacks =
+			total ? !tm->has_total || tm->model < 0 : tm->c[k].status == SS_MS_UNKNOWN;
+		if (ds->tracks[t].album != album || !tm->counts || !lacks)
+			continue;
+		if (n < max)
+			out[n] = (uint32_t)t;
+		n++;
+	}
+	return n;
+}
+
+const char *ss_ms_album_reason(const struct ss_dataset *ds, const struct ss_milestones *ms,
+			       uint32_t album, size_t k, int total, char *buf, size_t size)
+{
+	const struct ss_album_ms *am = &ms->albums[album];
+	const struct ss_album_crossing *ax = total ? &am->total[k] : &am->all[k];
+	uint32_t lack[8];
+
+	buf[0] = '\0';
+	if (ax->x.why != SS_WHY_TRACKS) {
+		snprintf(buf, size, "%s", ss_ms_why_text((enum ss_ms_why)ax->x.why));
+		return buf;
+	}
+	size_t n = ss_ms_album_lacking(ds, ms, album, k, total, lack, 8);
+	size_t len =
+		(size_t)snprintf(buf, size, "%zu of %u counting tracks lack %s:", n, am->counted,
+				 total ? "a total or a model" : "data or a model");
+	for (size_t i = 0; i < n && i < 8 && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s %s", i ? "," : "",
+					ss_track_name(ds, lack[i]));
+	if (n > 8 && len < size)
+		snprintf(buf + len, size - len, " and %zu more", n - 8);
+	return buf;
+}
+
 /* ---- rankings --------------------------------------------------------- */
 
 static void rank_kind(const struct ss_dataset *ds, struct ss_milestones *ms, size_t k, int total)

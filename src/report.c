@@ -157,12 +157,12 @@ void ss_report_headlines(struct ss_report *r)
 		const struct ss_album_crossing *ax = &ms->albums[r->albums[i]].all[k];
 		if (nk == 0 || ax->x.status != SS_MS_UNKNOWN || ax->lacking_first == SS_NONE)
 			continue;
+		char why[200];
 		ss_milestone_format(ms->opt.milestone[k], m);
+		ss_ms_album_reason(ds, ms, r->albums[i], k, 0, why, sizeof why);
 		snprintf(r->headline[line++], SS_HEADLINE_LEN,
-			 "%s cannot be ranked on every track past %s: %u of its %u counting "
-			 "tracks lack data (e.g. %s).",
-			 ss_album_name(ds, r->albums[i]), m, ax->lacking,
-			 ms->albums[r->albums[i]].counted, ss_track_name(ds, ax->lacking_first));
+			 "%s cannot be ranked on every track past %s: %s.",
+			 ss_album_name(ds, r->albums[i]), m, why);
 	}
 }
 

@@ -218,15 +218,20 @@ static json_t *album_crossing(struct out *o, const struct ss_album_ms *am,
 	}
 	set(o, j, "rank", ax->rank ? json_integer(ax->rank) : json_null());
 	set(o, j, "vs_peer", real_or_null(ax->vs_peer));
-	if (c->why == SS_WHY_TRACKS && ax->lacking_first != SS_NONE) {
-		static const char fmt[] = "%u of %u counting tracks lack data or a model, e.g. %s";
-		const char *name = ss_track_name(o->ds, ax->lacking_first);
-		int n = snprintf(NULL, 0, fmt, ax->lacking, am->counted, name);
-		char *buf = xmalloc((size_t)(n > 0 ? n : 0) + 1);
+	if (c->why != SS_WHY_NONE) {
+		char buf[1024];
+		uint32_t lack[64];
+		size_t n =
+			ss_ms_album_lacking(o->ds, o->r->ms, am->album, k, !every_track, lack, 64);
+		json_t *names = json_array();
 
-		snprintf(buf, (size_t)(n > 0 ? n : 0) + 1, fmt, ax->lacking, am->counted, name);
-		reason = text(buf);
-		free(buf);
+		reason = text(ss_ms_album_reason(o->ds, o->r->ms, am->album, k, !every_track, buf,
+						 sizeof buf));
+		for (size_t i = 0; c->why == SS_WHY_TRACKS && i < n && i < 64; i++)
+			push(o, names, text(ss_track_name(o->ds, lack[i])));
+		set(o, j, "lacking_tracks", names);
+	} else {
+		set(o, j, "lacking_tracks", json_array());
 	}
 	crossing_end(o, j, c, reason);
 	return j;

@@ -161,16 +161,6 @@ static void interval_text(const struct ss_crossing *x, char *buf, size_t n)
 	snprintf(buf, n, "%s to %s", a, b);
 }
 
-static void album_reason(const struct ss_report *r, const struct ss_album_ms *am,
-			 const struct ss_album_crossing *ax, char *buf, size_t n)
-{
-	if (ax->x.why == SS_WHY_TRACKS && ax->lacking_first != SS_NONE)
-		snprintf(buf, n, "%u of %u counting tracks lack data or a model, e.g. %s",
-			 ax->lacking, am->counted, ss_track_name(r->ds, ax->lacking_first));
-	else
-		snprintf(buf, n, "%s", ss_ms_why_text((enum ss_ms_why)ax->x.why));
-}
-
 /* ---- Summary ---------------------------------------------------------- */
 
 static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t k, int total)
@@ -232,7 +222,8 @@ static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t 
 				break;
 			default:
 				if (!dated)
-					album_reason(r, am, ax, buf, sizeof buf);
+					ss_ms_album_reason(r->ds, r->ms, am->album, k, total, buf,
+							   sizeof buf);
 				else
 					flags_text(ax->x.flags, buf, sizeof buf);
 				put_str(s, *row, col, buf, NULL);

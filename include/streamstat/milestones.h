@@ -215,6 +215,23 @@ int ss_ms_observed(const struct ss_obs *obs, size_t n, int32_t release, int rele
 		   struct ss_crossing *c);
 
 /*
+ * The counting tracks that keep an album's crossing of milestone k unknown
+ * ("every track" when total is 0: the tracks whose own crossing is
+ * unknown; "album total": those without a total or a model).  Stores at
+ * most max track ids in out, in id order; returns how many there are.
+ */
+size_t ss_ms_album_lacking(const struct ss_dataset *ds, const struct ss_milestones *ms,
+			   uint32_t album, size_t k, int total, uint32_t *out, size_t max);
+
+/*
+ * Why an album's crossing is unknown or never, for reports: "5 of 8
+ * counting tracks lack data or a model: Fly To My Room, Skit, ..." (up to
+ * 8 names) or the reason's phrase; "" when there is none.  Returns buf.
+ */
+const char *ss_ms_album_reason(const struct ss_dataset *ds, const struct ss_milestones *ms,
+			       uint32_t album, size_t k, int total, char *buf, size_t size);
+
+/*
  * The total at the end of day under model, as projections see it: the
  * anchor (the last total) plus the curve's streams since then (minus,
  * before it).  After the anchor, *lo and *hi are the prediction band at

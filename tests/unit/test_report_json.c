@@ -305,8 +305,7 @@ static void test_summary(void **state)
 	assert_null_at(c, "rank");
 	assert_null_at(c, "vs_peer");
 	assert_null_at(c, "bottleneck_share");
-	assert_string_equal(str(c, "reason"),
-			    "1 of 2 counting tracks lack data or a model, e.g. Stay");
+	assert_string_equal(str(c, "reason"), "1 of 2 counting tracks lack data or a model: Stay");
 	/* its total is over 100M from one track: a partial sum */
 	c = json_array_get(at(e, "album_total"), 1);
 	assert_string_equal(str(c, "status"), "reached");
