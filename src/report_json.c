@@ -308,37 +308,6 @@ static json_t *track(struct out *o, uint32_t t)
 	return j;
 }
 
-/*
- * Every track of the compared albums, album order then track id order:
- * returns their number and sets *order (allocated).
- */
-static size_t track_order(const struct out *o, uint32_t **order)
-{
-	const struct ss_report *r = o->r;
-	size_t na = ss_dataset_nalbums(o->ds), nt = ss_dataset_ntracks(o->ds);
-	size_t *slot = xmalloc((na ? na : 1) * sizeof *slot);
-	size_t *start = xcalloc(r->nalbums + 2, sizeof *start);
-
-	*order = xmalloc((nt ? nt : 1) * sizeof **order);
-	for (size_t a = 0; a < na; a++)
-		slot[a] = SIZE_MAX;
-	for (size_t i = 0; i < r->nalbums; i++)
-		if (r->albums[i] < na && slot[r->albums[i]] == SIZE_MAX)
-			slot[r->albums[i]] = i;
-	for (size_t t = 0; t < nt && t < r->ms->ntracks; t++)
-		if (slot[o->ds->tracks[t].album] != SIZE_MAX)
-			start[slot[o->ds->tracks[t].album] + 2]++;
-	for (size_t i = 2; i < r->nalbums + 2; i++)
-		start[i] += start[i - 1];
-	for (size_t t = 0; t < nt && t < r->ms->ntracks; t++)
-		if (slot[o->ds->tracks[t].album] != SIZE_MAX)
-			(*order)[start[slot[o->ds->tracks[t].album] + 1]++] = (uint32_t)t;
-	size_t n = start[r->nalbums];
-	free(start);
-	free(slot);
-	return n;
-}
-
 /* Write s with indent after every line break (JSON strings hold none). */
 static int put_indented(FILE *f, const char *s, const char *indent)
 {
@@ -366,7 +335,7 @@ static int write_all(struct out *o, json_t *root, FILE *f)
 {
 	char *head = json_dumps(root, DUMP_FLAGS);
 	uint32_t *order;
-	size_t n = track_order(o, &order);
+	size_t n = ss_report_tracks(o->r, &order);
 	int bad = 0;
 
 	if (!head) {

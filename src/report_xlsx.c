@@ -27,13 +27,14 @@
 
 #define MAX_COLS	 40
 #define WIDTH_MAX	 60.0
-#define DAILY_ROWS_MAX	 200000 /* rows of daily data before the sheet summarises */
-#define MONTH_ROWS_MAX	 100000 /* rows by month before it summarises by quarter */
-#define CHART_ALBUMS_MAX 12	/* albums with a per-track chart */
-#define CHART_TRACKS_MAX 20	/* tracks on one such chart */
-#define CHART_POINTS	 60	/* points of a fitted curve */
-#define CHART_DATA_COL	 20	/* where the Charts sheet keeps its data */
-#define EXCEL_EPOCH_Y	 1899	/* Excel's day 0 is 1899-12-30 */
+#define DAILY_ROWS_MAX	 200000	 /* rows of daily data before the sheet summarises */
+#define MONTH_ROWS_MAX	 100000	 /* rows by month before it summarises by quarter */
+#define LAST_ROW	 1048575 /* Excel's last row (1,048,576 rows, from 0) */
+#define CHART_ALBUMS_MAX 12	 /* albums with a per-track chart */
+#define CHART_TRACKS_MAX 20	 /* tracks on one such chart */
+#define CHART_POINTS	 60	 /* points of a fitted curve */
+#define CHART_DATA_COL	 20	 /* where the Charts sheet keeps its data */
+#define EXCEL_EPOCH_Y	 1899	 /* Excel's day 0 is 1899-12-30 */
 
 struct formats {
 	lxw_format *header, *title, *note, *label, *date, *count, *millions, *day, *dec, *pct,
@@ -52,6 +53,8 @@ struct ctx {
 	lxw_workbook *wb;
 	struct formats f;
 	int32_t excel_epoch;
+	uint32_t *order; /* the compared albums' tracks (ss_report_tracks()) */
+	size_t ntracks;
 };
 
 /*
@@ -345,44 +348,48 @@ static void sheet_milestones(struct ctx *c)
 	char buf[160];
 
 	headers(c, &s, 0, cols, sizeof cols / sizeof cols[0]);
-	for (size_t i = 0; i < r->nalbums; i++)
-		for (size_t t = 0; t < r->ms->ntracks; t++) {
-			const struct ss_track_ms *tm = &r->ms->tracks[t];
-			const struct ss_track *tr = &ds->tracks[t];
-			if (tr->album != r->albums[i])
-				continue;
-			for (size_t k = 0; k < r->ms->opt.nmilestones; k++, row++) {
-				const struct ss_crossing *x = &tm->c[k];
-				int dated =
-					x->status == SS_MS_REACHED || x->status == SS_MS_PROJECTED;
-				put_str(&s, row, 0, ss_album_name(ds, tr->album), NULL);
-				put_str(&s, row, 1, ss_track_name(ds, (uint32_t)t), NULL);
-				put_num(&s, row, 2, (double)r->ms->opt.milestone[k], c->f.millions);
-				put_str(&s, row, 3, status_text(x), NULL);
-				if (dated) {
-					put_date(c, &s, row, 4, x->day, NULL);
-					put_num(&s, row, 5,
-						ss_ms_day_number(&r->ms->opt, x->day, tr->release),
-						c->f.day);
-					put_num(&s, row, 6,
-						ss_ms_day_number(&r->ms->opt, x->day,
-								 ds->albums[tr->album].release),
-						c->f.day);
-					put_date(c, &s, row, 7, x->lo, NULL);
-					put_date(c, &s, row, 8, x->hi, NULL);
-				}
-				if (x->model >= 0 && x->status != SS_MS_REACHED)
-					put_str(&s, row, 9, ss_models[x->model].name, NULL);
-				put_num(&s, row, 10, x->needed, c->f.count);
-				if (isfinite(x->needed))
-					put_date(c, &s, row, 11, tm->target, NULL);
-				if (x->status != SS_MS_REACHED)
-					put_num(&s, row, 12, tm->pace, c->f.count);
-				flags_text(x->flags, buf, sizeof buf);
-				put_str(&s, row, 13, buf, NULL);
-				put_str(&s, row, 14, ss_ms_why_text((enum ss_ms_why)x->why), NULL);
+	if (c->ntracks * r->ms->opt.nmilestones > LAST_ROW) {
+		snprintf(
+			buf, sizeof buf,
+			"Excel holds %d rows: the first %d of %zu shown (the JSON summary has all)",
+			LAST_ROW + 1, LAST_ROW, c->ntracks * r->ms->opt.nmilestones);
+		worksheet_write_string(s.ws, 0, 16, buf, c->f.note);
+	}
+	for (size_t q = 0; q < c->ntracks && row <= LAST_ROW; q++) {
+		size_t t = c->order[q];
+		const struct ss_track_ms *tm = &r->ms->tracks[t];
+		const struct ss_track *tr = &ds->tracks[t];
+		for (size_t k = 0; k < r->ms->opt.nmilestones && row <= LAST_ROW; k++, row++) {
+			const struct ss_crossing *x = &tm->c[k];
+			int dated = x->status == SS_MS_REACHED || x->status == SS_MS_PROJECTED;
+			put_str(&s, row, 0, ss_album_name(ds, tr->album), NULL);
+			put_str(&s, row, 1, ss_track_name(ds, (uint32_t)t), NULL);
+			put_num(&s, row, 2, (double)r->ms->opt.milestone[k], c->f.millions);
+			put_str(&s, row, 3, status_text(x), NULL);
+			if (dated) {
+				put_date(c, &s, row, 4, x->day, NULL);
+				put_num(&s, row, 5,
+					ss_ms_day_number(&r->ms->opt, x->day, tr->release),
+					c->f.day);
+				put_num(&s, row, 6,
+					ss_ms_day_number(&r->ms->opt, x->day,
+							 ds->albums[tr->album].release),
+					c->f.day);
+				put_date(c, &s, row, 7, x->lo, NULL);
+				put_date(c, &s, row, 8, x->hi, NULL);
 			}
+			if (x->model >= 0 && x->status != SS_MS_REACHED)
+				put_str(&s, row, 9, ss_models[x->model].name, NULL);
+			put_num(&s, row, 10, x->needed, c->f.count);
+			if (isfinite(x->needed))
+				put_date(c, &s, row, 11, tm->target, NULL);
+			if (x->status != SS_MS_REACHED)
+				put_num(&s, row, 12, tm->pace, c->f.count);
+			flags_text(x->flags, buf, sizeof buf);
+			put_str(&s, row, 13, buf, NULL);
+			put_str(&s, row, 14, ss_ms_why_text((enum ss_ms_why)x->why), NULL);
 		}
+	}
 	worksheet_freeze_panes(s.ws, 1, 2);
 	if (row > 1)
 		worksheet_autofilter(s.ws, 0, 0, row - 1,
@@ -429,58 +436,61 @@ static void sheet_tracks(struct ctx *c)
 	char buf[320];
 
 	headers(c, &s, 0, cols, NCOLS);
-	for (size_t i = 0; i < r->nalbums; i++)
-		for (size_t t = 0; t < r->ms->ntracks; t++) {
-			const struct ss_track *tr = &ds->tracks[t];
-			const struct ss_track_ms *tm = &r->ms->tracks[t];
-			const struct ss_track_fit *tf = &r->fits->tracks[t];
-			double last, peak;
-			int32_t peak_day;
-			if (tr->album != r->albums[i])
-				continue;
-			put_str(&s, row, 0, ss_album_name(ds, tr->album), NULL);
-			put_str(&s, row, 1, ss_track_name(ds, (uint32_t)t), NULL);
-			if (tr->release_src)
-				put_date(c, &s, row, 2, tr->release, NULL);
-			put_str(&s, row, 3,
-				ss_date_source_name((enum ss_date_source)tr->release_src), NULL);
-			put_str(&s, row, 4, tm->counts ? "yes" : "no", NULL);
-			put_num(&s, row, 5, (double)tr->n, c->f.count);
-			put_date(c, &s, row, 6, tm->first_day, NULL);
-			if (tm->has_total) {
-				put_date(c, &s, row, 7, tm->last_day, NULL);
-				put_num(&s, row, 8, tm->latest_total, c->f.count);
-				put_str(&s, row, 9, tm->latest_bound ? "yes" : "no", NULL);
-			}
-			daily_facts(ds, (uint32_t)t, &last, &peak_day, &peak);
-			put_num(&s, row, 10, last, c->f.count);
-			put_num(&s, row, 11, tm->pace, c->f.count);
-			put_date(c, &s, row, 12, peak_day, NULL);
-			put_num(&s, row, 13, peak, c->f.count);
-			if (tm->model >= 0) {
-				const struct ss_model *m = &ss_models[tm->model];
-				const struct ss_model_fit *mf = &tf->m[tm->model];
-				size_t len = 0;
-				put_str(&s, row, 14, m->name, NULL);
-				put_str(&s, row, 15,
-					tf->fallback ? "recent pace (no curve fitted)" : "fitted",
-					NULL);
-				buf[0] = '\0';
-				for (size_t j = 0; j < m->np && len < sizeof buf; j++)
-					len += (size_t)snprintf(buf + len, sizeof buf - len,
-								"%s%s=%.4g", j ? ", " : "",
-								m->param[j].name,
-								ss_fit_param(m, mf, j, NULL, NULL));
-				put_str(&s, row, 16, buf, NULL);
-				put_num(&s, row, 17, mf->rmse, c->f.dec);
-				if (!tf->fallback)
-					put_num(&s, row, 18, mf->weight, c->f.dec);
-				put_num(&s, row, 19, (double)mf->n, c->f.count);
-			} else if (tr->n > 0) {
-				put_str(&s, row, 15, "no model", NULL);
-			}
-			row++;
+	if (c->ntracks > LAST_ROW) {
+		snprintf(buf, sizeof buf,
+			 "Excel holds %d rows: the first %d of %zu tracks shown (the JSON summary "
+			 "has all)",
+			 LAST_ROW + 1, LAST_ROW, c->ntracks);
+		worksheet_write_string(s.ws, 0, NCOLS + 1, buf, c->f.note);
+	}
+	for (size_t q = 0; q < c->ntracks && row <= LAST_ROW; q++) {
+		size_t t = c->order[q];
+		const struct ss_track *tr = &ds->tracks[t];
+		const struct ss_track_ms *tm = &r->ms->tracks[t];
+		const struct ss_track_fit *tf = &r->fits->tracks[t];
+		double last, peak;
+		int32_t peak_day;
+		put_str(&s, row, 0, ss_album_name(ds, tr->album), NULL);
+		put_str(&s, row, 1, ss_track_name(ds, (uint32_t)t), NULL);
+		if (tr->release_src)
+			put_date(c, &s, row, 2, tr->release, NULL);
+		put_str(&s, row, 3, ss_date_source_name((enum ss_date_source)tr->release_src),
+			NULL);
+		put_str(&s, row, 4, tm->counts ? "yes" : "no", NULL);
+		put_num(&s, row, 5, (double)tr->n, c->f.count);
+		put_date(c, &s, row, 6, tm->first_day, NULL);
+		if (tm->has_total) {
+			put_date(c, &s, row, 7, tm->last_day, NULL);
+			put_num(&s, row, 8, tm->latest_total, c->f.count);
+			put_str(&s, row, 9, tm->latest_bound ? "yes" : "no", NULL);
 		}
+		daily_facts(ds, (uint32_t)t, &last, &peak_day, &peak);
+		put_num(&s, row, 10, last, c->f.count);
+		put_num(&s, row, 11, tm->pace, c->f.count);
+		put_date(c, &s, row, 12, peak_day, NULL);
+		put_num(&s, row, 13, peak, c->f.count);
+		if (tm->model >= 0) {
+			const struct ss_model *m = &ss_models[tm->model];
+			const struct ss_model_fit *mf = &tf->m[tm->model];
+			size_t len = 0;
+			put_str(&s, row, 14, m->name, NULL);
+			put_str(&s, row, 15,
+				tf->fallback ? "recent pace (no curve fitted)" : "fitted", NULL);
+			buf[0] = '\0';
+			for (size_t j = 0; j < m->np && len < sizeof buf; j++)
+				len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s=%.4g",
+							j ? ", " : "", m->param[j].name,
+							ss_fit_param(m, mf, j, NULL, NULL));
+			put_str(&s, row, 16, buf, NULL);
+			put_num(&s, row, 17, mf->rmse, c->f.dec);
+			if (!tf->fallback)
+				put_num(&s, row, 18, mf->weight, c->f.dec);
+			put_num(&s, row, 19, (double)mf->n, c->f.count);
+		} else if (tr->n > 0) {
+			put_str(&s, row, 15, "no model", NULL);
+		}
+		row++;
+	}
 	if (row > 1) {
 		lxw_table_column tc[NCOLS], *tcp[NCOLS + 1];
 		lxw_table_options to = {.name = "Tracks",
@@ -706,14 +716,12 @@ static void sheet_charts(struct ctx *c)
 
 /* ---- Daily ------------------------------------------------------------ */
 
-static size_t rows_of_albums(const struct ss_report *r)
+static size_t rows_of_albums(const struct ctx *c)
 {
 	size_t rows = 0;
 
-	for (size_t t = 0; t < r->ms->ntracks; t++)
-		for (size_t i = 0; i < r->nalbums; i++)
-			if (r->ds->tracks[t].album == r->albums[i])
-				rows += r->ds->tracks[t].n;
+	for (size_t q = 0; q < c->ntracks; q++)
+		rows += c->r->ds->tracks[c->order[q]].n;
 	return rows;
 }
 
@@ -731,23 +739,20 @@ static int32_t period_of(int32_t day, int months, int32_t *last)
 }
 
 /* Rows of the compared albums' series summarised by periods of months. */
-static size_t period_rows(const struct ss_report *r, int months)
+static size_t period_rows(const struct ctx *c, int months)
 {
 	size_t rows = 0;
 
-	for (size_t t = 0; t < r->ms->ntracks; t++)
-		for (size_t i = 0; i < r->nalbums; i++) {
-			size_t n;
-			const struct ss_obs *obs = ss_series_of(r->ds, (uint32_t)t, &n);
-			int32_t last = INT32_MIN;
-			if (r->ds->tracks[t].album != r->albums[i])
-				continue;
-			for (size_t j = 0; j < n; j++)
-				if (obs[j].day > last) {
-					period_of(obs[j].day, months, &last);
-					rows++;
-				}
-		}
+	for (size_t q = 0; q < c->ntracks; q++) {
+		size_t n;
+		const struct ss_obs *obs = ss_series_of(c->r->ds, c->order[q], &n);
+		int32_t last = INT32_MIN;
+		for (size_t j = 0; j < n; j++)
+			if (obs[j].day > last) {
+				period_of(obs[j].day, months, &last);
+				rows++;
+			}
+	}
 	return rows;
 }
 
@@ -756,9 +761,10 @@ static void sheet_daily(struct ctx *c)
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
 	struct sheet s = {add_streamed_sheet(c->wb, "Daily"), "Daily", {0}};
-	size_t rows = rows_of_albums(r);
+	size_t rows = rows_of_albums(c);
 	int monthly = rows > DAILY_ROWS_MAX;
-	int months = monthly && period_rows(r, 1) > MONTH_ROWS_MAX ? 3 : 1;
+	int months = monthly && period_rows(c, 1) > MONTH_ROWS_MAX ? 3 : 1;
+	size_t shown = monthly ? period_rows(c, months) : rows;
 	static const char *const daily_cols[] = {
 		"Album", "Track", "Date", "Streams", "Total", "Total is a lower bound", "Notes"};
 	const char *const month_cols[] = {"Album",
@@ -782,69 +788,65 @@ static void sheet_daily(struct ctx *c)
 			 "The cleaned series: one row per track and observed day (%zu rows).",
 			 rows);
 	worksheet_write_string(s.ws, 0, 0, buf, c->f.note);
+	if (shown > LAST_ROW - 1) {
+		snprintf(buf, sizeof buf, "Excel holds %d rows: the first %d of %zu shown.",
+			 LAST_ROW + 1, LAST_ROW - 1, shown);
+		worksheet_write_string(s.ws, 0, 8, buf, c->f.note);
+	}
 	if (monthly)
 		headers(c, &s, 1, month_cols, sizeof month_cols / sizeof month_cols[0]);
 	else
 		headers(c, &s, 1, daily_cols, sizeof daily_cols / sizeof daily_cols[0]);
-	for (size_t i = 0; i < r->nalbums; i++)
-		for (size_t t = 0; t < r->ms->ntracks; t++) {
-			size_t n;
-			const struct ss_obs *obs;
-			if (ds->tracks[t].album != r->albums[i])
-				continue;
-			obs = ss_series_of(ds, (uint32_t)t, &n);
-			const char *album = ss_album_name(ds, r->albums[i]);
-			const char *track = ss_track_name(ds, (uint32_t)t);
-			for (size_t j = 0; j < n;) {
-				const struct ss_obs *o = &obs[j];
-				if (!monthly) {
-					put_str(&s, row, 0, album, NULL);
-					put_str(&s, row, 1, track, NULL);
-					put_date(c, &s, row, 2, o->day, NULL);
-					if (o->flags & SS_OBS_STREAMS)
-						put_num(&s, row, 3, (double)o->streams, c->f.count);
-					if (o->flags & SS_OBS_TOTAL) {
-						put_num(&s, row, 4, (double)o->total, c->f.count);
-						put_str(&s, row, 5,
-							o->flags & SS_OBS_AT_LEAST ? "yes" : "no",
-							NULL);
-					}
-					snprintf(buf, sizeof buf, "%s%s%s%s%s",
-						 o->flags & SS_OBS_CROSSED ? "crossed that day; "
-									   : "",
-						 o->flags & SS_OBS_GAP ? "after missing days; "
-								       : "",
-						 o->flags & SS_OBS_CORRECTION ? "total went down; "
-									      : "",
-						 o->flags & SS_OBS_MERGED ? "merged rows; " : "",
-						 o->flags & (SS_OBS_STREAMS_DERIVED |
-							     SS_OBS_TOTAL_DERIVED)
-							 ? "derived"
-							 : "");
-					put_str(&s, row, 6, buf, NULL);
-					row++;
-					j++;
-					continue;
-				}
-				int32_t period_end, start = period_of(o->day, months, &period_end);
-				double streams = 0, total = NAN;
-				int days = 0;
-				for (; j < n && obs[j].day <= period_end; j++) {
-					if (obs[j].flags & SS_OBS_STREAMS)
-						streams += (double)obs[j].streams, days++;
-					if (obs[j].flags & SS_OBS_TOTAL)
-						total = (double)obs[j].total;
-				}
+	for (size_t q = 0; q < c->ntracks && row <= LAST_ROW; q++) {
+		size_t t = c->order[q], n;
+		const struct ss_obs *obs = ss_series_of(ds, (uint32_t)t, &n);
+		const char *album = ss_album_name(ds, ds->tracks[t].album);
+		const char *track = ss_track_name(ds, (uint32_t)t);
+		for (size_t j = 0; j < n && row <= LAST_ROW;) {
+			const struct ss_obs *o = &obs[j];
+			if (!monthly) {
 				put_str(&s, row, 0, album, NULL);
 				put_str(&s, row, 1, track, NULL);
-				put_date(c, &s, row, 2, start, c->f.date);
-				if (days)
-					put_num(&s, row, 3, streams, c->f.count);
-				put_num(&s, row, 4, days, c->f.count);
-				put_num(&s, row, 5, total, c->f.count);
+				put_date(c, &s, row, 2, o->day, NULL);
+				if (o->flags & SS_OBS_STREAMS)
+					put_num(&s, row, 3, (double)o->streams, c->f.count);
+				if (o->flags & SS_OBS_TOTAL) {
+					put_num(&s, row, 4, (double)o->total, c->f.count);
+					put_str(&s, row, 5,
+						o->flags & SS_OBS_AT_LEAST ? "yes" : "no", NULL);
+				}
+				snprintf(buf, sizeof buf, "%s%s%s%s%s",
+					 o->flags & SS_OBS_CROSSED ? "crossed that day; " : "",
+					 o->flags & SS_OBS_GAP ? "after missing days; " : "",
+					 o->flags & SS_OBS_CORRECTION ? "total went down; " : "",
+					 o->flags & SS_OBS_MERGED ? "merged rows; " : "",
+					 o->flags & (SS_OBS_STREAMS_DERIVED | SS_OBS_TOTAL_DERIVED)
+						 ? "derived"
+						 : "");
+				put_str(&s, row, 6, buf, NULL);
 				row++;
+				j++;
+				continue;
 			}
+			int32_t period_end, start = period_of(o->day, months, &period_end);
+			double streams = 0, total = NAN;
+			int days = 0;
+			for (; j < n && obs[j].day <= period_end; j++) {
+				if (obs[j].flags & SS_OBS_STREAMS)
+					streams += (double)obs[j].streams, days++;
+				if (obs[j].flags & SS_OBS_TOTAL)
+					total = (double)obs[j].total;
+			}
+			put_str(&s, row, 0, album, NULL);
+			put_str(&s, row, 1, track, NULL);
+			put_date(c, &s, row, 2, start, c->f.date);
+			if (days)
+				put_num(&s, row, 3, streams, c->f.count);
+			put_num(&s, row, 4, days, c->f.count);
+			put_num(&s, row, 5, total, c->f.count);
+			row++;
 		}
+	}
 	worksheet_freeze_panes(s.ws, 2, 2);
 	if (row > 2)
 		worksheet_autofilter(s.ws, 1, 0, row - 1, monthly ? 5 : 6);
@@ -1069,11 +1071,15 @@ enum ss_status ss_report_write_xlsx(const struct ss_report *r, const char *path,
 {
 	lxw_workbook_options wo = {.constant_memory = LXW_FALSE, .tmpdir = (char *)tmpdir};
 	struct ctx c = {.r = r, .excel_epoch = ss_date_from_ymd(EXCEL_EPOCH_Y, 12, 30)};
+
+	c.ntracks = ss_report_tracks(r, &c.order);
 	lxw_doc_properties props = {.title = "streamstat report", .author = "streamstat"};
 
 	c.wb = workbook_new_opt(path, &wo);
-	if (!c.wb)
+	if (!c.wb) {
+		free(c.order);
 		return ss_error_set(err, SS_ERR_CANTCREAT, path, 0, "cannot create the workbook");
+	}
 	/* the as-of date at 00:00 UTC: nothing in the file depends on the clock */
 	props.created = (time_t)r->as_of * 86400;
 	workbook_set_properties(c.wb, &props);
@@ -1087,6 +1093,7 @@ enum ss_status ss_report_write_xlsx(const struct ss_report *r, const char *path,
 	sheet_quality(&c);
 	sheet_about(&c);
 	lxw_error e = workbook_close(c.wb);
+	free(c.order);
 	if (e != LXW_NO_ERROR)
 		return ss_error_set(
 			err, e == LXW_ERROR_CREATING_XLSX_FILE ? SS_ERR_CANTCREAT : SS_ERR_IO, path,

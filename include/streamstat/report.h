@@ -64,6 +64,11 @@ struct ss_report {
 enum ss_status ss_report_albums(const struct ss_dataset *ds, const char *const *only, size_t n,
 				uint32_t **out, size_t *nout, struct ss_error *err);
 
+/* The tracks of the albums compared, album by album in r->albums' order,
+ * ids ascending within one: returns their number; *order is allocated
+ * (the caller frees it). */
+size_t ss_report_tracks(const struct ss_report *r, uint32_t **order);
+
 /* Fill r->headline: three sentences a person reads first (e.g. which album
  * reached which milestone fastest). */
 void ss_report_headlines(struct ss_report *r);
