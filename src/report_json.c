@@ -176,11 +176,20 @@ static json_t *crossing_begin(struct out *o, const struct ss_crossing *c, size_t
 }
 
 /* low, high, high_open, model. */
+/*
+ * low/high: a projection's prediction interval (null when reached); an
+ * observed crossing's range (the days it lies between) goes to
+ * range_low/range_high instead.
+ */
 static void crossing_range(struct out *o, json_t *j, const struct ss_crossing *c)
 {
-	set(o, j, "low", date(c->lo));
-	set(o, j, "high", date(c->hi));
-	set(o, j, "high_open", json_boolean(c->hi == SS_DAY_NEVER));
+	int reached = c->status == SS_MS_REACHED;
+
+	set(o, j, "low", reached ? json_null() : date(c->lo));
+	set(o, j, "high", reached ? json_null() : date(c->hi));
+	set(o, j, "high_open", json_boolean(!reached && c->hi == SS_DAY_NEVER));
+	set(o, j, "range_low", reached ? date(c->lo) : json_null());
+	set(o, j, "range_high", reached ? date(c->hi) : json_null());
 	set(o, j, "model", model_name(c->model));
 }
 

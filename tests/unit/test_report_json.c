@@ -287,6 +287,11 @@ static void test_summary(void **state)
 	assert_float_equal(json_real_value(at(c, "vs_peer")), 72.0 / 157.0, 1e-12);
 	assert_null_at(c, "reason");
 	assert_true(json_is_false(at(c, "high_open")));
+	/* reached: no interval, the exact day as its range */
+	assert_null_at(c, "low");
+	assert_null_at(c, "high");
+	assert_string_equal(str(c, "range_low"), "2023-11-18");
+	assert_string_equal(str(c, "range_high"), "2023-11-18");
 	assert_int_equal(json_array_size(at(c, "flags")), 0);
 	/* F is second, Alone the last of its tracks (day 157) */
 	c = json_array_get(at(json_array_get(v, 1), "all_tracks"), 0);
