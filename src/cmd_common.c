@@ -282,6 +282,9 @@ int ss_ms_option(struct ss_ms_cli *c, int opt, const char *arg)
 	case SS_OPT_EXCLUDE_INTERLUDES:
 		c->exclude_interludes = 1;
 		return 1;
+	case SS_OPT_NO_POOL:
+		c->no_pool = 1;
+		return 1;
 	case SS_OPT_DRAWS: {
 		long v = strtol(arg, &end, 10);
 		if (*arg == '\0' || *end != '\0' || v < 100 || v > 100000) {

@@ -15,6 +15,7 @@
 
 #include "streamstat/backtest.h"
 #include "streamstat/cli.h"
+#include "streamstat/pool.h"
 #include "streamstat/date.h"
 #include "streamstat/milestones.h"
 #include "streamstat/number.h"
@@ -263,6 +264,10 @@ int cmd_milestones(int argc, char **argv)
 		double t0 = ss_seconds(), t1, t2;
 
 		ss_fit_all(&ds, &fo, &fits, &err);
+		if (!mc.no_pool) {
+			struct ss_pool_stats ps;
+			ss_fit_pool(&ds, &fits, &ps);
+		}
 		t1 = ss_seconds();
 		if (backtest) {
 			struct ss_bt_options bo = ss_bt_defaults();

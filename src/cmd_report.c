@@ -17,6 +17,7 @@
 
 #include "streamstat/backtest.h"
 #include "streamstat/cli.h"
+#include "streamstat/pool.h"
 #include "streamstat/date.h"
 #include "streamstat/report.h"
 #include "streamstat/xalloc.h"
@@ -220,6 +221,10 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 
 	fo.jobs = ro->jobs;
 	ss_fit_all(ds, &fo, &fits, &err);
+	if (!mc->no_pool) {
+		struct ss_pool_stats ps;
+		ss_fit_pool(ds, &fits, &ps);
+	}
 	t_bt = ss_seconds();
 	if (ro->backtest) {
 		struct ss_bt_options bo = ss_bt_defaults();

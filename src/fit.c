@@ -458,6 +458,18 @@ void ss_fit_series(struct ss_fitter *f, const struct ss_fit_options *opt, const 
 	fit_prepared(f, opt, k, out);
 }
 
+size_t ss_fitter_intervals(struct ss_fitter *f, const struct ss_obs *obs, size_t n, int32_t release,
+			   int release_inferred, const double **t0, const double **t1,
+			   const double **y)
+{
+	struct ss_track_fit scratch;
+
+	track_init(&scratch, release);
+	size_t k = intervals_of(f, obs, n, release, release_inferred, &scratch);
+	*t0 = f->t0, *t1 = f->t1, *y = f->y;
+	return k;
+}
+
 void ss_fit_intervals(struct ss_fitter *f, const struct ss_fit_options *opt, const double *t0,
 		      const double *t1, const double *y, size_t n, struct ss_track_fit *out)
 {

@@ -710,6 +710,21 @@ static void album_all(struct album_ctx *ac, size_t k, struct ss_album_crossing *
 	double a = 0.5 - 0.5 * opt->level;
 	x->lo = ac->draw_day[(size_t)floor(a * (double)(S - 1))];
 	x->hi = ac->draw_day[(size_t)ceil((1 - a) * (double)(S - 1))];
+	/* The latest of several uncertain days comes later than the latest of
+	 * their point estimates: the album's day is the draws' median, and its
+	 * bottleneck the track most often last. */
+	x->day = ac->draw_day[S / 2];
+	if (x->day == SS_DAY_NEVER) {
+		/* most draws never get there */
+		x->status = SS_MS_NEVER;
+		x->why = SS_WHY_HORIZON;
+		x->day = x->lo = x->hi = SS_DAY_NONE;
+	}
+	for (size_t i = 0; i < nm; i++)
+		if (ac->last_count[i] > ac->last_count[last])
+			last = i;
+	ax->bottleneck = ac->members[last];
+	x->model = ac->ms->tracks[ac->members[last]].c[k].model;
 	ax->bottleneck_share = (double)ac->last_count[last] / (double)S;
 	free(eps_day);
 	free(step);

@@ -278,6 +278,8 @@ static const char *fit_status(const struct out *o, uint32_t t, int model)
 		return "none";
 	if (ss_models[model].is_yardstick || (fits && t < fits->n && fits->tracks[t].fallback))
 		return "recent_pace";
+	if (fits && t < fits->n && fits->tracks[t].pooled)
+		return "pooled";
 	return "fitted";
 }
 

@@ -475,7 +475,10 @@ static void sheet_tracks(struct ctx *c)
 			size_t len = 0;
 			put_str(&s, row, 14, m->name, NULL);
 			put_str(&s, row, 15,
-				tf->fallback ? "recent pace (no curve fitted)" : "fitted", NULL);
+				tf->fallback ? "recent pace (no curve fitted)"
+				: tf->pooled ? "album shape (too few points alone)"
+					     : "fitted",
+				NULL);
 			buf[0] = '\0';
 			for (size_t j = 0; j < m->np && len < sizeof buf; j++)
 				len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s=%.4g",

@@ -83,6 +83,7 @@ struct ss_ms_cli {
 	const char **exclude; /* --exclude-track values */
 	size_t nexclude;
 	int exclude_interludes;
+	int no_pool; /* --no-pool: thin tracks keep the recent pace (pool.h) */
 };
 
 enum {
@@ -93,7 +94,8 @@ enum {
 	SS_OPT_EXCLUDE_TRACK,
 	SS_OPT_EXCLUDE_INTERLUDES,
 	SS_OPT_DRAWS,
-	SS_OPT_SEED
+	SS_OPT_SEED,
+	SS_OPT_NO_POOL
 };
 
 #define SS_MS_LONG_OPTIONS                                                                         \
@@ -104,6 +106,7 @@ enum {
 		{"exclude-track", required_argument, NULL, SS_OPT_EXCLUDE_TRACK},                  \
 		{"exclude-interludes", no_argument, NULL, SS_OPT_EXCLUDE_INTERLUDES},              \
 		{"draws", required_argument, NULL, SS_OPT_DRAWS},                                  \
+		{"no-pool", no_argument, NULL, SS_OPT_NO_POOL},                                    \
 	{                                                                                          \
 		"seed", required_argument, NULL, SS_OPT_SEED                                       \
 	}
@@ -118,7 +121,9 @@ enum {
 	"                        milestones (repeatable)\n"                                        \
 	"      --exclude-interludes  leave out tracks titled as an interlude or a skit\n"          \
 	"      --draws N         joint draws for album intervals (default 1000)\n"                 \
-	"      --seed N          seed of those draws (default 1)\n"
+	"      --seed N          seed of those draws (default 1)\n"                                \
+	"      --no-pool         do not fit a shared album curve to tracks too thin for\n"         \
+	"                        their own (they keep the recent pace, without interval)\n"
 
 void ss_ms_cli_init(struct ss_ms_cli *c);
 void ss_ms_cli_release(struct ss_ms_cli *c);

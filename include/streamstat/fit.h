@@ -90,6 +90,8 @@ struct ss_track_fit {
 	uint32_t bounds_used; /* lower-bound totals used as values */
 	int16_t best;	      /* index in ss_models of the track's model, -1 if none */
 	uint8_t fallback;     /* best is the yardstick: no curve was usable */
+	uint8_t pooled;	      /* best is a curve whose shape was fitted to its whole
+			       * album (pool.h): too few points for one of its own */
 	uint8_t has_anchor;   /* anchor_total is known */
 	int32_t release;      /* day of t = 0 */
 	int32_t last_day;     /* last observed day (release - 1 when none) */
@@ -137,6 +139,14 @@ void ss_fitter_free(struct ss_fitter **f);
 /* Fit the series obs[0..n) of a track released on day release. */
 void ss_fit_series(struct ss_fitter *f, const struct ss_fit_options *opt, const struct ss_obs *obs,
 		   size_t n, int32_t release, int release_inferred, struct ss_track_fit *out);
+
+/*
+ * The intervals ss_fit_series() fits for a series: returns their number;
+ * *t0, *t1 and *y point into f's buffers until f is used again.
+ */
+size_t ss_fitter_intervals(struct ss_fitter *f, const struct ss_obs *obs, size_t n, int32_t release,
+			   int release_inferred, const double **t0, const double **t1,
+			   const double **y);
 
 /*
  * Fit data given directly as intervals (t0[i], t1[i]] with streams y[i]

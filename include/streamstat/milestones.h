@@ -27,7 +27,8 @@
  *    named (of equal days, the one known exactly is the later).  Projected,
  *    the interval comes from joint draws: each track's parameter error is its
  *    own, the noise term is shared by the album (album-level shocks move
- *    tracks together), and the album's day is the maximum in each draw.  A
+ *    tracks together), and the album's day is the maximum in each draw (its
+ *    date is the draws' median, its bottleneck the track most often last).  A
  *    counting track without data, or without a model, makes it unknown.
  *  - "album total >= M": the sum of the tracks' totals, each interpolated
  *    between its own observations (a track past its last observation counts
