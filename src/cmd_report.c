@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,6 +240,9 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	ss_milestones_run(ds, &fits, &mc->ms, &ms, &err);
 	if (ck_thread)
 		pthread_join(tid, NULL);
+	/* The fit's threads freed their workspaces into their own arenas: hand
+	 * that memory back before the writers need theirs (glibc keeps it). */
+	malloc_trim(0);
 	if (ck.failed)
 		ss_errorf("report: %s", ck.err.msg);
 	t_write = ss_seconds();

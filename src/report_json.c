@@ -32,6 +32,7 @@ struct out {
 	const struct ss_report *r;
 	const struct ss_dataset *ds;
 	const struct ss_ms_options *opt;
+	uint32_t *order; /* while writing "tracks": ss_report_tracks() */
 	int failed;
 };
 
@@ -342,34 +343,69 @@ static int put_indented(FILE *f, const char *s, const char *indent)
  * whole tree of 18,000 tracks is never in memory; the bytes are those
  * json_dumpf() would write for the whole tree.
  */
-static int write_all(struct out *o, json_t *root, FILE *f)
-{
-	char *head = json_dumps(root, DUMP_FLAGS);
-	uint32_t *order;
-	size_t n = ss_report_tracks(o->r, &order);
-	int bad = 0;
+static json_t *backtest(struct out *o);
 
-	if (!head) {
-		free(order);
-		return -1;
-	}
-	/* the summary without its closing "\n}" */
-	size_t len = strlen(head);
-	bad |= len < 2 || fwrite(head, 1, len - 2, f) != len - 2;
-	free(head);
-	bad |= fputs(n ? ",\n  \"tracks\": [" : ",\n  \"tracks\": []", f) == EOF;
+/* An array of n elements made by make(o, i), under key, one at a time. */
+static int write_array(struct out *o, FILE *f, const char *key, size_t n,
+		       json_t *(*make)(struct out *o, size_t i))
+{
+	int bad = fprintf(f, n ? ",\n  \"%s\": [" : ",\n  \"%s\": []", key) < 0;
+
 	for (size_t i = 0; i < n && !bad; i++) {
-		json_t *t = track(o, order[i]);
-		char *s = t && !o->failed ? json_dumps(t, DUMP_FLAGS) : NULL;
-		json_decref(t);
+		json_t *v = make(o, i);
+		char *s = v && !o->failed ? json_dumps(v, DUMP_FLAGS) : NULL;
+		json_decref(v);
 		bad |= !s || fputs(i ? ",\n    " : "\n    ", f) == EOF ||
 		       put_indented(f, s, "    ") != 0;
 		free(s);
 	}
-	if (n)
+	if (n && !bad)
 		bad |= fputs("\n  ]", f) == EOF;
+	return bad ? -1 : 0;
+}
+
+static json_t *album_at(struct out *o, size_t i)
+{
+	return album(o, o->r->albums[i]);
+}
+
+static json_t *track_at(struct out *o, size_t i)
+{
+	return track(o, o->order[i]);
+}
+
+/*
+ * The summary, then its "albums", "backtest" and "tracks" an element at a
+ * time, so that the whole tree (hundreds of MB for 18,000 tracks) is never
+ * in memory; the bytes are those json_dumpf() would write for the whole
+ * tree.
+ */
+static int write_all(struct out *o, json_t *root, FILE *f)
+{
+	char *head = json_dumps(root, DUMP_FLAGS);
+	size_t na = 0;
+	int bad = 0;
+
+	if (!head)
+		return -1;
+	for (size_t i = 0; i < o->r->nalbums; i++)
+		na += o->r->albums[i] < o->r->ms->nalbums &&
+		      o->r->albums[i] < ss_dataset_nalbums(o->ds);
+	/* the summary without its closing "\n}" */
+	size_t len = strlen(head);
+	bad |= len < 2 || fwrite(head, 1, len - 2, f) != len - 2;
+	free(head);
+	bad |= bad || write_array(o, f, "albums", na, album_at) != 0;
+	json_t *bt = backtest(o);
+	char *s = bt ? json_dumps(bt, DUMP_FLAGS | JSON_ENCODE_ANY) : NULL;
+	json_decref(bt);
+	bad |= !s || fputs(",\n  \"backtest\": ", f) == EOF || put_indented(f, s, "  ") != 0;
+	free(s);
+	size_t n = ss_report_tracks(o->r, &o->order);
+	bad |= bad || write_array(o, f, "tracks", n, track_at) != 0;
+	free(o->order);
+	o->order = NULL;
 	bad |= fputs("\n}\n", f) == EOF;
-	free(order);
 	return bad ? -1 : 0;
 }
 
@@ -462,7 +498,7 @@ static json_t *summary(struct out *o)
 {
 	const struct ss_report *r = o->r;
 	json_t *j = json_object(), *conv = json_object(), *ms = json_array(), *head = json_array();
-	json_t *inputs = json_array(), *albums = json_array();
+	json_t *inputs = json_array();
 
 	set(o, j, "schema", json_integer(SCHEMA));
 	set(o, j, "version", text_or_null(r->version));
@@ -493,12 +529,8 @@ static json_t *summary(struct out *o)
 	set(o, j, "inputs", inputs);
 	set(o, j, "series", series(o));
 	set(o, j, "problems", problems(o));
-	for (size_t i = 0; i < r->nalbums; i++)
-		if (r->albums[i] < r->ms->nalbums && r->albums[i] < ss_dataset_nalbums(o->ds))
-			push(o, albums, album(o, r->albums[i]));
-	set(o, j, "albums", albums);
-	set(o, j, "backtest", backtest(o));
-	/* "tracks" comes last, written one track at a time (write_tracks()) */
+	/* "albums", "backtest" and "tracks" follow, written by write_all() one
+	 * element at a time */
 	return j;
 }
 

@@ -32,7 +32,7 @@
 #define LAST_ROW	 1048575 /* Excel's last row (1,048,576 rows, from 0) */
 #define CHART_ALBUMS_MAX 12	 /* albums with a per-track chart */
 #define CHART_TRACKS_MAX 20	 /* tracks on one such chart */
-#define CHART_POINTS	 60	 /* points of a fitted curve */
+#define CHART_POINTS	 60	 /* points of a fitted curve; most observed points */
 #define CHART_DATA_COL	 20	 /* where the Charts sheet keeps its data */
 #define EXCEL_EPOCH_Y	 1899	 /* Excel's day 0 is 1899-12-30 */
 
@@ -612,9 +612,15 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 		static const char *const h[] = {"day", "observed", "day", "model", "low", "high"};
 		for (size_t j = 0; j < 6; j++)
 			put_str(s, 1, col + (lxw_col_t)j, h[j], c->f.label);
+		/* at most about CHART_POINTS observed points: every step-th total,
+		 * and the last */
+		size_t ntot = 0, seen = 0;
+		for (size_t j = 0; j < n; j++)
+			ntot += (obs[j].flags & SS_OBS_TOTAL) != 0;
+		size_t step = ntot > CHART_POINTS ? (ntot + CHART_POINTS - 1) / CHART_POINTS : 1;
 		lxw_row_t nobs = 0;
 		for (size_t j = 0; j < n; j++)
-			if (obs[j].flags & SS_OBS_TOTAL) {
+			if ((obs[j].flags & SS_OBS_TOTAL) && (seen++ % step == 0 || seen == ntot)) {
 				put_num(s, 2 + nobs, col,
 					ss_ms_day_number(&r->ms->opt, obs[j].day, tr->release),
 					c->f.day);
