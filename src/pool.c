@@ -10,8 +10,8 @@
 #include "streamstat/series.h"
 #include "streamstat/xalloc.h"
 
-#define SHAPE_P	 2 /* tau and alpha */
-#define MIN_DOF	 2 /* N - m - 2 at least */
+#define SHAPE_P	 ((size_t)2) /* tau and alpha */
+#define MIN_DOF	 2	     /* N - m - 2 at least */
 #define POWERLAW "powerlaw"
 
 /* The album's intervals, track by track. */
