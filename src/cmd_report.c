@@ -19,6 +19,7 @@
 #include "streamstat/backtest.h"
 #include "streamstat/cli.h"
 #include "streamstat/pool.h"
+#include "streamstat/publish.h"
 #include "streamstat/date.h"
 #include "streamstat/report.h"
 #include "streamstat/xalloc.h"
@@ -31,7 +32,8 @@ static const char usage_text[] =
 	"Fit, backtest and project every track, and write the comparison of albums as\n"
 	"an Excel workbook (Summary, Milestones, Tracks, Charts, Daily, Backtest, Data\n"
 	"quality, About) and a JSON summary beside it.  Prints the path written and a\n"
-	"headline.\n"
+	"headline.  Both files appear complete or not at all; in a directory,\n"
+	"latest.xlsx and latest.json then name the new report.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output DIR|FILE.xlsx  where to write (default: reports/, as\n"
@@ -41,9 +43,12 @@ static const char usage_text[] =
 	"      --tmpdir DIR      where the workbook library keeps its temporary files\n"
 	"                        (default: $TMPDIR or /tmp)\n"
 	"      --no-backtest     keep each track's least-AICc model without backtesting\n"
+	"      --wait            wait for another report writing to the same directory\n"
+	"                        (default: exit 75 at once)\n"
 	"  -j, --jobs N          threads (default: one per CPU); results do not depend on "
 	"N\n" SS_LOAD_OPTIONS_HELP SS_MS_OPTIONS_HELP "  -h, --help            show this help\n"
-	"\n" SS_EXIT_CODES_HELP "              73 cannot create an output file.\n";
+	"\n" SS_EXIT_CODES_HELP
+	"73 cannot create an output file; 75 another report is writing there.\n";
 
 /* Does path end in suffix (case-sensitive)? */
 static int ends_with(const char *path, const char *suffix)
@@ -104,12 +109,6 @@ static int output_paths(const char *out, const char *json, int32_t as_of, char *
 	if (out && ends_with(out, ".xlsx")) {
 		*xlsx_path = xstrdup(out);
 	} else {
-		struct stat sb;
-		if (stat(dir, &sb) != 0 && mkdir(dir, 0777) != 0 && errno != EEXIST) {
-			ss_errorf("report: cannot create the directory %s: %s", dir,
-				  strerror(errno));
-			return SS_EXIT_CANTCREAT;
-		}
 		n = strlen(dir) + sizeof "/streamstat-.xlsx" + SS_DATE_LEN;
 		*xlsx_path = xmalloc(n);
 		snprintf(*xlsx_path, n, "%s/streamstat-%s.xlsx", dir, date);
@@ -130,8 +129,43 @@ struct report_opts {
 	char **albums;
 	size_t nalbums;
 	int backtest;
+	int wait; /* --wait: wait for another run's lock */
 	unsigned jobs;
 };
+
+/*
+ * The output directory, created when missing (the default reports/, or the
+ * one -o names or holds), then locked for this run.  Returns an exit code.
+ */
+static int lock_output(const struct report_opts *ro, int *lock_fd)
+{
+	const char *out = ro->out ? ro->out : DEFAULT_DIR;
+	char *dir;
+	struct stat sb;
+	struct ss_error err = {0};
+	enum ss_status st;
+
+	if (ends_with(out, ".xlsx")) {
+		const char *slash = strrchr(out, '/');
+		dir = slash ? xstrndup(out, slash == out ? 1 : (size_t)(slash - out))
+			    : xstrdup(".");
+	} else {
+		dir = xstrdup(out);
+		if (stat(dir, &sb) != 0 && mkdir(dir, 0777) != 0 && errno != EEXIST) {
+			ss_errorf("report: cannot create the directory %s: %s", dir,
+				  strerror(errno));
+			free(dir);
+			return SS_EXIT_CANTCREAT;
+		}
+	}
+	st = ss_lock_dir(dir, ro->wait, lock_fd, &err);
+	free(dir);
+	if (st != SS_OK) {
+		ss_errorf("report: %s", err.msg);
+		return ss_exit_code(st);
+	}
+	return SS_EXIT_OK;
+}
 
 /* Input checksums, computed on a thread while the fit runs. */
 struct checksums {
@@ -166,32 +200,6 @@ static void *json_worker(void *arg)
 
 	j->status = ss_report_write_json(j->r, j->path, &j->err);
 	return NULL;
-}
-
-/*
- * A new empty file beside path, for writing before a rename: "DIR/.BASE.XXXXXX".
- * Returns its name (allocated), or NULL after a message.
- */
-static char *temp_beside(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	size_t dir = slash ? (size_t)(slash - path + 1) : 0, n = strlen(path) + 10;
-	char *tmp = xmalloc(n);
-	int fd;
-
-	snprintf(tmp, n, "%.*s.%s.XXXXXX", (int)dir, path, path + dir);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ss_errorf("report: cannot create a file beside %s: %s", path, strerror(errno));
-		free(tmp);
-		return NULL;
-	}
-	/* mkstemp makes it private; the report gets the usual permissions */
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	close(fd);
-	return tmp;
 }
 
 static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
@@ -269,9 +277,12 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	/* write both beside their final names, then rename: a failure never
 	 * leaves a half-written file under a final name */
 	code = output_paths(ro->out, ro->json, r.as_of, &xlsx, &json);
-	if (code == SS_EXIT_OK &&
-	    (!(xlsx_tmp = temp_beside(xlsx)) || !(json_tmp = temp_beside(json))))
-		code = SS_EXIT_CANTCREAT;
+	enum ss_status ps = SS_OK;
+	if (code == SS_EXIT_OK && ((ps = ss_publish_temp(xlsx, &xlsx_tmp, &err)) != SS_OK ||
+				   (ps = ss_publish_temp(json, &json_tmp, &err)) != SS_OK)) {
+		ss_errorf("report: %s", err.msg);
+		code = ss_exit_code(ps);
+	}
 	if (code == SS_EXIT_OK) {
 		r.seconds = ss_seconds() - t_start;
 		struct json_job jj = {.r = &r, .path = json_tmp};
@@ -290,9 +301,29 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 			code = code ? code : ss_exit_code(jj.status);
 		}
 	}
-	if (code == SS_EXIT_OK && (rename(xlsx_tmp, xlsx) != 0 || rename(json_tmp, json) != 0)) {
-		ss_errorf("report: cannot rename the new report into place: %s", strerror(errno));
-		code = SS_EXIT_CANTCREAT;
+	if (code == SS_EXIT_OK) {
+		char *tmps[2] = {xlsx_tmp, json_tmp}, *finals[2] = {xlsx, json};
+		if ((ps = ss_publish(tmps, finals, 2, &err)) != SS_OK) {
+			ss_errorf("report: %s", err.msg);
+			code = ss_exit_code(ps);
+		}
+	}
+	/* named by date in a directory: latest.xlsx and latest.json follow,
+	 * only now that both are complete */
+	if (code == SS_EXIT_OK && !(ro->out && ends_with(ro->out, ".xlsx")) && !ro->json) {
+		const char *dir = ro->out ? ro->out : DEFAULT_DIR;
+		size_t n = strlen(dir) + sizeof "/latest.xlsx";
+		char *alias = xmalloc(n);
+		snprintf(alias, n, "%s/latest.xlsx", dir);
+		if ((ps = ss_publish_alias(xlsx, alias, &err)) == SS_OK) {
+			snprintf(alias, n, "%s/latest.json", dir);
+			ps = ss_publish_alias(json, alias, &err);
+		}
+		if (ps != SS_OK) {
+			ss_errorf("report: %s", err.msg);
+			code = ss_exit_code(ps);
+		}
+		free(alias);
 	}
 	if (code != SS_EXIT_OK) {
 		if (xlsx_tmp)
@@ -328,7 +359,7 @@ out:
 
 int cmd_report(int argc, char **argv)
 {
-	enum { OPT_JSON = 400, OPT_ALBUMS, OPT_TMPDIR, OPT_NO_BACKTEST };
+	enum { OPT_JSON = 400, OPT_ALBUMS, OPT_TMPDIR, OPT_NO_BACKTEST, OPT_WAIT };
 	static const struct option longopts[] = {
 		SS_LOAD_LONG_OPTIONS,
 		SS_MS_LONG_OPTIONS,
@@ -337,6 +368,7 @@ int cmd_report(int argc, char **argv)
 		{"albums", required_argument, NULL, OPT_ALBUMS},
 		{"tmpdir", required_argument, NULL, OPT_TMPDIR},
 		{"no-backtest", no_argument, NULL, OPT_NO_BACKTEST},
+		{"wait", no_argument, NULL, OPT_WAIT},
 		{"jobs", required_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
@@ -376,6 +408,9 @@ int cmd_report(int argc, char **argv)
 			case OPT_NO_BACKTEST:
 				ro.backtest = 0;
 				break;
+			case OPT_WAIT:
+				ro.wait = 1;
+				break;
 			case 'h':
 				ss_load_options_release(&o);
 				ss_ms_cli_release(&mc);
@@ -408,7 +443,15 @@ int cmd_report(int argc, char **argv)
 	struct ss_dataset ds;
 	struct ss_series_stats st;
 	struct ss_load_result res;
+	int lock_fd = -1;
 
+	code = lock_output(&ro, &lock_fd);
+	if (code != SS_EXIT_OK) {
+		ss_load_options_release(&o);
+		ss_ms_cli_release(&mc);
+		free_list(ro.albums, ro.nalbums);
+		return code;
+	}
 	ss_dataset_init(&ds, SS_PROBLEMS_DEFAULT_LIMIT);
 	ss_load(&ds, &st, argv + optind, argc - optind, &o, &res);
 	ss_print_problems(&ds, &o);
@@ -421,5 +464,6 @@ int cmd_report(int argc, char **argv)
 	ss_load_options_release(&o);
 	ss_ms_cli_release(&mc);
 	free_list(ro.albums, ro.nalbums);
+	close(lock_fd); /* the lock goes with it */
 	return code;
 }

@@ -1,0 +1,42 @@
+/*
+ * publish.h - put finished files in place so that readers only ever see
+ * complete ones, and keep two report runs from writing at once.
+ *
+ * A file is written under a temporary name in its final directory
+ * (ss_publish_temp()), flushed to disk, renamed over its final name, and
+ * the directory is flushed (ss_publish()): a crash, a kill or a full disk at
+ * any moment leaves either the old file or the new one under the final
+ * name, never half of one.  ss_publish_alias() gives a finished file a
+ * second name the same way ("latest.xlsx").  ss_lock_dir() takes an
+ * exclusive flock(2) on DIR/.streamstat.lock, held until the process ends.
+ */
+#ifndef STREAMSTAT_PUBLISH_H
+#define STREAMSTAT_PUBLISH_H
+
+#include <stddef.h>
+
+#include "streamstat/error.h"
+
+#define SS_LOCK_NAME ".streamstat.lock"
+
+/* A new empty file beside path, "DIR/.BASE.XXXXXX", with the permissions a
+ * new file gets (the umask applied).  *tmp is allocated. */
+enum ss_status ss_publish_temp(const char *path, char **tmp, struct ss_error *err);
+
+/* fsync each tmps[i], rename it to finals[i], fsync their directories.
+ * On failure nothing renamed so far is undone; temporaries are left to the
+ * caller to remove. */
+enum ss_status ss_publish(char *const *tmps, char *const *finals, size_t n, struct ss_error *err);
+
+/* Make alias a name of the finished file path (a hard link, or a copy where
+ * links are not possible), replacing alias atomically. */
+enum ss_status ss_publish_alias(const char *path, const char *alias, struct ss_error *err);
+
+/*
+ * Lock dir for this process: SS_OK (*fd holds the lock; keep it open),
+ * SS_ERR_LOCKED when another process holds it and wait is 0, or
+ * SS_ERR_CANTCREAT when the lock file cannot be created.
+ */
+enum ss_status ss_lock_dir(const char *dir, int wait, int *fd, struct ss_error *err);
+
+#endif

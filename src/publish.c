@@ -1,0 +1,172 @@
+/*
+ * publish.c - temporary names, fsync, rename, and the report lock.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "streamstat/publish.h"
+#include "streamstat/xalloc.h"
+
+/* The directory part of path ("." when none), allocated. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+static int fsync_path(const char *path, int directory)
+{
+	int fd = open(path, directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+	int r;
+
+	if (fd < 0)
+		return -1;
+	r = fsync(fd);
+	close(fd);
+	return r;
+}
+
+enum ss_status ss_publish_temp(const char *path, char **tmp, struct ss_error *err)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dir = slash ? (size_t)(slash - path + 1) : 0, n = strlen(path) + 10;
+	int fd;
+
+	*tmp = xmalloc(n);
+	snprintf(*tmp, n, "%.*s.%s.XXXXXX", (int)dir, path, path + dir);
+	fd = mkstemp(*tmp);
+	if (fd < 0) {
+		int e = errno;
+		free(*tmp);
+		*tmp = NULL;
+		return ss_error_set(err, SS_ERR_CANTCREAT, path, 0,
+				    "cannot create a file beside %s: %s", path, strerror(e));
+	}
+	/* mkstemp makes it private; a report gets the usual permissions */
+	mode_t mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0 || close(fd) != 0) {
+		int e = errno;
+		unlink(*tmp);
+		free(*tmp);
+		*tmp = NULL;
+		return ss_error_set(err, SS_ERR_IO, path, 0, "cannot prepare a file beside %s: %s",
+				    path, strerror(e));
+	}
+	return SS_OK;
+}
+
+enum ss_status ss_publish(char *const *tmps, char *const *finals, size_t n, struct ss_error *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fsync_path(tmps[i], 0) != 0)
+			return ss_error_set(err, SS_ERR_IO, finals[i], 0,
+					    "cannot flush %s to disk: %s", tmps[i],
+					    strerror(errno));
+	for (size_t i = 0; i < n; i++)
+		if (rename(tmps[i], finals[i]) != 0)
+			return ss_error_set(err, SS_ERR_CANTCREAT, finals[i], 0,
+					    "cannot rename %s to %s: %s", tmps[i], finals[i],
+					    strerror(errno));
+	for (size_t i = 0; i < n; i++) {
+		char *dir = dir_of(finals[i]);
+		int bad = fsync_path(dir, 1) != 0;
+		int e = errno;
+		free(dir);
+		if (bad)
+			return ss_error_set(err, SS_ERR_IO, finals[i], 0,
+					    "cannot flush the directory of %s: %s", finals[i],
+					    strerror(e));
+	}
+	return SS_OK;
+}
+
+/* Copy src into the (empty) file dst. */
+static int copy_file(const char *src, const char *dst)
+{
+	FILE *in = fopen(src, "rb"), *out = in ? fopen(dst, "wb") : NULL;
+	char buf[1 << 16];
+	size_t got;
+	int bad = !in || !out;
+
+	while (!bad && (got = fread(buf, 1, sizeof buf, in)) > 0)
+		bad = fwrite(buf, 1, got, out) != got;
+	bad |= in && ferror(in);
+	if (in)
+		fclose(in);
+	if (out)
+		bad |= fclose(out) != 0;
+	return bad ? -1 : 0;
+}
+
+enum ss_status ss_publish_alias(const char *path, const char *alias, struct ss_error *err)
+{
+	char *tmp;
+	enum ss_status s = ss_publish_temp(alias, &tmp, err);
+
+	if (s != SS_OK)
+		return s;
+	/* a hard link costs nothing; the temporary name must go first */
+	unlink(tmp);
+	if (link(path, tmp) != 0 && copy_file(path, tmp) != 0) {
+		int e = errno;
+		unlink(tmp);
+		free(tmp);
+		return ss_error_set(err, SS_ERR_IO, alias, 0, "cannot make %s a copy of %s: %s",
+				    alias, path, strerror(e));
+	}
+	char *finals[1] = {(char *)alias}, *tmps[1] = {tmp};
+	s = ss_publish(tmps, finals, 1, err);
+	if (s != SS_OK)
+		unlink(tmp);
+	free(tmp);
+	return s;
+}
+
+enum ss_status ss_lock_dir(const char *dir, int wait, int *fd, struct ss_error *err)
+{
+	size_t n = strlen(dir) + sizeof "/" SS_LOCK_NAME;
+	char *path = xmalloc(n);
+
+	snprintf(path, n, "%s/%s", dir, SS_LOCK_NAME);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (*fd < 0) {
+		int e = errno;
+		enum ss_status s =
+			ss_error_set(err, SS_ERR_CANTCREAT, path, 0,
+				     "cannot create the lock file %s: %s", path, strerror(e));
+		free(path);
+		return s;
+	}
+	while (flock(*fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+		if (errno == EINTR)
+			continue;
+		int e = errno;
+		enum ss_status s =
+			e == EWOULDBLOCK
+				? ss_error_set(
+					  err, SS_ERR_LOCKED, path, 0,
+					  "another streamstat report is writing to %s (it holds "
+					  "%s); --wait waits for it",
+					  dir, path)
+				: ss_error_set(err, SS_ERR_CANTCREAT, path, 0, "cannot lock %s: %s",
+					       path, strerror(e));
+		close(*fd);
+		*fd = -1;
+		free(path);
+		return s;
+	}
+	free(path);
+	return SS_OK;
+}

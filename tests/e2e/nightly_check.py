@@ -1,0 +1,153 @@
+"""`streamstat report` as a nightly job: never a half-written or lost report.
+
+usage: nightly_check.py STREAMSTAT GEN WORKDIR
+
+1. A run into a directory writes streamstat-<as-of>.xlsx/.json and then
+   latest.xlsx/.json naming the same bytes; no temporary file is left.
+2. While another process holds DIR/.streamstat.lock a run exits 75 at once
+   and changes nothing; with --wait it waits and succeeds.
+3. As root with mount(8) allowed: a read-only directory gives exit 73, a full
+   one a clear error, and in both the previous latest.* are unchanged and no
+   temporary file is left.
+4. A run killed with SIGKILL once its temporary files exist leaves the
+   previous latest.xlsx unchanged and readable (openpyxl).
+"""
+import filecmp
+import glob
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import openpyxl
+
+BIN, GEN, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+DATA = ["--catalog", "datasets/catalog.csv", "datasets/spotify_albums.csv"]
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL: " + what, file=sys.stderr)
+    return cond
+
+
+def report(outdir, *extra, data=DATA):
+    return subprocess.run([BIN, "report", "-q", "--no-backtest", "-o", outdir] + list(extra) +
+                          data, capture_output=True, text=True)
+
+
+def temps(d):
+    return [f for f in os.listdir(d) if f.startswith(".streamstat-") or ".XXXX" in f]
+
+
+# 1. dated files, then latest.*
+d = os.path.join(WORK, "out")
+p = report(d)
+check(p.returncode == 0, "first run: exit %d: %s" % (p.returncode, p.stderr))
+dated = os.path.join(d, "streamstat-2023-11-18.xlsx")
+check(os.path.exists(dated) and os.path.exists(dated[:-5] + ".json"), "dated files written")
+check(filecmp.cmp(dated, os.path.join(d, "latest.xlsx"), shallow=False), "latest.xlsx is the report")
+check(filecmp.cmp(dated[:-5] + ".json", os.path.join(d, "latest.json"), shallow=False),
+      "latest.json is the summary")
+check(temps(d) == [], "no temporary file left: %r" % temps(d))
+
+# 2. the lock
+lock = os.path.join(d, ".streamstat.lock")
+holder = subprocess.Popen(["flock", lock, "sleep", "3"])
+time.sleep(0.3)
+before = os.stat(os.path.join(d, "latest.xlsx")).st_mtime_ns
+t0 = time.time()
+p = report(d)
+check(p.returncode == 75, "concurrent run: exit %d, want 75" % p.returncode)
+check(time.time() - t0 < 2, "a concurrent run exits at once")
+check(p.stderr.startswith("streamstat: ") and "--wait" in p.stderr,
+      "the message says so: %r" % p.stderr)
+check(os.stat(os.path.join(d, "latest.xlsx")).st_mtime_ns == before, "nothing replaced")
+p = report(d, "--wait")
+check(p.returncode == 0, "--wait: exit %d" % p.returncode)
+check(holder.poll() is not None, "--wait returned after the holder finished")
+holder.wait()
+
+
+def mount_tmpfs(path, size):
+    os.makedirs(path, exist_ok=True)
+    r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=%s" % size, "tmpfs", path],
+                       capture_output=True)
+    return r.returncode == 0
+
+
+# 3. read-only and full directories (root only)
+ro = os.path.join(WORK, "ro")
+if os.geteuid() == 0 and mount_tmpfs(ro, "4m"):
+    check(report(ro).returncode == 0, "read-only test: first run")
+    keep = os.path.join(WORK, "keep.xlsx")
+    shutil.copy(os.path.join(ro, "latest.xlsx"), keep)
+    subprocess.run(["mount", "-o", "remount,ro", ro], check=True)
+    p = report(ro, "--as-of", "2023-11-19")
+    check(p.returncode == 73, "read-only directory: exit %d, want 73 (%s)" % (p.returncode,
+                                                                            p.stderr))
+    check(p.stderr.startswith("streamstat: "), "read-only: message %r" % p.stderr)
+    check(filecmp.cmp(keep, os.path.join(ro, "latest.xlsx"), shallow=False),
+          "read-only: latest.xlsx unchanged")
+    subprocess.run(["umount", ro], check=True)
+
+    full = os.path.join(WORK, "full")
+    check(mount_tmpfs(full, "1m"), "mount a small tmpfs")
+    check(report(full).returncode == 0, "full-disk test: first run")
+    shutil.copy(os.path.join(full, "latest.xlsx"), keep)
+    # leave about 40 KB free: less than one report
+    st = os.statvfs(full)
+    free = st.f_bavail * st.f_frsize
+    with open(os.path.join(full, "filler"), "wb") as f:
+        f.write(b"\0" * max(0, free - 40 * 1024))
+    p = report(full, "--as-of", "2023-11-19")
+    check(p.returncode in (73, 74), "full disk: exit %d, want 73 or 74 (%s)" % (p.returncode,
+                                                                             p.stderr))
+    check("streamstat: report:" in p.stderr, "full disk: a clear message: %r" % p.stderr)
+    check(filecmp.cmp(keep, os.path.join(full, "latest.xlsx"), shallow=False),
+          "full disk: latest.xlsx unchanged")
+    check(not os.path.exists(os.path.join(full, "streamstat-2023-11-19.xlsx")),
+          "full disk: no new report under a final name")
+    check(temps(full) == [], "full disk: no temporary file left: %r" % temps(full))
+    subprocess.run(["umount", full], check=True)
+else:
+    print("nightly_check: not root or mount not allowed: read-only and full-disk checks "
+          "skipped", file=sys.stderr)
+
+# 4. killed mid-write
+big, cat = os.path.join(WORK, "big.csv"), os.path.join(WORK, "bigcat.csv")
+subprocess.run([GEN, "--albums", "20", "--tracks-per-album", "6", "--days", "365", "--seed",
+                "5", "--catalog", cat, "-o", big], check=True)
+k = os.path.join(WORK, "kill")
+bigdata = ["--catalog", cat, big]
+check(report(k, data=bigdata).returncode == 0, "kill test: first run")
+keep = os.path.join(WORK, "keep-kill.xlsx")
+shutil.copy(os.path.join(k, "latest.xlsx"), keep)
+caught = False
+for attempt in range(3):
+    proc = subprocess.Popen([BIN, "report", "-q", "--no-backtest", "-o", k, "--as-of",
+                             "2023-12-30"] + bigdata)
+    while proc.poll() is None:
+        if temps(k):
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            caught = True
+            break
+        time.sleep(0.002)
+    if caught:
+        break
+check(caught, "caught the run while its temporary files existed")
+check(filecmp.cmp(keep, os.path.join(k, "latest.xlsx"), shallow=False),
+      "killed run: latest.xlsx unchanged")
+check(not os.path.exists(os.path.join(k, "streamstat-2023-12-30.xlsx")),
+      "killed run: no report under a final name")
+wb = openpyxl.load_workbook(os.path.join(k, "latest.xlsx"))
+check(wb.sheetnames[0] == "Summary", "killed run: latest.xlsx still opens")
+
+if failures:
+    sys.exit("nightly_check: %d failure(s)" % len(failures))
+print("nightly_check: ok")
