@@ -32,8 +32,11 @@ static const char usage_text[] =
 	"Fit, backtest and project every track, and write the comparison of albums as\n"
 	"an Excel workbook (Summary, Milestones, Tracks, Charts, Daily, Backtest, Data\n"
 	"quality, About) and a JSON summary beside it.  Prints the path written and a\n"
-	"headline.  Both files appear complete or not at all; in a directory,\n"
-	"latest.xlsx and latest.json then name the new report.\n"
+	"headline, then what changed since the previous report in that directory\n"
+	"(milestones reached, records, ranks, projections moved, models); -q prints\n"
+	"only those lines, and nothing when nothing changed.  Both files appear\n"
+	"complete or not at all; in a directory, latest.xlsx and latest.json then\n"
+	"name the new report.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output DIR|FILE.xlsx  where to write (default: reports/, as\n"
@@ -45,6 +48,8 @@ static const char usage_text[] =
 	"      --no-backtest     keep each track's least-AICc model without backtesting\n"
 	"      --wait            wait for another report writing to the same directory\n"
 	"                        (default: exit 75 at once)\n"
+	"      --moved-days N    report projected dates that moved more than N days\n"
+	"                        since the previous report (default 7)\n"
 	"  -j, --jobs N          threads (default: one per CPU); results do not depend on "
 	"N\n" SS_LOAD_OPTIONS_HELP SS_MS_OPTIONS_HELP "  -h, --help            show this help\n"
 	"\n" SS_EXIT_CODES_HELP
@@ -124,12 +129,33 @@ static int output_paths(const char *out, const char *json, int32_t as_of, char *
 	return SS_EXIT_OK;
 }
 
+/* The directory part of path ("." when none), allocated. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+/* dir/name, allocated. */
+static char *path_in(const char *dir, const char *name)
+{
+	size_t n = strlen(dir) + strlen(name) + 2;
+	char *p = xmalloc(n);
+
+	snprintf(p, n, "%s/%s", dir, name);
+	return p;
+}
+
 struct report_opts {
 	const char *out, *json, *tmpdir;
 	char **albums;
 	size_t nalbums;
 	int backtest;
-	int wait; /* --wait: wait for another run's lock */
+	int wait;	/* --wait: wait for another run's lock */
+	int moved_days; /* --moved-days: a projection that moved more is news */
 	unsigned jobs;
 };
 
@@ -160,8 +186,12 @@ static int lock_output(const struct report_opts *ro, int *lock_fd)
 	}
 	st = ss_lock_dir(dir, ro->wait, lock_fd, &err);
 	free(dir);
-	if (st != SS_OK) {
+	if (st == SS_ERR_LOCKED) {
 		ss_errorf("report: %s", err.msg);
+		return ss_exit_code(st);
+	}
+	if (st != SS_OK) {
+		ss_errorf("report: cannot write to %s: %s", out, err.msg);
 		return ss_exit_code(st);
 	}
 	return SS_EXIT_OK;
@@ -277,6 +307,23 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	/* write both beside their final names, then rename: a failure never
 	 * leaves a half-written file under a final name */
 	code = output_paths(ro->out, ro->json, r.as_of, &xlsx, &json);
+
+	/* what changed since the previous report in the same directory; the
+	 * lines go to stdout once, on the first run of this as-of date */
+	struct ss_changes changes = {.since = SS_DAY_NONE};
+	int news = 0;
+	if (code == SS_EXIT_OK) {
+		char *dir = dir_of(json), *latest = path_in(dir, "latest.json");
+		char *base = ss_changes_baseline(dir, r.as_of);
+		int32_t reported = ss_changes_as_of(latest);
+		if (ss_changes_find(base, &r, ro->moved_days, &changes, &err) != SS_OK)
+			ss_errorf("report: %s (changes not reported)", err.msg);
+		news = reported == SS_DAY_NONE || reported < r.as_of;
+		r.changes = &changes;
+		free(base);
+		free(latest);
+		free(dir);
+	}
 	enum ss_status ps = SS_OK;
 	if (code == SS_EXIT_OK && ((ps = ss_publish_temp(xlsx, &xlsx_tmp, &err)) != SS_OK ||
 				   (ps = ss_publish_temp(json, &json_tmp, &err)) != SS_OK)) {
@@ -337,6 +384,10 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 			if (r.headline[h][0])
 				printf("%s\n", r.headline[h]);
 	}
+	/* the news: with -q the only thing on stdout, nothing when nothing changed */
+	for (size_t i = 0; code == SS_EXIT_OK && news && i < changes.n; i++)
+		printf("%s\n", changes.list[i].text);
+	ss_changes_release(&changes);
 	if (o->verbosity >= SS_VERBOSE)
 		ss_errorf("report: %zu tracks, %zu albums compared in %.3f s: load %.3f, fit %.3f "
 			  "(%u threads), backtest %.3f, projections and checksums %.3f, workbook "
@@ -359,7 +410,7 @@ out:
 
 int cmd_report(int argc, char **argv)
 {
-	enum { OPT_JSON = 400, OPT_ALBUMS, OPT_TMPDIR, OPT_NO_BACKTEST, OPT_WAIT };
+	enum { OPT_JSON = 400, OPT_ALBUMS, OPT_TMPDIR, OPT_NO_BACKTEST, OPT_WAIT, OPT_MOVED };
 	static const struct option longopts[] = {
 		SS_LOAD_LONG_OPTIONS,
 		SS_MS_LONG_OPTIONS,
@@ -369,12 +420,13 @@ int cmd_report(int argc, char **argv)
 		{"tmpdir", required_argument, NULL, OPT_TMPDIR},
 		{"no-backtest", no_argument, NULL, OPT_NO_BACKTEST},
 		{"wait", no_argument, NULL, OPT_WAIT},
+		{"moved-days", required_argument, NULL, OPT_MOVED},
 		{"jobs", required_argument, NULL, 'j'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
 	struct ss_load_options o;
 	struct ss_ms_cli mc;
-	struct report_opts ro = {.backtest = 1, .tmpdir = getenv("TMPDIR")};
+	struct report_opts ro = {.backtest = 1, .tmpdir = getenv("TMPDIR"), .moved_days = 7};
 	double t0 = ss_seconds();
 	int opt, code;
 
@@ -411,6 +463,18 @@ int cmd_report(int argc, char **argv)
 			case OPT_WAIT:
 				ro.wait = 1;
 				break;
+			case OPT_MOVED: {
+				char *end;
+				long v = strtol(optarg, &end, 10);
+				if (*optarg == '\0' || *end != '\0' || v < 0 || v > 100000) {
+					ss_errorf("report: --moved-days: '%s' is not a number of "
+						  "days",
+						  optarg);
+					r = -1;
+				}
+				ro.moved_days = (int)v;
+				break;
+			}
 			case 'h':
 				ss_load_options_release(&o);
 				ss_ms_cli_release(&mc);

@@ -112,11 +112,11 @@ static int copy_file(const char *src, const char *dst)
 
 enum ss_status ss_publish_alias(const char *path, const char *alias, struct ss_error *err)
 {
-	char *tmp;
+	char *tmp = NULL;
 	enum ss_status s = ss_publish_temp(alias, &tmp, err);
 
-	if (s != SS_OK)
-		return s;
+	if (s != SS_OK || !tmp)
+		return s != SS_OK ? s : SS_ERR_IO;
 	/* a hard link costs nothing; the temporary name must go first */
 	unlink(tmp);
 	if (link(path, tmp) != 0 && copy_file(path, tmp) != 0) {

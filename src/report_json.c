@@ -494,6 +494,23 @@ static json_t *series(struct out *o)
 	return j;
 }
 
+/* What changed since the previous report (changes.h). */
+static json_t *changes(struct out *o)
+{
+	const struct ss_changes *c = o->r->changes;
+	json_t *j = json_object(), *list = json_array();
+
+	set(o, j, "since", c ? date(c->since) : json_null());
+	for (size_t i = 0; c && i < c->n; i++) {
+		json_t *e = json_object();
+		set(o, e, "kind", text(ss_change_kind_name((enum ss_change_kind)c->list[i].kind)));
+		set(o, e, "text", text(c->list[i].text));
+		push(o, list, e);
+	}
+	set(o, j, "list", list);
+	return j;
+}
+
 static json_t *summary(struct out *o)
 {
 	const struct ss_report *r = o->r;
@@ -516,6 +533,7 @@ static json_t *summary(struct out *o)
 		if (r->headline[i][0])
 			push(o, head, text(r->headline[i]));
 	set(o, j, "headline", head);
+	set(o, j, "changes", changes(o));
 	for (size_t i = 0; i < r->nfiles; i++) {
 		const struct ss_report_file *f = &r->files[i];
 		json_t *e = json_object();

@@ -1033,6 +1033,37 @@ static void sheet_about(struct ctx *c)
 	finish_sheet(&s);
 }
 
+/* ---- Changes ---------------------------------------------------------- */
+
+static void sheet_changes(struct ctx *c)
+{
+	const struct ss_report *r = c->r;
+	const struct ss_changes *ch = r->changes;
+	struct sheet s = {workbook_add_worksheet(c->wb, "Changes"), "Changes", {0}};
+	char buf[200], date[SS_DATE_LEN + 1];
+	lxw_row_t row = 2;
+
+	if (!ch || ch->since == SS_DAY_NONE) {
+		worksheet_write_string(s.ws, 0, 0,
+				       "No earlier report in the output directory: nothing to "
+				       "compare with.",
+				       c->f.note);
+		return;
+	}
+	ss_date_format(ch->since, date);
+	snprintf(buf, sizeof buf, "Changes since the report as of %s (%zu).", date, ch->n);
+	worksheet_write_string(s.ws, 0, 0, buf, c->f.note);
+	put_str(&s, 1, 0, "Kind", c->f.header);
+	put_str(&s, 1, 1, "Change", c->f.header);
+	for (size_t i = 0; i < ch->n && row <= LAST_ROW; i++, row++) {
+		put_str(&s, row, 0, ss_change_kind_name((enum ss_change_kind)ch->list[i].kind),
+			NULL);
+		put_str(&s, row, 1, ch->list[i].text, NULL);
+	}
+	worksheet_freeze_panes(s.ws, 2, 0);
+	finish_sheet(&s);
+}
+
 /* ---- the workbook ----------------------------------------------------- */
 
 static void make_formats(struct ctx *c)
@@ -1101,6 +1132,7 @@ enum ss_status ss_report_write_xlsx(const struct ss_report *r, const char *path,
 	sheet_backtest(&c);
 	sheet_quality(&c);
 	sheet_about(&c);
+	sheet_changes(&c);
 	lxw_error e = workbook_close(c.wb);
 	free(c.order);
 	if (e != LXW_NO_ERROR)

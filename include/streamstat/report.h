@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "streamstat/backtest.h"
+#include "streamstat/changes.h"
 #include "streamstat/dataset.h"
 #include "streamstat/error.h"
 #include "streamstat/fit.h"
@@ -43,10 +44,11 @@ struct ss_report {
 	const struct ss_dataset *ds;
 	const struct ss_series_stats *st;
 	const struct ss_fits *fits;
-	const struct ss_milestones *ms; /* ms->opt holds the milestones and conventions */
-	const struct ss_backtest *bt;	/* NULL when the backtest did not run */
-	int32_t as_of;			/* the report's date */
-	const uint32_t *albums;		/* the albums compared, in release order */
+	const struct ss_milestones *ms;	  /* ms->opt holds the milestones and conventions */
+	const struct ss_backtest *bt;	  /* NULL when the backtest did not run */
+	const struct ss_changes *changes; /* since the previous report; NULL: none */
+	int32_t as_of;			  /* the report's date */
+	const uint32_t *albums;		  /* the albums compared, in release order */
 	size_t nalbums;
 	const struct ss_report_file *files;
 	size_t nfiles;

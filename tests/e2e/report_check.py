@@ -47,7 +47,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BIN = os.path.abspath(sys.argv[1])
 WORK = os.path.abspath(sys.argv[2])
 SHEETS = ["Summary", "Milestones", "Tracks", "Charts", "Daily", "Backtest", "Data quality",
-          "About"]
+          "About", "Changes"]  # the eight in its order, then the nightly news
 failures = []
 
 
