@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -127,6 +128,23 @@ static int output_paths(const char *out, const char *json, int32_t as_of, char *
 		snprintf(*json_path, n, "%.*s.json", (int)(n - 1 - strlen(".xlsx")), *xlsx_path);
 	}
 	return SS_EXIT_OK;
+}
+
+/* A progress line on stderr, only when it is a terminal and not -q. */
+static void progress(const struct ss_load_options *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void progress(const struct ss_load_options *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (o->verbosity < SS_NORMAL || !isatty(STDERR_FILENO))
+		return;
+	fputs("streamstat: report: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("...\n", stderr);
 }
 
 /* The directory part of path ("." when none), allocated. */
@@ -259,6 +277,7 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 		checksum_worker(&ck);
 
 	fo.jobs = ro->jobs;
+	progress(o, "fitting %zu tracks", ss_dataset_ntracks(ds));
 	ss_fit_all(ds, &fo, &fits, &err);
 	if (!mc->no_pool) {
 		struct ss_pool_stats ps;
@@ -267,6 +286,7 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	t_bt = ss_seconds();
 	if (ro->backtest) {
 		struct ss_bt_options bo = ss_bt_defaults();
+		progress(o, "backtesting");
 		bo.jobs = fo.jobs;
 		bo.fit = fo;
 		bo.ms = mc->ms;
@@ -275,6 +295,7 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	}
 	mc->ms.jobs = fo.jobs;
 	t_proj = ss_seconds();
+	progress(o, "projecting milestones");
 	ss_milestones_run(ds, &fits, &mc->ms, &ms, &err);
 	if (ck_thread)
 		pthread_join(tid, NULL);
@@ -331,6 +352,7 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 		code = ss_exit_code(ps);
 	}
 	if (code == SS_EXIT_OK) {
+		progress(o, "writing %s", xlsx);
 		r.seconds = ss_seconds() - t_start;
 		struct json_job jj = {.r = &r, .path = json_tmp};
 		int json_thread = pthread_create(&tid, NULL, json_worker, &jj) == 0;

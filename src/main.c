@@ -25,6 +25,7 @@ static const struct command commands[] = {
 	{"fit", cmd_fit, "fit growth models to every track; CSV on stdout"},
 	{"milestones", cmd_milestones, "observed and projected milestone dates; CSV on stdout"},
 	{"backtest", cmd_backtest, "score projections against observed crossings; CSV on stdout"},
+	{"schedule", cmd_schedule, "print a crontab line or systemd units for a nightly report"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -25,6 +25,7 @@ int cmd_fit(int argc, char **argv);
 int cmd_milestones(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_schedule(int argc, char **argv);
 
 /* Verbosity shared by all commands: -q lowers it, -v raises it. */
 enum ss_verbosity { SS_QUIET = 0, SS_NORMAL = 1, SS_VERBOSE = 2 };

@@ -1,0 +1,35 @@
+#!/bin/sh
+# `streamstat schedule`: the crontab line and the systemd units it prints
+# run this binary's report with -q, every path absolute, at the time asked.
+set -eu
+: "${STREAMSTAT:?set STREAMSTAT to the binary}"
+bin=$(readlink -f "$STREAMSTAT")
+root=$(pwd)
+fail() { echo "check-schedule: $*" >&2; exit 1; }
+
+cron=$("$STREAMSTAT" schedule --cron --at 04:05 -- --catalog datasets/catalog.csv \
+	-o reports --milestones 50M,100M datasets/spotify_albums.csv | grep -v '^#')
+want="5 4 * * * cd $root && $bin report -q --catalog $root/datasets/catalog.csv -o $root/reports --milestones 50M,100M $root/datasets/spotify_albums.csv"
+[ "$cron" = "$want" ] || fail "crontab line: got '$cron', want '$want'"
+
+units=$("$STREAMSTAT" schedule --systemd --name nightly -- "my data.csv")
+echo "$units" | grep -qx 'Persistent=true' || fail "timer without Persistent=true"
+echo "$units" | grep -qx 'OnCalendar=\*-\*-\* 03:15:00' || fail "timer not at 03:15"
+echo "$units" | grep -qx "ExecStart=$bin report -q \"$root/my data.csv\"" ||
+	fail "ExecStart: $(echo "$units" | grep ExecStart)"
+echo "$units" | grep -qx "WorkingDirectory=$root" || fail "WorkingDirectory"
+echo "$units" | grep -q '^# nightly.timer' || fail "unit names"
+
+# the crontab line runs as written (the shell parses it; cron would)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+line=$("$STREAMSTAT" schedule --cron -- --no-backtest -o "$work/out dir" --catalog datasets/catalog.csv \
+	datasets/spotify_albums.csv | grep -v '^#' | cut -d' ' -f6-)
+(cd / && sh -c "$line") >"$work/stdout" || fail "the crontab command failed: $line"
+[ -s "$work/out dir/latest.xlsx" ] || fail "the crontab command wrote no report"
+[ ! -s "$work/stdout" ] || fail "a first quiet run printed: $(cat "$work/stdout")"
+
+# usage errors
+if "$STREAMSTAT" schedule -- x.csv 2>/dev/null; then fail "no --cron/--systemd accepted"; fi
+if "$STREAMSTAT" schedule --cron --at 25:00 -- x.csv 2>/dev/null; then fail "bad --at accepted"; fi
+echo "check-schedule: ok"
