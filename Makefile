@@ -6,6 +6,7 @@
 #   make test       install missing packages, build, run every test, then
 #                   again under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      generate a ~6.5M-row history; measure ingest and fitting
+#   make fuzz       libFuzzer on ingest and option parsing (FUZZ_SECONDS each)
 #   make install    PREFIX=/usr/local, DESTDIR for staging
 #   make lint       clang-tidy and cppcheck
 #   make format     clang-format -i; make check-format fails on a diff
@@ -58,11 +59,24 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_BIN := $(BUILD)/bench/gen $(BUILD)/bench/bench $(BUILD)/bench/fitbench
 
+# Fuzzing (libFuzzer, clang): each target in tests/fuzz/fuzz_NAME.c; its
+# seeds in tests/fuzz/seeds/NAME, its kept reproducers in
+# tests/fuzz/crashes/NAME, both replayed by "make test" through a plain
+# driver (tests/fuzz/replay.c) in the normal and the sanitizer builds.
+FUZZ_TARGETS := ingest options
+REPLAY_BIN   := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := build/fuzzer
+FUZZ_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -Iinclude -DSS_VERSION='"$(VERSION)"' -g -O1 \
+                -fno-omit-frame-pointer -fsanitize=address,undefined
+FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(FUZZ_DIR)/obj/%.o)
+
 DATASET  := datasets/spotify_albums.csv
 CATALOG  := datasets/catalog.csv
 
 .PHONY: all deps report test test-build unit cases e2e asan bench install uninstall \
-        clean lint format check-format
+        clean lint format check-format replay fuzz
 .SUFFIXES:
 
 all: $(BIN)
@@ -113,14 +127,52 @@ report: deps
 
 test:
 	$(Q)$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(TEST_PACKAGES)"
-	$(Q)$(MAKE) --no-print-directory test-build unit cases e2e
+	$(Q)$(MAKE) --no-print-directory test-build unit cases replay e2e
 	$(Q)$(MAKE) --no-print-directory asan
 	$(Q)$(MAKE) --no-print-directory lint check-format
 
 asan:
-	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-build unit cases e2e
+	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-build unit cases replay e2e
 
-test-build: $(BIN) $(UNIT_BIN) $(BUILD)/bench/gen
+test-build: $(BIN) $(UNIT_BIN) $(BUILD)/bench/gen $(REPLAY_BIN)
+
+$(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBA)
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/fuzz/fuzz_$*.c tests/fuzz/replay.c $(LIBA) $(LIBS)
+
+replay: $(REPLAY_BIN)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "  REPLAY  tests/fuzz/seeds/$$t tests/fuzz/crashes/$$t"; \
+		$(BUILD)/fuzz/replay-$$t $$(find tests/fuzz/seeds/$$t tests/fuzz/crashes/$$t \
+			-type f ! -name .gitkeep | sort) 2>$(BUILD)/fuzz/replay-$$t.log || \
+			{ tail -n 40 $(BUILD)/fuzz/replay-$$t.log; exit 1; }; \
+	done
+
+# make fuzz [FUZZ_SECONDS=N]: each target for N seconds, both at once; new
+# crashes land in build/fuzzer/artifacts-NAME/ (keep them in
+# tests/fuzz/crashes/NAME once fixed).
+fuzz:
+	$(Q)$(MAKE) --no-print-directory deps EXTRA_PACKAGES="clang libclang-rt-14-dev"
+	$(Q)$(MAKE) --no-print-directory $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz-%)
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_DIR)/corpus-$$t $(FUZZ_DIR)/artifacts-$$t; \
+		( $(FUZZ_DIR)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=2048 \
+			-close_fd_mask=2 \
+			-artifact_prefix=$(FUZZ_DIR)/artifacts-$$t/ -print_final_stats=1 \
+			$(FUZZ_DIR)/corpus-$$t tests/fuzz/seeds/$$t >$(FUZZ_DIR)/$$t.log 2>&1; \
+			echo "  FUZZ    $$t: exit $$?, $$(grep -c . $(FUZZ_DIR)/$$t.log) log lines" ) & \
+	done; wait
+	@for t in $(FUZZ_TARGETS); do grep -E "stat::number_of_executed_units|stat::peak_rss" \
+		$(FUZZ_DIR)/$$t.log | sed "s/^/  $$t: /"; ls $(FUZZ_DIR)/artifacts-$$t | sed "s/^/  $$t artifact: /"; done
+
+$(FUZZ_DIR)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	@echo "  FUZZCC  $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) $(LIBS)
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do \
@@ -151,7 +203,7 @@ uninstall:
 clean:
 	rm -rf build bench/out
 
-C_FILES := $(wildcard src/*.c include/streamstat/*.h tests/unit/*.c bench/*.c bench/*.h)
+C_FILES := $(wildcard src/*.c include/streamstat/*.h tests/unit/*.c tests/fuzz/*.c bench/*.c bench/*.h)
 
 lint:
 	@echo "  TIDY    src"
