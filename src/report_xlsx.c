@@ -71,6 +71,100 @@ static lxw_worksheet *add_streamed_sheet(lxw_workbook *wb, const char *name)
 	return ws;
 }
 
+/* ---- text --------------------------------------------------------------- */
+
+#define CELL_TEXT_MAX 32000 /* bytes; Excel holds 32,767 characters a cell */
+
+/* The length of the UTF-8 character at s that XML 1.0 allows, or 0. */
+static size_t xml_char(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t n;
+
+	if (s[0] < 0x80) {
+		return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' || s[0] == '\r' ? 1 : 0;
+	} else if ((s[0] & 0xe0) == 0xc0) {
+		cp = s[0] & 0x1fu, n = 2;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		cp = s[0] & 0x0fu, n = 3;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		cp = s[0] & 0x07u, n = 4;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3fu);
+	}
+	static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe ||
+	    cp == 0xffff)
+		return 0;
+	return n;
+}
+
+/*
+ * s as text a workbook may hold: NULL when it already is, else a copy
+ * (the caller frees it) with each byte that is not valid UTF-8, or a
+ * character XML forbids, replaced by U+FFFD, and cut to CELL_TEXT_MAX bytes.
+ */
+static char *xml_text(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t len = 0, n;
+	int clean = 1;
+
+	for (; p[len]; len += n)
+		if ((n = xml_char(p + len)) == 0) {
+			clean = 0;
+			n = 1;
+		}
+	if (clean && len <= CELL_TEXT_MAX)
+		return NULL;
+	char *out = xmalloc(3 * len + 4);
+	size_t o = 0;
+	for (size_t i = 0; p[i] && o + 4 <= CELL_TEXT_MAX; i += n) {
+		n = xml_char(p + i);
+		if (n) {
+			memcpy(out + o, p + i, n);
+			o += n;
+		} else {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			n = 1;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* worksheet_write_string() of any text (see xml_text()). */
+static void write_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *v,
+		       lxw_format *fmt)
+{
+	char *safe = xml_text(v);
+
+	worksheet_write_string(ws, row, col, safe ? safe : v, fmt);
+	free(safe);
+}
+
+static void series_name(lxw_chart_series *se, const char *name)
+{
+	char *safe = xml_text(name);
+
+	chart_series_set_name(se, safe ? safe : name);
+	free(safe);
+}
+
+static void chart_title(lxw_chart *ch, const char *title)
+{
+	char *safe = xml_text(title);
+
+	chart_title_set_name(ch, safe ? safe : title);
+	free(safe);
+}
+
 /* ---- cells ------------------------------------------------------------ */
 
 static void widen(struct sheet *s, lxw_col_t col, double w)
@@ -83,7 +177,7 @@ static void put_str(struct sheet *s, lxw_row_t row, lxw_col_t col, const char *v
 {
 	if (!v || !*v)
 		return;
-	worksheet_write_string(s->ws, row, col, v, fmt);
+	write_text(s->ws, row, col, v, fmt);
 	widen(s, col, (double)strlen(v) * 1.1 + 1);
 }
 
@@ -247,14 +341,13 @@ static void sheet_summary(struct ctx *c)
 
 	for (size_t h = 0; h < SS_HEADLINES; h++)
 		if (r->headline[h][0])
-			worksheet_write_string(s.ws, row++, 0, r->headline[h],
-					       h == 0 ? c->f.title : NULL);
+			write_text(s.ws, row++, 0, r->headline[h], h == 0 ? c->f.title : NULL);
 	ss_date_format(r->as_of, date);
 	snprintf(buf, sizeof buf,
 		 "As of %s. Day %d is the release day. Dates after the last observation are "
 		 "projected, with %.0f%% intervals.",
 		 date, r->ms->opt.day_zero ? 0 : 1, 100 * r->ms->opt.level);
-	worksheet_write_string(s.ws, row++, 0, buf, c->f.note);
+	write_text(s.ws, row++, 0, buf, c->f.note);
 	row++;
 	lxw_row_t top = row;
 	put_str(&s, row, 0, "Album", c->f.header);
@@ -316,17 +409,16 @@ static void sheet_summary(struct ctx *c)
 			if (ds->tracks[t].album == r->albums[i] && !r->ms->tracks[t].counts)
 				len += (size_t)snprintf(buf + len, sizeof buf - len, " %s;",
 							ss_track_name(ds, (uint32_t)t));
-		worksheet_write_string(s.ws, row++, 0, buf, c->f.note);
+		write_text(s.ws, row++, 0, buf, c->f.note);
 	}
-	worksheet_write_string(
-		s.ws, row++, 0,
-		"Record holders (rank 1) are highlighted. \"Every track\" is the day "
-		"the last counting track got there; \"album total\" sums the "
-		"counting tracks.",
-		c->f.note);
+	write_text(s.ws, row++, 0,
+		   "Record holders (rank 1) are highlighted. \"Every track\" is the day "
+		   "the last counting track got there; \"album total\" sums the "
+		   "counting tracks.",
+		   c->f.note);
 	if (r->bt) {
 		snprintf(buf, sizeof buf, "Projections: %s.", r->bt->rule);
-		worksheet_write_string(s.ws, row++, 0, buf, c->f.note);
+		write_text(s.ws, row++, 0, buf, c->f.note);
 	}
 	worksheet_freeze_panes(s.ws, top + 1, 1);
 	finish_sheet(&s);
@@ -353,7 +445,7 @@ static void sheet_milestones(struct ctx *c)
 			buf, sizeof buf,
 			"Excel holds %d rows: the first %d of %zu shown (the JSON summary has all)",
 			LAST_ROW + 1, LAST_ROW, c->ntracks * r->ms->opt.nmilestones);
-		worksheet_write_string(s.ws, 0, 16, buf, c->f.note);
+		write_text(s.ws, 0, 16, buf, c->f.note);
 	}
 	for (size_t q = 0; q < c->ntracks && row <= LAST_ROW; q++) {
 		size_t t = c->order[q];
@@ -441,7 +533,7 @@ static void sheet_tracks(struct ctx *c)
 			 "Excel holds %d rows: the first %d of %zu tracks shown (the JSON summary "
 			 "has all)",
 			 LAST_ROW + 1, LAST_ROW, c->ntracks);
-		worksheet_write_string(s.ws, 0, NCOLS + 1, buf, c->f.note);
+		write_text(s.ws, 0, NCOLS + 1, buf, c->f.note);
 	}
 	for (size_t q = 0; q < c->ntracks && row <= LAST_ROW; q++) {
 		size_t t = c->order[q];
@@ -531,7 +623,7 @@ static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 	lxw_chart *ch = workbook_add_chart(c->wb, LXW_CHART_SCATTER_STRAIGHT_WITH_MARKERS);
 	double xmax = 1;
 
-	chart_title_set_name(ch, "Album total (counting tracks) by days since release");
+	chart_title(ch, "Album total (counting tracks) by days since release");
 	for (size_t i = 0; i < r->nalbums && i < CHART_ALBUMS_MAX; i++) {
 		uint32_t a = r->albums[i];
 		int32_t *days;
@@ -551,7 +643,7 @@ static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 			chart_series_set_categories(se, s->name, 2, col, (lxw_row_t)(n + 1), col);
 			chart_series_set_values(se, s->name, 2, col + 1, (lxw_row_t)(n + 1),
 						col + 1);
-			chart_series_set_name(se, ss_album_name(r->ds, a));
+			series_name(se, ss_album_name(r->ds, a));
 		}
 		free(days);
 		free(tot);
@@ -574,7 +666,7 @@ static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 				       .width = 0.75f};
 		chart_series_set_categories(se, s->name, r0, col, r0 + 1, col);
 		chart_series_set_values(se, s->name, r0, col + 1, r0 + 1, col + 1);
-		chart_series_set_name(se, m);
+		series_name(se, m);
 		chart_series_set_line(se, &line);
 		chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
 	}
@@ -597,7 +689,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 
 	snprintf(title, sizeof title, "%s: tracks observed (points), model (line), interval (dots)",
 		 ss_album_name(ds, a));
-	chart_title_set_name(ch, title);
+	chart_title(ch, title);
 	for (size_t t = 0; t < r->ms->ntracks && ntr < CHART_TRACKS_MAX; t++) {
 		const struct ss_track *tr = &ds->tracks[t];
 		const struct ss_track_ms *tm = &r->ms->tracks[t];
@@ -632,7 +724,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 			se = chart_add_series(ch, NULL, NULL);
 			chart_series_set_categories(se, s->name, 2, col, 1 + nobs, col);
 			chart_series_set_values(se, s->name, 2, col + 1, 1 + nobs, col + 1);
-			chart_series_set_name(se, name);
+			series_name(se, name);
 			chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
 		}
 		if (tm->model >= 0 && tf->has_anchor) {
@@ -682,7 +774,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 					 q == 0	  ? ss_models[tm->model].name
 					 : q == 1 ? "low"
 						  : "high");
-				chart_series_set_name(se, sname);
+				series_name(se, sname);
 				chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
 				chart_series_set_line(se, q == 0 ? &solid : &dots);
 			}
@@ -704,8 +796,8 @@ static void sheet_charts(struct ctx *c)
 	lxw_row_t at = 24;
 	size_t shown = 0;
 
-	worksheet_write_string(
-		s.ws, 0, 0, "Charts read the data to their right (column U onwards).", c->f.note);
+	write_text(s.ws, 0, 0, "Charts read the data to their right (column U onwards).",
+		   c->f.note);
 	col = chart_albums(c, &s, col);
 	for (size_t i = 0; i < r->nalbums && shown < CHART_ALBUMS_MAX; i++, shown++) {
 		col = chart_album_tracks(c, &s, r->albums[i], col, at);
@@ -717,7 +809,7 @@ static void sheet_charts(struct ctx *c)
 			buf, sizeof buf,
 			"Per-track charts for the first %d of %zu albums (use --albums to choose).",
 			CHART_ALBUMS_MAX, r->nalbums);
-		worksheet_write_string(s.ws, at, 0, buf, c->f.note);
+		write_text(s.ws, at, 0, buf, c->f.note);
 	}
 	finish_sheet(&s);
 	worksheet_set_column(s.ws, 0, CHART_DATA_COL - 1, 9, NULL);
@@ -796,11 +888,11 @@ static void sheet_daily(struct ctx *c)
 		snprintf(buf, sizeof buf,
 			 "The cleaned series: one row per track and observed day (%zu rows).",
 			 rows);
-	worksheet_write_string(s.ws, 0, 0, buf, c->f.note);
+	write_text(s.ws, 0, 0, buf, c->f.note);
 	if (shown > LAST_ROW - 1) {
 		snprintf(buf, sizeof buf, "Excel holds %d rows: the first %d of %zu shown.",
 			 LAST_ROW + 1, LAST_ROW - 1, shown);
-		worksheet_write_string(s.ws, 0, 8, buf, c->f.note);
+		write_text(s.ws, 0, 8, buf, c->f.note);
 	}
 	if (monthly)
 		headers(c, &s, 1, month_cols, sizeof month_cols / sizeof month_cols[0]);
@@ -876,8 +968,7 @@ static void sheet_backtest(struct ctx *c)
 	lxw_row_t row = 4;
 
 	if (!r->bt) {
-		worksheet_write_string(s.ws, 0, 0, "The backtest did not run (--no-backtest).",
-				       c->f.note);
+		write_text(s.ws, 0, 0, "The backtest did not run (--no-backtest).", c->f.note);
 		return;
 	}
 	snprintf(buf, sizeof buf,
@@ -885,15 +976,15 @@ static void sheet_backtest(struct ctx *c)
 		 "(%zu of %zu eligible tracks), refitted, projected and compared with what "
 		 "happened.",
 		 r->bt->cases, r->bt->tracks_used, r->bt->tracks_eligible);
-	worksheet_write_string(s.ws, 0, 0, buf, c->f.note);
+	write_text(s.ws, 0, 0, buf, c->f.note);
 	snprintf(buf, sizeof buf, "Model rule: %s.", r->bt->rule);
-	worksheet_write_string(s.ws, 1, 0, buf, c->f.note);
+	write_text(s.ws, 1, 0, buf, c->f.note);
 	snprintf(buf, sizeof buf,
 		 "Bias: median of projected minus observed day (positive is late). Coverage: "
 		 "share of observed days inside the %.0f%% interval (a wrong \"never\" counts as "
 		 "outside).",
 		 100 * r->ms->opt.level);
-	worksheet_write_string(s.ws, 2, 0, buf, c->f.note);
+	write_text(s.ws, 2, 0, buf, c->f.note);
 	headers(c, &s, 3, cols, sizeof cols / sizeof cols[0]);
 	for (size_t i = 0; i < SS_BT_METHODS; i++) {
 		if (i >= ss_nmodels && i != SS_BT_CHOSEN)
@@ -1044,15 +1135,15 @@ static void sheet_changes(struct ctx *c)
 	lxw_row_t row = 2;
 
 	if (!ch || ch->since == SS_DAY_NONE) {
-		worksheet_write_string(s.ws, 0, 0,
-				       "No earlier report in the output directory: nothing to "
-				       "compare with.",
-				       c->f.note);
+		write_text(s.ws, 0, 0,
+			   "No earlier report in the output directory: nothing to "
+			   "compare with.",
+			   c->f.note);
 		return;
 	}
 	ss_date_format(ch->since, date);
 	snprintf(buf, sizeof buf, "Changes since the report as of %s (%zu).", date, ch->n);
-	worksheet_write_string(s.ws, 0, 0, buf, c->f.note);
+	write_text(s.ws, 0, 0, buf, c->f.note);
 	put_str(&s, 1, 0, "Kind", c->f.header);
 	put_str(&s, 1, 1, "Change", c->f.header);
 	for (size_t i = 0; i < ch->n && row <= LAST_ROW; i++, row++) {
