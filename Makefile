@@ -4,7 +4,8 @@
 #   make report     install missing packages, build, write the bundled dataset's
 #                   workbook and JSON summary to reports/
 #   make test       install missing packages, build, run every test, then
-#                   again under AddressSanitizer + UndefinedBehaviorSanitizer
+#                   again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#                   and the golden cases under valgrind
 #   make bench      generate a ~6.5M-row history; measure ingest and fitting
 #   make fuzz       libFuzzer on ingest and option parsing (FUZZ_SECONDS each)
 #   make install    PREFIX=/usr/local, DESTDIR for staging
@@ -47,8 +48,9 @@ endif
 DEB_PACKAGES := gcc make pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev libjansson-dev nettle-dev \
                 libcmocka-dev python3 python3-openpyxl clang-format clang-tidy cppcheck
 
-# ... and what only "make test" needs: LibreOffice opens the workbook as users do.
-TEST_PACKAGES := libreoffice-calc-nogui
+# ... and what only "make test" needs: LibreOffice opens the workbook as users
+# do; valgrind checks the golden cases for memory errors and leaks.
+TEST_PACKAGES := libreoffice-calc-nogui valgrind
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
@@ -76,7 +78,7 @@ DATASET  := datasets/spotify_albums.csv
 CATALOG  := datasets/catalog.csv
 
 .PHONY: all deps report test test-build unit cases e2e asan bench install uninstall \
-        clean lint format check-format replay fuzz
+        clean lint format check-format replay fuzz valgrind
 .SUFFIXES:
 
 all: $(BIN)
@@ -129,7 +131,17 @@ test:
 	$(Q)$(MAKE) --no-print-directory deps EXTRA_PACKAGES="$(TEST_PACKAGES)"
 	$(Q)$(MAKE) --no-print-directory test-build unit cases replay e2e
 	$(Q)$(MAKE) --no-print-directory asan
+	$(Q)$(MAKE) --no-print-directory valgrind
 	$(Q)$(MAKE) --no-print-directory lint check-format
+
+# The golden cases and a full report under valgrind memcheck: zero errors,
+# zero leaks (tests/valgrind-streamstat exits 99 on either).
+valgrind: $(BIN)
+	@echo "  VALGRIND tests/cases, report"
+	$(Q)STREAMSTAT_UNDER_VALGRIND=$(BIN) tests/run-cases.sh tests/valgrind-streamstat
+	$(Q)out=$$(mktemp -d) && STREAMSTAT_UNDER_VALGRIND=$(BIN) tests/valgrind-streamstat \
+		report -q -o "$$out" --catalog $(CATALOG) $(DATASET); st=$$?; rm -rf "$$out"; \
+		[ $$st -eq 0 ] || { echo "make: the report under valgrind exited $$st" >&2; exit 1; }
 
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-build unit cases replay e2e
