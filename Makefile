@@ -73,6 +73,7 @@ FUZZ_DIR     := build/fuzzer
 FUZZ_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -Iinclude -DSS_VERSION='"$(VERSION)"' -g -O1 \
                 -fno-omit-frame-pointer -fsanitize=address,undefined
 FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(FUZZ_DIR)/obj/%.o)
+.SECONDARY: $(FUZZ_OBJ)
 
 DATASET  := datasets/spotify_albums.csv
 CATALOG  := datasets/catalog.csv

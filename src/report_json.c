@@ -118,10 +118,14 @@ static json_t *count(uint64_t v)
 }
 
 /* A count held as a double (totals, sums of totals); null when not finite. */
+/* A count held as a double: an integer while it fits one, else a number
+ * (sums of counts near INT64_MAX exceed it; they are not wrapped). */
 static json_t *count_of(double v)
 {
-	if (!isfinite(v) || fabs(v) >= 9.2e18)
+	if (!isfinite(v))
 		return json_null();
+	if (fabs(v) >= 9.2e18)
+		return json_real(v);
 	return json_integer((json_int_t)llround(v));
 }
 

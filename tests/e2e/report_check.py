@@ -776,7 +776,23 @@ def main():
     if xlsx:
         libreoffice(xlsx)
     bad_output()
-    if failures:
+    # 8. counts near INT64_MAX: sums are not wrapped, and nothing is NaN
+big = os.path.join(WORK, "big.csv")
+with open(big, "w") as f:
+    f.write("date,album,track,streams,total\n"
+            "2023-01-01,A,T,9223372036854775000,\n2023-01-02,A,T,9223372036854775000,\n"
+            "2023-01-03,A,T,,9223372036854775807\n2023-01-01,A,U,,1\n"
+            "2023-01-05,A,U,,9223372036854775807\n")
+out = os.path.join(WORK, "big.xlsx")
+p = subprocess.run([BIN, "report", "-q", "--no-backtest", "-o", out, big], capture_output=True)
+check(p.returncode == 0, "huge counts: exit %d" % p.returncode)
+js = json.load(open(out[:-5] + ".json"))
+total = js["albums"][0]["latest_total"]
+check(isinstance(total, (int, float)) and total > 1.8e19,
+      "album total of two INT64_MAX tracks, not wrapped: %r" % total)
+check("NaN" not in open(out[:-5] + ".json").read(), "huge counts: no NaN in the JSON")
+
+if failures:
         print("report_check: %d failure(s)" % len(failures), file=sys.stderr)
         sys.exit(1)
     print("report_check: ok")
