@@ -770,29 +770,53 @@ def bad_output():
     check(p.stdout == "", "bad output path: printed %r" % p.stdout)
 
 
+# ---- 7. odd input: names that are not UTF-8, counts near INT64_MAX -------
+
+def odd_inputs():
+    # names with a 0xff byte and a control character: the workbook stays XML
+    bad = os.path.join(WORK, "bad-utf8.csv")
+    with open(bad, "wb") as f:
+        f.write(b"date,album,track,total\n2023-01-01,A\xff\x01B,T\xc3\x28x,5\n"
+                b"2023-01-02,A\xff\x01B,T\xc3\x28x,9\n")
+    out = os.path.join(WORK, "bad-utf8.xlsx")
+    p = subprocess.run([BIN, "report", "-q", "--no-backtest", "-o", out, bad],
+                       capture_output=True)
+    check(p.returncode == 0, "non-UTF-8 names: exit %d" % p.returncode)
+    try:
+        wb = openpyxl.load_workbook(out)
+        check(wb["Tracks"]["A2"].value == "A\ufffd\ufffdB",
+              "non-UTF-8 album: %r" % wb["Tracks"]["A2"].value)
+        check(wb["Tracks"]["B2"].value == "T\ufffd(x",
+              "non-UTF-8 track: %r" % wb["Tracks"]["B2"].value)
+    except Exception as e:  # openpyxl refuses XML that is not well formed
+        check(False, "non-UTF-8 names: the workbook does not open: %s" % e)
+
+    # counts near INT64_MAX: sums are not wrapped, and nothing is NaN
+    big = os.path.join(WORK, "big.csv")
+    with open(big, "w") as f:
+        f.write("date,album,track,streams,total\n"
+                "2023-01-01,A,T,9223372036854775000,\n2023-01-02,A,T,9223372036854775000,\n"
+                "2023-01-03,A,T,,9223372036854775807\n2023-01-01,A,U,,1\n"
+                "2023-01-05,A,U,,9223372036854775807\n")
+    out = os.path.join(WORK, "big.xlsx")
+    p = subprocess.run([BIN, "report", "-q", "--no-backtest", "-o", out, big],
+                       capture_output=True)
+    check(p.returncode == 0, "huge counts: exit %d" % p.returncode)
+    text = open(out[:-5] + ".json").read()
+    total = json.loads(text)["albums"][0]["latest_total"]
+    check(isinstance(total, (int, float)) and total > 1.8e19,
+          "album total of two INT64_MAX tracks, not wrapped: %r" % total)
+    check("NaN" not in text, "huge counts: no NaN in the JSON")
+
+
 def main():
     small()
     xlsx = bundled()
     if xlsx:
         libreoffice(xlsx)
     bad_output()
-    # 8. counts near INT64_MAX: sums are not wrapped, and nothing is NaN
-big = os.path.join(WORK, "big.csv")
-with open(big, "w") as f:
-    f.write("date,album,track,streams,total\n"
-            "2023-01-01,A,T,9223372036854775000,\n2023-01-02,A,T,9223372036854775000,\n"
-            "2023-01-03,A,T,,9223372036854775807\n2023-01-01,A,U,,1\n"
-            "2023-01-05,A,U,,9223372036854775807\n")
-out = os.path.join(WORK, "big.xlsx")
-p = subprocess.run([BIN, "report", "-q", "--no-backtest", "-o", out, big], capture_output=True)
-check(p.returncode == 0, "huge counts: exit %d" % p.returncode)
-js = json.load(open(out[:-5] + ".json"))
-total = js["albums"][0]["latest_total"]
-check(isinstance(total, (int, float)) and total > 1.8e19,
-      "album total of two INT64_MAX tracks, not wrapped: %r" % total)
-check("NaN" not in open(out[:-5] + ".json").read(), "huge counts: no NaN in the JSON")
-
-if failures:
+    odd_inputs()
+    if failures:
         print("report_check: %d failure(s)" % len(failures), file=sys.stderr)
         sys.exit(1)
     print("report_check: ok")
