@@ -112,19 +112,17 @@ static size_t xml_char(const unsigned char *s)
 static char *xml_text(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len = 0, n;
-	int clean = 1;
+	size_t len = strlen(s), n;
+	int clean = len <= CELL_TEXT_MAX;
 
-	for (; p[len]; len += n)
-		if ((n = xml_char(p + len)) == 0) {
+	for (size_t i = 0; clean && i < len; i += n)
+		if ((n = xml_char(p + i)) == 0)
 			clean = 0;
-			n = 1;
-		}
-	if (clean && len <= CELL_TEXT_MAX)
+	if (clean)
 		return NULL;
 	char *out = xmalloc(3 * len + 4);
 	size_t o = 0;
-	for (size_t i = 0; p[i] && o + 4 <= CELL_TEXT_MAX; i += n) {
+	for (size_t i = 0; i < len && o + 4 <= CELL_TEXT_MAX; i += n) {
 		n = xml_char(p + i);
 		if (n) {
 			memcpy(out + o, p + i, n);
