@@ -28,6 +28,32 @@ void ss_errorf(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void ss_csv_field(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	putc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			putc('"', out);
+		putc(*s, out);
+	}
+	putc('"', out);
+}
+
+int ss_load_data(struct ss_dataset *ds, struct ss_series_stats *st, char **files, int nfiles,
+		 const struct ss_load_options *o)
+{
+	struct ss_load_result res;
+
+	ss_dataset_init(ds, SS_PROBLEMS_DEFAULT_LIMIT);
+	ss_load(ds, st, files, nfiles, o, &res);
+	ss_print_problems(ds, o);
+	return ss_load_exit_code(ds, st, o, &res);
+}
+
 double ss_seconds(void)
 {
 	struct timespec ts;

@@ -60,22 +60,6 @@ static int usage(FILE *out, int code)
 	return code;
 }
 
-/* A CSV field, quoted only when it must be. */
-static void put_text(FILE *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, out);
-		return;
-	}
-	putc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			putc('"', out);
-		putc(*s, out);
-	}
-	putc('"', out);
-}
-
 /* A number, or an empty field when it is not finite. */
 static void put_num(FILE *out, double v)
 {
@@ -189,9 +173,9 @@ static void print_row(FILE *out, const struct ss_dataset *ds, const struct ss_tr
 	int ok = mf->status == SS_FIT_OK || (mf->status == SS_FIT_REJECTED && mf->n > 0);
 	char buf[80];
 
-	put_text(out, ss_album_name(ds, ds->tracks[tf->track].album));
+	ss_csv_field(out, ss_album_name(ds, ds->tracks[tf->track].album));
 	putc(',', out);
-	put_text(out, ss_track_name(ds, tf->track));
+	ss_csv_field(out, ss_track_name(ds, tf->track));
 	fprintf(out, ",%s,%s,%d", m->name, ss_fit_status_name((enum ss_fit_status)mf->status),
 		mf->chosen);
 	put_num(out, mf->status == SS_FIT_OK ? mf->weight : NAN);
@@ -227,7 +211,7 @@ static void print_row(FILE *out, const struct ss_dataset *ds, const struct ss_tr
 		fprintf(out, ",%d,%d,", mf->start + 1, (int)mf->iter);
 	else
 		fputs(",,,", out);
-	put_text(out, reason_of(tf, i, buf, sizeof buf));
+	ss_csv_field(out, reason_of(tf, i, buf, sizeof buf));
 	put_next(out, ds, tf, i, mo, next);
 	putc('\n', out);
 }
@@ -364,12 +348,8 @@ int cmd_fit(int argc, char **argv)
 
 	struct ss_dataset ds;
 	struct ss_series_stats st;
-	struct ss_load_result res;
 
-	ss_dataset_init(&ds, SS_PROBLEMS_DEFAULT_LIMIT);
-	ss_load(&ds, &st, argv + optind, argc - optind, &o, &res);
-	ss_print_problems(&ds, &o);
-	code = ss_load_exit_code(&ds, &st, &o, &res);
+	code = ss_load_data(&ds, &st, argv + optind, argc - optind, &o);
 	if (code == SS_EXIT_OK) {
 		struct ss_fits fits;
 		struct ss_error err = {0};

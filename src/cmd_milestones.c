@@ -56,20 +56,11 @@ static const char backtest_usage[] =
 	"  -h, --help            show this help\n"
 	"\n" SS_EXIT_CODES_HELP;
 
+/* A CSV field after a comma. */
 static void put_text(FILE *out, const char *s)
 {
 	putc(',', out);
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, out);
-		return;
-	}
-	putc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			putc('"', out);
-		putc(*s, out);
-	}
-	putc('"', out);
+	ss_csv_field(out, s);
 }
 
 /* A number with this many decimals, or an empty field when not finite. */
@@ -248,12 +239,8 @@ int cmd_milestones(int argc, char **argv)
 
 	struct ss_dataset ds;
 	struct ss_series_stats st;
-	struct ss_load_result res;
 
-	ss_dataset_init(&ds, SS_PROBLEMS_DEFAULT_LIMIT);
-	ss_load(&ds, &st, argv + optind, argc - optind, &o, &res);
-	ss_print_problems(&ds, &o);
-	code = ss_load_exit_code(&ds, &st, &o, &res);
+	code = ss_load_data(&ds, &st, argv + optind, argc - optind, &o);
 	if (code == SS_EXIT_OK)
 		code = ss_ms_cli_apply(&mc, &ds, "milestones");
 	if (code == SS_EXIT_OK) {
@@ -369,12 +356,8 @@ int cmd_backtest(int argc, char **argv)
 
 	struct ss_dataset ds;
 	struct ss_series_stats st;
-	struct ss_load_result res;
 
-	ss_dataset_init(&ds, SS_PROBLEMS_DEFAULT_LIMIT);
-	ss_load(&ds, &st, argv + optind, argc - optind, &o, &res);
-	ss_print_problems(&ds, &o);
-	code = ss_load_exit_code(&ds, &st, &o, &res);
+	code = ss_load_data(&ds, &st, argv + optind, argc - optind, &o);
 	if (code == SS_EXIT_OK) {
 		struct ss_backtest bt;
 		struct ss_error err = {0};

@@ -147,16 +147,6 @@ static void progress(const struct ss_load_options *o, const char *fmt, ...)
 	fputs("...\n", stderr);
 }
 
-/* The directory part of path ("." when none), allocated. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return xstrdup(".");
-	return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
-}
-
 /* dir/name, allocated. */
 static char *path_in(const char *dir, const char *name)
 {
@@ -190,9 +180,7 @@ static int lock_output(const struct report_opts *ro, int *lock_fd)
 	enum ss_status st;
 
 	if (ends_with(out, ".xlsx")) {
-		const char *slash = strrchr(out, '/');
-		dir = slash ? xstrndup(out, slash == out ? 1 : (size_t)(slash - out))
-			    : xstrdup(".");
+		dir = ss_dir_of(out);
 	} else {
 		dir = xstrdup(out);
 		if (stat(dir, &sb) != 0 && mkdir(dir, 0777) != 0 && errno != EEXIST) {
@@ -334,7 +322,7 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	struct ss_changes changes = {.since = SS_DAY_NONE};
 	int news = 0;
 	if (code == SS_EXIT_OK) {
-		char *dir = dir_of(json), *latest = path_in(dir, "latest.json");
+		char *dir = ss_dir_of(json), *latest = path_in(dir, "latest.json");
 		char *base = ss_changes_baseline(dir, r.as_of);
 		int32_t reported = ss_changes_as_of(latest);
 		if (ss_changes_find(base, &r, ro->moved_days, &changes, &err) != SS_OK)
@@ -528,7 +516,6 @@ int cmd_report(int argc, char **argv)
 
 	struct ss_dataset ds;
 	struct ss_series_stats st;
-	struct ss_load_result res;
 	int lock_fd = -1;
 
 	code = lock_output(&ro, &lock_fd);
@@ -538,10 +525,7 @@ int cmd_report(int argc, char **argv)
 		free_list(ro.albums, ro.nalbums);
 		return code;
 	}
-	ss_dataset_init(&ds, SS_PROBLEMS_DEFAULT_LIMIT);
-	ss_load(&ds, &st, argv + optind, argc - optind, &o, &res);
-	ss_print_problems(&ds, &o);
-	code = ss_load_exit_code(&ds, &st, &o, &res);
+	code = ss_load_data(&ds, &st, argv + optind, argc - optind, &o);
 	if (code == SS_EXIT_OK)
 		code = ss_ms_cli_apply(&mc, &ds, "report");
 	if (code == SS_EXIT_OK)

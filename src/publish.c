@@ -13,8 +13,7 @@
 #include "streamstat/publish.h"
 #include "streamstat/xalloc.h"
 
-/* The directory part of path ("." when none), allocated. */
-static char *dir_of(const char *path)
+char *ss_dir_of(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 
@@ -80,7 +79,7 @@ enum ss_status ss_publish(char *const *tmps, char *const *finals, size_t n, stru
 					    "cannot rename %s to %s: %s", tmps[i], finals[i],
 					    strerror(errno));
 	for (size_t i = 0; i < n; i++) {
-		char *dir = dir_of(finals[i]);
+		char *dir = ss_dir_of(finals[i]);
 		int bad = fsync_path(dir, 1) != 0;
 		int e = errno;
 		free(dir);

@@ -142,6 +142,17 @@ int ss_ms_cli_apply(const struct ss_ms_cli *c, struct ss_dataset *ds, const char
 /* Parse --jobs (1 to 256) for command cmd; 0, or -1 after a message. */
 int ss_parse_jobs(const char *cmd, const char *arg, unsigned *jobs);
 
+/* A CSV field on out, quoted (quotes doubled) only when it must be. */
+void ss_csv_field(FILE *out, const char *s);
+
+/*
+ * Read the catalogs and files[0..nfiles) into a new dataset ds (the caller
+ * releases it), build the series, print the problems, and return the exit
+ * code the loaded data calls for: the start of every data command.
+ */
+int ss_load_data(struct ss_dataset *ds, struct ss_series_stats *st, char **files, int nfiles,
+		 const struct ss_load_options *o);
+
 /* Monotonic seconds, for timing summaries. */
 double ss_seconds(void);
 

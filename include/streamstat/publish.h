@@ -19,6 +19,9 @@
 
 #define SS_LOCK_NAME ".streamstat.lock"
 
+/* The directory part of path ("." when none; "/" for "/x"), allocated. */
+char *ss_dir_of(const char *path);
+
 /* A new empty file beside path, "DIR/.BASE.XXXXXX", with the permissions a
  * new file gets (the umask applied).  *tmp is allocated. */
 enum ss_status ss_publish_temp(const char *path, char **tmp, struct ss_error *err);
