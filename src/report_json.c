@@ -235,8 +235,7 @@ static json_t *album_crossing(struct out *o, const struct ss_album_ms *am,
 	if (c->why != SS_WHY_NONE) {
 		char buf[1024];
 		uint32_t lack[64];
-		size_t n =
-			ss_ms_album_lacking(o->ds, o->r->ms, am->album, k, !every_track, lack, 64);
+		size_t n = ss_ms_album_lacking(o->r->ms, am->album, k, !every_track, lack, 64);
 		json_t *names = json_array();
 
 		reason = text(ss_ms_album_reason(o->ds, o->r->ms, am->album, k, !every_track, buf,

@@ -25,16 +25,18 @@
 #include "streamstat/report.h"
 #include "streamstat/xalloc.h"
 
-#define MAX_COLS	 40
-#define WIDTH_MAX	 60.0
-#define DAILY_ROWS_MAX	 200000	 /* rows of daily data before the sheet summarises */
-#define MONTH_ROWS_MAX	 100000	 /* rows by month before it summarises by quarter */
-#define LAST_ROW	 1048575 /* Excel's last row (1,048,576 rows, from 0) */
-#define CHART_ALBUMS_MAX 12	 /* albums with a per-track chart */
-#define CHART_TRACKS_MAX 20	 /* tracks on one such chart */
-#define CHART_POINTS	 60	 /* points of a fitted curve; most observed points */
-#define CHART_DATA_COL	 20	 /* where the Charts sheet keeps its data */
-#define EXCEL_EPOCH_Y	 1899	 /* Excel's day 0 is 1899-12-30 */
+#define MAX_COLS	   40
+#define WIDTH_MAX	   60.0
+#define DAILY_ROWS_MAX	   200000  /* rows of daily data before the sheet summarises */
+#define MONTH_ROWS_MAX	   100000  /* rows by month before it summarises by quarter */
+#define LAST_ROW	   1048575 /* Excel's last row (1,048,576 rows, from 0) */
+#define SUMMARY_ALBUMS_MAX 16383   /* album columns on Summary: Excel's 16,384 less one */
+#define TABLE_ROWS_MAX	   100000  /* tracks in the Tracks table; past it, filters */
+#define CHART_ALBUMS_MAX   12	   /* albums with a per-track chart */
+#define CHART_TRACKS_MAX   20	   /* tracks on one such chart */
+#define CHART_POINTS	   60	   /* points of a fitted curve; most observed points */
+#define CHART_DATA_COL	   20	   /* where the Charts sheet keeps its data */
+#define EXCEL_EPOCH_Y	   1899	   /* Excel's day 0 is 1899-12-30 */
 
 struct formats {
 	lxw_format *header, *title, *note, *label, *date, *count, *millions, *day, *dec, *pct,
@@ -258,15 +260,22 @@ static void interval_text(const struct ss_crossing *x, char *buf, size_t n)
 
 /* ---- Summary ---------------------------------------------------------- */
 
+/* How many of the compared albums Summary has a column for. */
+static size_t summary_albums(const struct ss_report *r)
+{
+	return r->nalbums < SUMMARY_ALBUMS_MAX ? r->nalbums : SUMMARY_ALBUMS_MAX;
+}
+
 static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t k, int total)
 {
 	const struct ss_report *r = c->r;
+	size_t nshown = summary_albums(r);
 	char m[32], label[64], buf[160];
 
 	ss_milestone_format(r->ms->opt.milestone[k], m);
 	snprintf(label, sizeof label, total ? "Album total >= %s" : "Every track >= %s", m);
 	put_str(s, *row, 0, label, c->f.header);
-	for (size_t i = 0; i < r->nalbums; i++)
+	for (size_t i = 0; i < nshown; i++)
 		worksheet_write_blank(s->ws, *row, (lxw_col_t)(i + 1), c->f.header);
 	(*row)++;
 	static const char *const rows[] = {"date",	 "day",	 "status", "interval",
@@ -275,7 +284,7 @@ static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t 
 		if (total && q == 4)
 			continue;
 		put_str(s, *row, 0, rows[q], c->f.label);
-		for (size_t i = 0; i < r->nalbums; i++) {
+		for (size_t i = 0; i < nshown; i++) {
 			const struct ss_album_ms *am = &r->ms->albums[r->albums[i]];
 			const struct ss_album_crossing *ax = total ? &am->total[k] : &am->all[k];
 			const struct ss_album *al = &r->ds->albums[am->album];
@@ -333,7 +342,8 @@ static void sheet_summary(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
-	struct sheet s = {workbook_add_worksheet(c->wb, "Summary"), "Summary", {0}};
+	struct sheet s = {add_streamed_sheet(c->wb, "Summary"), "Summary", {0}};
+	size_t nshown = summary_albums(r);
 	lxw_row_t row = 0;
 	char buf[512], date[SS_DATE_LEN + 1];
 
@@ -346,10 +356,18 @@ static void sheet_summary(struct ctx *c)
 		 "projected, with %.0f%% intervals.",
 		 date, r->ms->opt.day_zero ? 0 : 1, 100 * r->ms->opt.level);
 	write_text(s.ws, row++, 0, buf, c->f.note);
+	if (nshown < r->nalbums) {
+		snprintf(buf, sizeof buf,
+			 "Excel holds %d columns: the first %zu of %zu albums shown, in release "
+			 "order (Milestones, Tracks and the JSON summary have all; --albums "
+			 "chooses)",
+			 SUMMARY_ALBUMS_MAX + 1, nshown, r->nalbums);
+		write_text(s.ws, row++, 0, buf, c->f.note);
+	}
 	row++;
 	lxw_row_t top = row;
 	put_str(&s, row, 0, "Album", c->f.header);
-	for (size_t i = 0; i < r->nalbums; i++)
+	for (size_t i = 0; i < nshown; i++)
 		put_str(&s, row, (lxw_col_t)(i + 1), ss_album_name(ds, r->albums[i]), c->f.header);
 	row++;
 	static const char *const facts[] = {
@@ -357,7 +375,7 @@ static void sheet_summary(struct ctx *c)
 		"tracks counted", "tracks with data", "latest total"};
 	for (size_t q = 0; q < sizeof facts / sizeof facts[0]; q++, row++) {
 		put_str(&s, row, 0, facts[q], c->f.label);
-		for (size_t i = 0; i < r->nalbums; i++) {
+		for (size_t i = 0; i < nshown; i++) {
 			uint32_t a = r->albums[i];
 			const struct ss_album *al = &ds->albums[a];
 			const struct ss_album_ms *am = &r->ms->albums[a];
@@ -396,17 +414,19 @@ static void sheet_summary(struct ctx *c)
 	}
 	row++;
 	/* which tracks were left out */
-	for (size_t i = 0; i < r->nalbums; i++) {
+	for (size_t i = 0; i < nshown; i++) {
 		const struct ss_album_ms *am = &r->ms->albums[r->albums[i]];
 		size_t len = 0;
 		if (!am->excluded)
 			continue;
 		len = (size_t)snprintf(buf, sizeof buf,
 				       "%s: not counted:", ss_album_name(ds, r->albums[i]));
-		for (size_t t = 0; t < r->ms->ntracks && len < sizeof buf; t++)
-			if (ds->tracks[t].album == r->albums[i] && !r->ms->tracks[t].counts)
+		size_t ntr;
+		const uint32_t *tr = ss_ms_album_tracks(r->ms, r->albums[i], &ntr);
+		for (size_t j = 0; j < ntr && len < sizeof buf; j++)
+			if (!r->ms->tracks[tr[j]].counts)
 				len += (size_t)snprintf(buf + len, sizeof buf - len, " %s;",
-							ss_track_name(ds, (uint32_t)t));
+							ss_track_name(ds, tr[j]));
 		write_text(s.ws, row++, 0, buf, c->f.note);
 	}
 	write_text(s.ws, row++, 0,
@@ -515,7 +535,13 @@ static void sheet_tracks(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
-	struct sheet s = {workbook_add_worksheet(c->wb, "Tracks"), "Tracks", {0}};
+	/* a table needs every cell in memory: past TABLE_ROWS_MAX tracks, the
+	 * rows are streamed and get filters instead */
+	int table = c->ntracks <= TABLE_ROWS_MAX;
+	struct sheet s = {table ? workbook_add_worksheet(c->wb, "Tracks")
+				: add_streamed_sheet(c->wb, "Tracks"),
+			  "Tracks",
+			  {0}};
 	static const char *const cols[] = {
 		"Album",	"Track",	"Release date", "Release date from", "Counts",
 		"Observations", "First date",	"Latest date",	"Latest total",	     "Lower bound",
@@ -584,7 +610,9 @@ static void sheet_tracks(struct ctx *c)
 		}
 		row++;
 	}
-	if (row > 1) {
+	if (row > 1 && !table) {
+		worksheet_autofilter(s.ws, 0, 0, row - 1, NCOLS - 1);
+	} else if (row > 1) {
 		lxw_table_column tc[NCOLS], *tcp[NCOLS + 1];
 		lxw_table_options to = {.name = "Tracks",
 					.style_type = LXW_TABLE_STYLE_TYPE_LIGHT,
@@ -683,21 +711,23 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 	const struct ss_dataset *ds = r->ds;
 	lxw_chart *ch = workbook_add_chart(c->wb, LXW_CHART_SCATTER);
 	char title[200];
-	size_t ntr = 0;
+	size_t ntr = 0, nmembers;
+	const uint32_t *members = ss_ms_album_tracks(r->ms, a, &nmembers);
 
 	snprintf(title, sizeof title, "%s: tracks observed (points), model (line), interval (dots)",
 		 ss_album_name(ds, a));
 	chart_title(ch, title);
-	for (size_t t = 0; t < r->ms->ntracks && ntr < CHART_TRACKS_MAX; t++) {
+	for (size_t m = 0; m < nmembers && ntr < CHART_TRACKS_MAX; m++) {
+		uint32_t t = members[m];
 		const struct ss_track *tr = &ds->tracks[t];
 		const struct ss_track_ms *tm = &r->ms->tracks[t];
 		const struct ss_track_fit *tf = &r->fits->tracks[t];
 		size_t n;
-		const struct ss_obs *obs = ss_series_of(ds, (uint32_t)t, &n);
-		if (tr->album != a || n == 0)
+		const struct ss_obs *obs = ss_series_of(ds, t, &n);
+		if (n == 0)
 			continue;
 		ntr++;
-		const char *name = ss_track_name(ds, (uint32_t)t);
+		const char *name = ss_track_name(ds, t);
 		put_str(s, 0, col, name, c->f.header);
 		static const char *const h[] = {"day", "observed", "day", "model", "low", "high"};
 		for (size_t j = 0; j < 6; j++)

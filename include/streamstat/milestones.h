@@ -195,7 +195,19 @@ struct ss_milestones {
 	struct ss_album_ms *albums; /* indexed by album id */
 	size_t nalbums;
 	int32_t as_of; /* the latest observed day */
+	/* album a's tracks, in id order: album_tracks[album_first[a] ..
+	 * album_first[a + 1]); see ss_ms_album_tracks() */
+	uint32_t *album_first;
+	uint32_t *album_tracks;
 };
+
+/* The ids of the album's tracks, in id order; *n gets how many. */
+static inline const uint32_t *ss_ms_album_tracks(const struct ss_milestones *ms, uint32_t album,
+						 size_t *n)
+{
+	*n = ms->album_first[album + 1] - ms->album_first[album];
+	return ms->album_tracks + ms->album_first[album];
+}
 
 /*
  * Observed and projected crossings of every track and album, and rankings.
@@ -221,8 +233,8 @@ int ss_ms_observed(const struct ss_obs *obs, size_t n, int32_t release, int rele
  * unknown; "album total": those without a total or a model).  Stores at
  * most max track ids in out, in id order; returns how many there are.
  */
-size_t ss_ms_album_lacking(const struct ss_dataset *ds, const struct ss_milestones *ms,
-			   uint32_t album, size_t k, int total, uint32_t *out, size_t max);
+size_t ss_ms_album_lacking(const struct ss_milestones *ms, uint32_t album, size_t k, int total,
+			   uint32_t *out, size_t max);
 
 /*
  * Why an album's crossing is unknown or never, for reports: "5 of 8

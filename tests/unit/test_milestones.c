@@ -9,7 +9,8 @@
  *  - albums: "every track" takes the latest track (a crossed bound beats an
  *    interpolated day on a tie), a track without data makes it unknown and
  *    is counted, exclusions leave a track out; "album total" sums the
- *    tracks; rankings order albums by days and compute pace vs peer;
+ *    tracks; rankings order albums by days (ties share a rank) and compute
+ *    pace vs the best other album;
  *  - --milestones parsing.
  */
 #include <math.h>
@@ -299,6 +300,53 @@ static void test_albums(void **state)
 	ss_dataset_release(&ds);
 }
 
+/* Rankings: ties share a rank, the next rank skips them, an album without
+ * a crossing is unranked, and vs_peer compares with the best other album
+ * (for a record held alone, the runner-up). */
+static void test_ranks(void **state)
+{
+	struct ss_dataset ds;
+	struct ss_fits fits;
+	struct ss_milestones ms;
+	struct ss_ms_options mo = ss_ms_defaults();
+
+	(void)state;
+	/* every album out 2023-01-01 (day 1); 50M passed exactly on day 10,
+	 * 10, 20 and 40; E has no data */
+	load(&ds,
+	     "album,album_release_date,track\nA,2023-01-01,a\nB,2023-01-01,b\n"
+	     "C,2023-01-01,c\nD,2023-01-01,d\nE,2023-01-01,e\n",
+	     "date,track,total\n"
+	     "2023-01-09,a,49000000\n2023-01-10,a,51000000\n"
+	     "2023-01-09,b,49000000\n2023-01-10,b,51000000\n"
+	     "2023-01-19,c,49000000\n2023-01-20,c,51000000\n"
+	     "2023-02-08,d,49000000\n2023-02-09,d,51000000\n");
+	assert_int_equal(ss_ms_parse_list("50M", &mo), 0);
+	run(&ds, &mo, &fits, &ms);
+	static const uint32_t rank[] = {1, 1, 3, 4, 0};
+	static const double peer[] = {1.0, 1.0, 2.0, 4.0};
+	for (size_t a = 0; a < 5; a++) {
+		assert_int_equal(ms.albums[a].all[0].rank, rank[a]);
+		if (a < 4)
+			assert_float_equal(ms.albums[a].all[0].vs_peer, peer[a], 1e-12);
+		else
+			assert_true(isnan(ms.albums[a].all[0].vs_peer));
+	}
+	ss_milestones_release(&ms);
+	ss_fits_release(&fits);
+
+	/* without B, A holds the record alone: compared with C, the runner-up */
+	ds.tracks[track_id(&ds, "b")].counts = 0;
+	run(&ds, &mo, &fits, &ms);
+	assert_int_equal(ms.albums[0].all[0].rank, 1);
+	assert_float_equal(ms.albums[0].all[0].vs_peer, 10.0 / 20.0, 1e-12);
+	assert_int_equal(ms.albums[2].all[0].rank, 2);
+	assert_float_equal(ms.albums[2].all[0].vs_peer, 20.0 / 10.0, 1e-12);
+	ss_milestones_release(&ms);
+	ss_fits_release(&fits);
+	ss_dataset_release(&ds);
+}
+
 /* A pre-release single past M before its album: the album got there on its
  * release day, not before. */
 static void test_not_before_release(void **state)
@@ -365,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_recent_pace_projection),
 		cmocka_unit_test(test_curve_projection),
 		cmocka_unit_test(test_albums),
+		cmocka_unit_test(test_ranks),
 		cmocka_unit_test(test_not_before_release),
 		cmocka_unit_test(test_day_zero),
 		cmocka_unit_test(test_parse_list),
