@@ -167,9 +167,14 @@ struct report_opts {
 	unsigned jobs;
 };
 
+/* A temporary file this old in the locked output directory was left by a
+ * run killed outright (kill -9, a power cut): removed. */
+#define STALE_TEMP_SECONDS 3600
+
 /*
  * The output directory, created when missing (the default reports/, or the
- * one -o names or holds), then locked for this run.  Returns an exit code.
+ * one -o names or holds), then locked for this run, and swept of the
+ * temporary files of killed runs.  Returns an exit code.
  */
 static int lock_output(const struct report_opts *ro, int *lock_fd)
 {
@@ -191,6 +196,13 @@ static int lock_output(const struct report_opts *ro, int *lock_fd)
 		}
 	}
 	st = ss_lock_dir(dir, ro->wait, lock_fd, &err);
+	if (st == SS_OK) {
+		size_t stale = ss_publish_sweep(dir, STALE_TEMP_SECONDS);
+		if (stale)
+			ss_errorf("report: removed %zu temporary file%s in %s left by a run that "
+				  "was killed",
+				  stale, stale == 1 ? "" : "s", dir);
+	}
 	free(dir);
 	if (st == SS_ERR_LOCKED) {
 		ss_errorf("report: %s", err.msg);
@@ -384,9 +396,9 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	}
 	if (code != SS_EXIT_OK) {
 		if (xlsx_tmp)
-			unlink(xlsx_tmp);
+			ss_publish_discard(xlsx_tmp);
 		if (json_tmp)
-			unlink(json_tmp);
+			ss_publish_discard(json_tmp);
 	}
 	if (code == SS_EXIT_OK && o->verbosity >= SS_NORMAL) {
 		printf("%s\n%s\n", xlsx, json);
@@ -525,6 +537,8 @@ int cmd_report(int argc, char **argv)
 		free_list(ro.albums, ro.nalbums);
 		return code;
 	}
+	/* stopped or out of memory, the run removes its temporary files */
+	ss_publish_catch_signals();
 	code = ss_load_data(&ds, &st, argv + optind, argc - optind, &o);
 	if (code == SS_EXIT_OK)
 		code = ss_ms_cli_apply(&mc, &ds, "report");

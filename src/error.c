@@ -17,7 +17,7 @@ static const struct {
 	[SS_ERR_CANTCREAT] = {"cannot create output", SS_EXIT_CANTCREAT},
 	[SS_ERR_IO] = {"input/output error", SS_EXIT_IOERR},
 	[SS_ERR_LOCKED] = {"another run holds the lock", SS_EXIT_TEMPFAIL},
-	[SS_ERR_NOMEM] = {"out of memory", SS_EXIT_SOFTWARE},
+	[SS_ERR_NOMEM] = {"out of memory", SS_EXIT_OSERR},
 	[SS_ERR_LIMIT] = {"input exceeds a limit", SS_EXIT_DATAERR},
 };
 

@@ -1,17 +1,119 @@
 /*
  * publish.c - temporary names, fsync, rename, and the report lock.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "streamstat/publish.h"
 #include "streamstat/xalloc.h"
+
+/* The temporaries not yet published: fixed storage, so that a signal
+ * handler can read it.  A slot's path is complete before live is set. */
+#define TEMPS_MAX 8
+
+static struct {
+	volatile sig_atomic_t live;
+	char path[PATH_MAX];
+} temps[TEMPS_MAX];
+
+static void remember(const char *tmp)
+{
+	size_t n = strlen(tmp);
+
+	for (size_t i = 0; i < TEMPS_MAX && n < PATH_MAX; i++)
+		if (!temps[i].live) {
+			memcpy(temps[i].path, tmp, n + 1);
+			temps[i].live = 1;
+			return;
+		}
+}
+
+static void forget(const char *tmp)
+{
+	for (size_t i = 0; i < TEMPS_MAX; i++)
+		if (temps[i].live && strcmp(temps[i].path, tmp) == 0)
+			temps[i].live = 0;
+}
+
+void ss_publish_discard(const char *tmp)
+{
+	unlink(tmp);
+	forget(tmp);
+}
+
+void ss_publish_cleanup(void)
+{
+	for (size_t i = 0; i < TEMPS_MAX; i++)
+		if (temps[i].live) {
+			unlink(temps[i].path);
+			temps[i].live = 0;
+		}
+}
+
+static void on_signal(int sig)
+{
+	ss_publish_cleanup();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void ss_publish_catch_signals(void)
+{
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		struct sigaction old, sa = {.sa_handler = on_signal};
+		sigemptyset(&sa.sa_mask);
+		/* a signal ignored on purpose (nohup) stays ignored */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(sigs[i], &sa, NULL);
+	}
+	xalloc_on_die(ss_publish_cleanup);
+}
+
+/* ".NAME.xlsx.XXXXXX" or ".NAME.json.XXXXXX", as ss_publish_temp() makes */
+static int temp_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (name[0] != '.' || n < sizeof ".x.xlsx.XXXXXX" - 1 || name[n - 7] != '.')
+		return 0;
+	for (size_t i = n - 6; i < n; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') || (name[i] >= 'a' && name[i] <= 'z') ||
+		      (name[i] >= 'A' && name[i] <= 'Z')))
+			return 0;
+	return strncmp(name + n - 12, ".xlsx", 5) == 0 || strncmp(name + n - 12, ".json", 5) == 0;
+}
+
+size_t ss_publish_sweep(const char *dir, long min_age)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t removed = 0;
+	time_t now = time(NULL);
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+		if (!temp_name(e->d_name) || fstatat(dirfd(d), e->d_name, &st, 0) != 0 ||
+		    !S_ISREG(st.st_mode) || now - st.st_mtime < min_age)
+			continue;
+		removed += unlinkat(dirfd(d), e->d_name, 0) == 0;
+	}
+	closedir(d);
+	return removed;
+}
 
 char *ss_dir_of(const char *path)
 {
@@ -52,12 +154,13 @@ enum ss_status ss_publish_temp(const char *path, char **tmp, struct ss_error *er
 		return ss_error_set(err, SS_ERR_CANTCREAT, path, 0,
 				    "cannot create a file beside %s: %s", path, strerror(e));
 	}
+	remember(*tmp);
 	/* mkstemp makes it private; a report gets the usual permissions */
 	mode_t mask = umask(0);
 	umask(mask);
 	if (fchmod(fd, 0666 & ~mask) != 0 || close(fd) != 0) {
 		int e = errno;
-		unlink(*tmp);
+		ss_publish_discard(*tmp);
 		free(*tmp);
 		*tmp = NULL;
 		return ss_error_set(err, SS_ERR_IO, path, 0, "cannot prepare a file beside %s: %s",
@@ -73,11 +176,13 @@ enum ss_status ss_publish(char *const *tmps, char *const *finals, size_t n, stru
 			return ss_error_set(err, SS_ERR_IO, finals[i], 0,
 					    "cannot flush %s to disk: %s", tmps[i],
 					    strerror(errno));
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (rename(tmps[i], finals[i]) != 0)
 			return ss_error_set(err, SS_ERR_CANTCREAT, finals[i], 0,
 					    "cannot rename %s to %s: %s", tmps[i], finals[i],
 					    strerror(errno));
+		forget(tmps[i]);
+	}
 	for (size_t i = 0; i < n; i++) {
 		char *dir = ss_dir_of(finals[i]);
 		int bad = fsync_path(dir, 1) != 0;
@@ -120,7 +225,7 @@ enum ss_status ss_publish_alias(const char *path, const char *alias, struct ss_e
 	unlink(tmp);
 	if (link(path, tmp) != 0 && copy_file(path, tmp) != 0) {
 		int e = errno;
-		unlink(tmp);
+		ss_publish_discard(tmp);
 		free(tmp);
 		return ss_error_set(err, SS_ERR_IO, alias, 0, "cannot make %s a copy of %s: %s",
 				    alias, path, strerror(e));
@@ -128,7 +233,7 @@ enum ss_status ss_publish_alias(const char *path, const char *alias, struct ss_e
 	char *finals[1] = {(char *)alias}, *tmps[1] = {tmp};
 	s = ss_publish(tmps, finals, 1, err);
 	if (s != SS_OK)
-		unlink(tmp);
+		ss_publish_discard(tmp);
 	free(tmp);
 	return s;
 }

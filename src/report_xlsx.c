@@ -12,6 +12,7 @@
  * holds its value, so previewers and LibreOffice show it.  The creation
  * date is the as-of date, so reruns give byte-identical files.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,19 @@ struct ctx {
 };
 
 /*
+ * libxlsxwriter's constructors return NULL when malloc() fails, and its
+ * other functions do not check the objects they are given: every sheet,
+ * chart, series and format goes through need(), which treats NULL as the
+ * memory running out (xalloc_die(): exit 71, temporaries removed).
+ */
+static void *need(void *p)
+{
+	if (!p)
+		xalloc_die(0);
+	return p;
+}
+
+/*
  * A worksheet whose rows are flushed to a temporary file as soon as the
  * next row starts (libxlsxwriter's constant-memory mode, which it takes
  * from the workbook's options when the sheet is added).  For the long
@@ -68,7 +82,7 @@ struct ctx {
 static lxw_worksheet *add_streamed_sheet(lxw_workbook *wb, const char *name)
 {
 	wb->options.constant_memory = LXW_TRUE;
-	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+	lxw_worksheet *ws = need(workbook_add_worksheet(wb, name));
 	wb->options.constant_memory = LXW_FALSE;
 	return ws;
 }
@@ -538,7 +552,7 @@ static void sheet_tracks(struct ctx *c)
 	/* a table needs every cell in memory: past TABLE_ROWS_MAX tracks, the
 	 * rows are streamed and get filters instead */
 	int table = c->ntracks <= TABLE_ROWS_MAX;
-	struct sheet s = {table ? workbook_add_worksheet(c->wb, "Tracks")
+	struct sheet s = {table ? need(workbook_add_worksheet(c->wb, "Tracks"))
 				: add_streamed_sheet(c->wb, "Tracks"),
 			  "Tracks",
 			  {0}};
@@ -646,7 +660,7 @@ static void axis_names(lxw_chart *ch, const char *x, const char *y)
 static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 {
 	const struct ss_report *r = c->r;
-	lxw_chart *ch = workbook_add_chart(c->wb, LXW_CHART_SCATTER_STRAIGHT_WITH_MARKERS);
+	lxw_chart *ch = need(workbook_add_chart(c->wb, LXW_CHART_SCATTER_STRAIGHT_WITH_MARKERS));
 	double xmax = 1;
 
 	chart_title(ch, "Album total (counting tracks) by days since release");
@@ -665,7 +679,7 @@ static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 			xmax = d > xmax ? d : xmax;
 		}
 		if (n > 0) {
-			lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+			lxw_chart_series *se = need(chart_add_series(ch, NULL, NULL));
 			chart_series_set_categories(se, s->name, 2, col, (lxw_row_t)(n + 1), col);
 			chart_series_set_values(se, s->name, 2, col + 1, (lxw_row_t)(n + 1),
 						col + 1);
@@ -686,7 +700,7 @@ static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 		put_num(s, r0 + 1, col, xmax, c->f.day);
 		put_num(s, r0, col + 1, (double)r->ms->opt.milestone[k], c->f.count);
 		put_num(s, r0 + 1, col + 1, (double)r->ms->opt.milestone[k], c->f.count);
-		lxw_chart_series *se = chart_add_series(ch, NULL, NULL);
+		lxw_chart_series *se = need(chart_add_series(ch, NULL, NULL));
 		lxw_chart_line line = {.color = LXW_COLOR_GRAY,
 				       .dash_type = LXW_CHART_LINE_DASH_DASH,
 				       .width = 0.75f};
@@ -709,7 +723,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 {
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
-	lxw_chart *ch = workbook_add_chart(c->wb, LXW_CHART_SCATTER);
+	lxw_chart *ch = need(workbook_add_chart(c->wb, LXW_CHART_SCATTER));
 	char title[200];
 	size_t ntr = 0, nmembers;
 	const uint32_t *members = ss_ms_album_tracks(r->ms, a, &nmembers);
@@ -749,7 +763,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 			}
 		lxw_chart_series *se;
 		if (nobs) {
-			se = chart_add_series(ch, NULL, NULL);
+			se = need(chart_add_series(ch, NULL, NULL));
 			chart_series_set_categories(se, s->name, 2, col, 1 + nobs, col);
 			chart_series_set_values(se, s->name, 2, col + 1, 1 + nobs, col + 1);
 			series_name(se, name);
@@ -793,7 +807,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 					       .width = 0.75f};
 			for (int q = 0; q < (nband ? 3 : 1) && np > 1; q++) {
 				char sname[200];
-				se = chart_add_series(ch, NULL, NULL);
+				se = need(chart_add_series(ch, NULL, NULL));
 				chart_series_set_categories(se, s->name, 2, col + 2, 1 + np,
 							    col + 2);
 				chart_series_set_values(se, s->name, 2, col + 3 + (lxw_col_t)q,
@@ -819,7 +833,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 static void sheet_charts(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
-	struct sheet s = {workbook_add_worksheet(c->wb, "Charts"), "Charts", {0}};
+	struct sheet s = {need(workbook_add_worksheet(c->wb, "Charts")), "Charts", {0}};
 	lxw_col_t col = CHART_DATA_COL;
 	lxw_row_t at = 24;
 	size_t shown = 0;
@@ -987,7 +1001,7 @@ static void sheet_daily(struct ctx *c)
 static void sheet_backtest(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
-	struct sheet s = {workbook_add_worksheet(c->wb, "Backtest"), "Backtest", {0}};
+	struct sheet s = {need(workbook_add_worksheet(c->wb, "Backtest")), "Backtest", {0}};
 	static const char *const cols[] = {"Method",	  "Horizon (days)", "Cuts",
 					   "Dated",	  "Never",	    "Median error (days)",
 					   "Bias (days)", "Judged",	    "Covered",
@@ -1108,7 +1122,7 @@ static void sheet_quality(struct ctx *c)
 static void sheet_about(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
-	struct sheet s = {workbook_add_worksheet(c->wb, "About"), "About", {0}};
+	struct sheet s = {need(workbook_add_worksheet(c->wb, "About")), "About", {0}};
 	lxw_row_t row = 0;
 	char buf[400];
 
@@ -1158,7 +1172,7 @@ static void sheet_changes(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
 	const struct ss_changes *ch = r->changes;
-	struct sheet s = {workbook_add_worksheet(c->wb, "Changes"), "Changes", {0}};
+	struct sheet s = {need(workbook_add_worksheet(c->wb, "Changes")), "Changes", {0}};
 	char buf[200], date[SS_DATE_LEN + 1];
 	lxw_row_t row = 2;
 
@@ -1189,36 +1203,36 @@ static void make_formats(struct ctx *c)
 {
 	struct formats *f = &c->f;
 
-	f->header = workbook_add_format(c->wb);
+	f->header = need(workbook_add_format(c->wb));
 	format_set_bold(f->header);
 	format_set_bottom(f->header, LXW_BORDER_THIN);
 	format_set_bg_color(f->header, 0xDDEBF7);
-	f->title = workbook_add_format(c->wb);
+	f->title = need(workbook_add_format(c->wb));
 	format_set_bold(f->title);
 	format_set_font_size(f->title, 13);
-	f->note = workbook_add_format(c->wb);
+	f->note = need(workbook_add_format(c->wb));
 	format_set_italic(f->note);
 	format_set_font_color(f->note, 0x595959);
-	f->label = workbook_add_format(c->wb);
+	f->label = need(workbook_add_format(c->wb));
 	format_set_bold(f->label);
-	f->date = workbook_add_format(c->wb);
+	f->date = need(workbook_add_format(c->wb));
 	format_set_num_format(f->date, "yyyy-mm-dd");
 	format_set_align(f->date, LXW_ALIGN_LEFT);
-	f->count = workbook_add_format(c->wb);
+	f->count = need(workbook_add_format(c->wb));
 	format_set_num_format(f->count, "#,##0");
-	f->millions = workbook_add_format(c->wb);
+	f->millions = need(workbook_add_format(c->wb));
 	format_set_num_format(f->millions, "#,##0.##,,\"M\"");
-	f->day = workbook_add_format(c->wb);
+	f->day = need(workbook_add_format(c->wb));
 	format_set_num_format(f->day, "0");
-	f->dec = workbook_add_format(c->wb);
+	f->dec = need(workbook_add_format(c->wb));
 	format_set_num_format(f->dec, "0.000");
-	f->pct = workbook_add_format(c->wb);
+	f->pct = need(workbook_add_format(c->wb));
 	format_set_num_format(f->pct, "0.0%");
-	f->record = workbook_add_format(c->wb);
+	f->record = need(workbook_add_format(c->wb));
 	format_set_bold(f->record);
 	format_set_bg_color(f->record, 0xC6EFCE);
 	format_set_num_format(f->record, "0");
-	f->record_date = workbook_add_format(c->wb);
+	f->record_date = need(workbook_add_format(c->wb));
 	format_set_bold(f->record_date);
 	format_set_bg_color(f->record_date, 0xC6EFCE);
 	format_set_num_format(f->record_date, "yyyy-mm-dd");
@@ -1252,11 +1266,16 @@ enum ss_status ss_report_write_xlsx(const struct ss_report *r, const char *path,
 	sheet_quality(&c);
 	sheet_about(&c);
 	sheet_changes(&c);
+	errno = 0;
 	lxw_error e = workbook_close(c.wb);
+	int sys = errno;
 	free(c.order);
-	if (e != LXW_NO_ERROR)
-		return ss_error_set(
-			err, e == LXW_ERROR_CREATING_XLSX_FILE ? SS_ERR_CANTCREAT : SS_ERR_IO, path,
-			0, "cannot write the workbook: %s", lxw_strerror(e));
-	return SS_OK;
+	if (e == LXW_NO_ERROR)
+		return SS_OK;
+	/* libxlsxwriter names a failed malloc or tmpfile() "a permissions error" */
+	if (e == LXW_ERROR_MEMORY_MALLOC_FAILED || sys == ENOMEM)
+		return ss_error_set(err, SS_ERR_NOMEM, path, 0,
+				    "out of memory writing the workbook");
+	return ss_error_set(err, e == LXW_ERROR_CREATING_XLSX_FILE ? SS_ERR_CANTCREAT : SS_ERR_IO,
+			    path, 0, "cannot write the workbook: %s", lxw_strerror(e));
 }

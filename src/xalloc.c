@@ -1,12 +1,21 @@
 /*
- * xalloc.c - allocation wrappers that abort on exhaustion.
+ * xalloc.c - allocation wrappers that exit on exhaustion.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "streamstat/error.h"
 #include "streamstat/xalloc.h"
+
+static void (*die_hook)(void);
+
+void xalloc_on_die(void (*hook)(void))
+{
+	die_hook = hook;
+}
 
 _Noreturn void xalloc_die(size_t size)
 {
@@ -14,7 +23,10 @@ _Noreturn void xalloc_die(size_t size)
 		fprintf(stderr, "streamstat: out of memory (allocating %zu bytes)\n", size);
 	else
 		fputs("streamstat: out of memory\n", stderr);
-	abort();
+	if (die_hook)
+		die_hook();
+	/* other threads may be anywhere: no atexit handlers, no stdio flush */
+	_exit(SS_EXIT_OSERR);
 }
 
 void *xmalloc(size_t size)

@@ -9,6 +9,12 @@
  * name, never half of one.  ss_publish_alias() gives a finished file a
  * second name the same way ("latest.xlsx").  ss_lock_dir() takes an
  * exclusive flock(2) on DIR/.streamstat.lock, held until the process ends.
+ *
+ * Temporaries not yet published are remembered, so that a run that is
+ * stopped (SIGINT, SIGTERM, SIGHUP: ss_publish_catch_signals()) or runs out
+ * of memory (xalloc_die()) removes them on its way out.  Only a kill -9
+ * leaves one behind, and ss_publish_sweep() removes those later.  The
+ * functions that create, publish or discard temporaries are for one thread.
  */
 #ifndef STREAMSTAT_PUBLISH_H
 #define STREAMSTAT_PUBLISH_H
@@ -25,6 +31,25 @@ char *ss_dir_of(const char *path);
 /* A new empty file beside path, "DIR/.BASE.XXXXXX", with the permissions a
  * new file gets (the umask applied).  *tmp is allocated. */
 enum ss_status ss_publish_temp(const char *path, char **tmp, struct ss_error *err);
+
+/* Remove the temporary tmp and forget it (it will not be published). */
+void ss_publish_discard(const char *tmp);
+
+/* Remove every temporary not yet published or discarded.  Async-signal-safe. */
+void ss_publish_cleanup(void);
+
+/* From now on SIGINT, SIGTERM and SIGHUP (unless ignored) remove the
+ * temporaries, then end the process as the signal would have; running out
+ * of memory removes them too. */
+void ss_publish_catch_signals(void);
+
+/*
+ * Remove the temporaries of runs that were killed outright: files in dir
+ * named like ss_publish_temp()'s (".NAME.xlsx.XXXXXX", ".NAME.json.XXXXXX")
+ * and not modified for min_age seconds.  Call it holding dir's lock.
+ * Returns how many were removed.
+ */
+size_t ss_publish_sweep(const char *dir, long min_age);
 
 /* fsync each tmps[i], rename it to finals[i], fsync their directories.
  * On failure nothing renamed so far is undone; temporaries are left to the

@@ -10,7 +10,11 @@ usage: nightly_check.py STREAMSTAT GEN WORKDIR
    one a clear error, and in both the previous latest.* are unchanged and no
    temporary file is left.
 4. A run killed with SIGKILL once its temporary files exist leaves the
-   previous latest.xlsx unchanged and readable (openpyxl).
+   previous latest.xlsx unchanged and readable (openpyxl); its temporary
+   files, once an hour old, are removed by the next run, which says so.  A
+   run stopped with SIGTERM dies of it and leaves no temporary file.  Out of
+   memory (RLIMIT_AS; not under ASan, which needs the address space), a run
+   exits 71 with the message and replaces nothing.
 5. Two runs with a day of rows appended between them: the second
    prints the news (Blue completes Layover's 50M) on stdout with -q, in the
    JSON and on the Changes sheet; rerunning it prints nothing and rewrites
@@ -20,6 +24,8 @@ import json
 import filecmp
 import glob
 import os
+import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -45,8 +51,11 @@ def report(outdir, *extra, data=DATA):
                           data, capture_output=True, text=True)
 
 
+TEMP = re.compile(r"^\..+\.(xlsx|json)\.[A-Za-z0-9]{6}$")
+
+
 def temps(d):
-    return [f for f in os.listdir(d) if f.startswith(".streamstat-") or ".XXXX" in f]
+    return [f for f in os.listdir(d) if TEMP.match(f)]
 
 
 # 1. dated files, then latest.*
@@ -152,6 +161,61 @@ check(not os.path.exists(os.path.join(k, "streamstat-2023-12-30.xlsx")),
       "killed run: no report under a final name")
 wb = openpyxl.load_workbook(os.path.join(k, "latest.xlsx"))
 check(wb.sheetnames[0] == "Summary", "killed run: latest.xlsx still opens")
+
+# a kill -9 leaves its temporaries; the next run removes them once they are
+# an hour old (younger ones may be another run's: kept)
+left = temps(k)
+check(left != [], "kill -9 leaves its temporary files (nothing can remove them then)")
+p = report(k, "--as-of", "2023-12-29", data=bigdata)
+check(p.returncode == 0 and sorted(temps(k)) == sorted(left),
+      "recent temporaries are kept: %r" % temps(k))
+for f in left:
+    os.utime(os.path.join(k, f), (time.time() - 7200, time.time() - 7200))
+p = report(k, "--as-of", "2023-12-28", data=bigdata)
+check(p.returncode == 0, "sweep run: exit %d: %s" % (p.returncode, p.stderr))
+check(temps(k) == [], "stale temporaries removed: %r" % temps(k))
+check("removed %d temporary files" % len(left) in p.stderr and "killed" in p.stderr,
+      "the run says it removed them: %r" % p.stderr)
+
+# SIGTERM (a systemd stop, a shutdown) mid-write: the run removes its files
+shutil.copy(os.path.join(k, "latest.xlsx"), keep)
+caught = False
+for attempt in range(3):
+    proc = subprocess.Popen([BIN, "report", "-q", "--no-backtest", "-o", k, "--as-of",
+                             "2023-12-27"] + bigdata)
+    while proc.poll() is None:
+        if temps(k):
+            proc.send_signal(signal.SIGTERM)
+            proc.wait()
+            caught = True
+            break
+        time.sleep(0.002)
+    if caught:
+        break
+check(caught, "SIGTERM: caught the run while its temporary files existed")
+check(proc.returncode == -signal.SIGTERM, "SIGTERM: the run dies of it (%d)" % proc.returncode)
+check(temps(k) == [], "SIGTERM: no temporary file left: %r" % temps(k))
+check(filecmp.cmp(keep, os.path.join(k, "latest.xlsx"), shallow=False),
+      "SIGTERM: latest.xlsx unchanged")
+
+# out of memory: 64 MB of address space cannot hold a 1.4M-row history
+if b"__asan_init" not in open(BIN, "rb").read():
+    huge, hcat = os.path.join(WORK, "huge.csv"), os.path.join(WORK, "hugecat.csv")
+    subprocess.run([GEN, "--albums", "320", "--tracks-per-album", "12", "--days", "365",
+                    "--catalog", hcat, "-o", huge], check=True)
+
+    def small_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (64 << 20, 64 << 20))
+
+    p = subprocess.run([BIN, "report", "-q", "--no-backtest", "-o", k, "--catalog", hcat, huge],
+                       capture_output=True, text=True, preexec_fn=small_memory)
+    check(p.returncode == 71, "out of memory: exit %d, want 71: %s" % (p.returncode, p.stderr))
+    check("streamstat: out of memory" in p.stderr, "out of memory: says so: %r" % p.stderr)
+    check(temps(k) == [], "out of memory: no temporary file left: %r" % temps(k))
+    check(filecmp.cmp(keep, os.path.join(k, "latest.xlsx"), shallow=False),
+          "out of memory: latest.xlsx unchanged")
+else:
+    print("nightly_check: ASan build: the out-of-memory check skipped", file=sys.stderr)
 
 # 5. the news, once: the history without its last day's rows, then with them
 n = os.path.join(WORK, "news")

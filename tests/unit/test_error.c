@@ -29,6 +29,7 @@ static void test_strerror_covers_every_status(void **state)
 	assert_int_equal(ss_exit_code(SS_ERR_CANTCREAT), 73);
 	assert_int_equal(ss_exit_code(SS_ERR_IO), 74);
 	assert_int_equal(ss_exit_code(SS_ERR_LOCKED), 75);
+	assert_int_equal(ss_exit_code(SS_ERR_NOMEM), 71);
 }
 
 static void test_problem_kinds_named(void **state)
