@@ -23,6 +23,10 @@
 #     tracks per second of fit + projections.
 #  7. Runs "streamstat report" end to end (workbook and JSON summary into
 #     bench/out/report/): stage times, wall time and peak RSS.
+#  8. Unless BENCH_CATALOG=0: the limit of 1,000,000 distinct tracks
+#     (100,000 albums of 10, one day each, bench/out/catalog-1m/): "check"
+#     and "report --no-backtest", wall time and peak RSS of each, and the
+#     sizes of the files written (then deleted: the JSON is 4.5 GB).
 #
 # The catalog goes with the history everywhere: most tracks came out before
 # the first day written, and without release dates check rightly warns that
@@ -138,3 +142,28 @@ else
 	grep -E 'report: [0-9]+ tracks' "$out/report.err" | sed 's/^streamstat: /  /'
 fi
 ls -l "$out/report" | awk 'NR > 1 { printf "  %s %s bytes\n", $9, $5 }'
+
+if [ "${BENCH_CATALOG:-1}" != 0 ] && [ -x /usr/bin/time ]; then
+	big=$out/catalog-1m
+	mkdir -p "$big"
+	echo
+	echo "  LIMIT   1,000,000 tracks: 100,000 albums x 10 tracks, one day"
+	if [ ! -s "$big/history.csv" ] || [ "$gen" -nt "$big/history.csv" ]; then
+		"$gen" --albums 100000 --tracks-per-album 10 --days 1 \
+			--catalog "$big/catalog.csv" -o "$big/history.csv"
+	fi
+	for cmd in check report; do
+		args=(-q)
+		[ "$cmd" = report ] && args=(-v --no-backtest --as-of 2023-01-02 -o "$big/report")
+		rm -rf "$big/report"
+		status=0
+		/usr/bin/time -f '%e %M' -o "$big/$cmd.time" "$bin" "$cmd" "${args[@]}" \
+			--catalog "$big/catalog.csv" "$big/history.csv" >/dev/null 2>"$big/$cmd.err" ||
+			status=$?
+		grep -E 'report: [0-9]+ tracks' "$big/$cmd.err" | sed 's/^streamstat: /  /'
+		awk -v c="$cmd" -v s="$status" '{ printf "  %-6s exit %d, %.1f s, max RSS %.0f MiB\n", c, s, $1, $2 / 1024 }' \
+			"$big/$cmd.time"
+	done
+	ls -l "$big/report" | awk 'NR > 1 && $9 ~ /^streamstat/ { printf "  %s %s bytes\n", $9, $5 }'
+	rm -rf "$big/report"
+fi

@@ -385,7 +385,11 @@ static void track_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
 	const struct ss_obs *obs = ss_series_of(ds, t, &n);
 	int known = ss_release_known(ds, t);
 
+	struct ss_crossing *cross = tm->c;
+
 	memset(tm, 0, sizeof *tm);
+	memset(cross, 0, opt->nmilestones * sizeof *cross);
+	tm->c = cross;
 	tm->track = t;
 	tm->counts = tr->counts;
 	tm->release = tr->release;
@@ -1010,8 +1014,14 @@ static void not_before(struct ss_crossing *x, int32_t release)
 static void album_pass(struct album_ctx *ac, const struct pass *ps, size_t a)
 {
 	struct ss_album_ms *am = &ps->ms->albums[a];
+	struct ss_album_crossing *all = am->all, *total = am->total;
+	size_t K = ps->opt->nmilestones;
 
 	memset(am, 0, sizeof *am);
+	memset(all, 0, K * sizeof *all);
+	memset(total, 0, K * sizeof *total);
+	am->all = all;
+	am->total = total;
 	am->album = (uint32_t)a;
 	ac->nmembers = 0;
 	size_t ntr;
@@ -1213,6 +1223,15 @@ enum ss_status ss_milestones_run(const struct ss_dataset *ds, const struct ss_fi
 	out->nalbums = na;
 	out->tracks = xcalloc(nt ? nt : 1, sizeof *out->tracks);
 	out->albums = xcalloc(na ? na : 1, sizeof *out->albums);
+	size_t K = opt->nmilestones ? opt->nmilestones : 1;
+	out->crossings = xcalloc((nt ? nt : 1) * K, sizeof *out->crossings);
+	out->album_crossings = xcalloc((na ? na : 1) * 2 * K, sizeof *out->album_crossings);
+	for (size_t t = 0; t < nt; t++)
+		out->tracks[t].c = out->crossings + t * K;
+	for (size_t a = 0; a < na; a++) {
+		out->albums[a].all = out->album_crossings + 2 * a * K;
+		out->albums[a].total = out->albums[a].all + K;
+	}
 	out->as_of = SS_DAY_NONE;
 	for (size_t i = 0; i < ds->nobs; i++)
 		if (out->as_of == SS_DAY_NONE || ds->obs[i].day > out->as_of)
@@ -1236,5 +1255,7 @@ void ss_milestones_release(struct ss_milestones *ms)
 	free(ms->albums);
 	free(ms->album_first);
 	free(ms->album_tracks);
+	free(ms->crossings);
+	free(ms->album_crossings);
 	memset(ms, 0, sizeof *ms);
 }

@@ -122,18 +122,18 @@ struct ss_crossing {
 
 struct ss_track_ms {
 	uint32_t track;
-	int16_t model;	      /* the model projections use, -1 for none */
-	uint8_t counts;	      /* counts toward its album's milestones */
-	uint8_t has_total;    /* latest_total is known */
-	int32_t release;      /* the track's release day */
-	int32_t first_day;    /* first and last observed days (SS_DAY_NONE: none) */
-	int32_t last_day;     /* last day with a total */
-	double latest_total;  /* that total (a lower bound when latest_bound) */
-	uint8_t latest_bound; /* it is a lower bound */
-	double pace;	      /* mean daily streams of the last 7 days (or interval) */
-	double span;	      /* days the fit saw (from the release when known) */
-	int32_t target;	      /* the day "needed" aims at */
-	struct ss_crossing c[SS_MILESTONES_MAX];
+	int16_t model;	       /* the model projections use, -1 for none */
+	uint8_t counts;	       /* counts toward its album's milestones */
+	uint8_t has_total;     /* latest_total is known */
+	int32_t release;       /* the track's release day */
+	int32_t first_day;     /* first and last observed days (SS_DAY_NONE: none) */
+	int32_t last_day;      /* last day with a total */
+	double latest_total;   /* that total (a lower bound when latest_bound) */
+	uint8_t latest_bound;  /* it is a lower bound */
+	double pace;	       /* mean daily streams of the last 7 days (or interval) */
+	double span;	       /* days the fit saw (from the release when known) */
+	int32_t target;	       /* the day "needed" aims at */
+	struct ss_crossing *c; /* [opt.nmilestones], in ss_milestones.crossings */
 };
 
 /* An album's crossing: the "every track" or "album total" kind. */
@@ -153,8 +153,9 @@ struct ss_album_ms {
 	uint32_t with_data;  /* ... of which have observations */
 	uint32_t excluded;   /* tracks left out by the catalog or an option */
 	double latest_total; /* sum of the counting tracks' latest totals */
-	struct ss_album_crossing all[SS_MILESTONES_MAX];   /* every track >= M */
-	struct ss_album_crossing total[SS_MILESTONES_MAX]; /* album total >= M */
+	/* [opt.nmilestones] each, in ss_milestones.album_crossings */
+	struct ss_album_crossing *all;	 /* every track >= M */
+	struct ss_album_crossing *total; /* album total >= M */
 };
 
 struct ss_ms_options {
@@ -199,6 +200,10 @@ struct ss_milestones {
 	 * album_first[a + 1]); see ss_ms_album_tracks() */
 	uint32_t *album_first;
 	uint32_t *album_tracks;
+	/* the crossings the tracks and albums point to, nmilestones each (only
+	 * as many as asked for: a catalog may have a million tracks) */
+	struct ss_crossing *crossings;
+	struct ss_album_crossing *album_crossings;
 };
 
 /* The ids of the album's tracks, in id order; *n gets how many. */

@@ -29,7 +29,7 @@
 
 #define SS_MODEL_PMAX	4 /* most parameters a model has */
 #define SS_MODEL_STARTS 3 /* most starting points a model proposes */
-#define SS_MODELS_MAX	8 /* most entries the table may grow to */
+#define SS_MODELS_MAX	6 /* entries in the table (raise it with a new model) */
 
 /*
  * Decay rates (1/day) on which starting points are searched: for each, the
