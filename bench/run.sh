@@ -160,7 +160,7 @@ if [ "${BENCH_CATALOG:-1}" != 0 ] && [ -x /usr/bin/time ]; then
 		/usr/bin/time -f '%e %M' -o "$big/$cmd.time" "$bin" "$cmd" "${args[@]}" \
 			--catalog "$big/catalog.csv" "$big/history.csv" >/dev/null 2>"$big/$cmd.err" ||
 			status=$?
-		grep -E 'report: [0-9]+ tracks' "$big/$cmd.err" | sed 's/^streamstat: /  /'
+		{ grep -E 'report: [0-9]+ tracks' "$big/$cmd.err" || true; } | sed 's/^streamstat: /  /'
 		awk -v c="$cmd" -v s="$status" '{ printf "  %-6s exit %d, %.1f s, max RSS %.0f MiB\n", c, s, $1, $2 / 1024 }' \
 			"$big/$cmd.time"
 	done

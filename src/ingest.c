@@ -221,10 +221,16 @@ static void check_header(struct ingest *in, uint64_t line)
 			index_catalog_tracks(in);
 		return;
 	}
+	/* a catalog given as a data file has no dates or counts, but its own
+	 * columns: say how to give it */
+	int catalog_like = !in->is_catalog && in->col[COL_DATE] < 0 &&
+			   in->col[COL_STREAMS] < 0 && in->col[COL_TOTAL] < 0 &&
+			   (in->col[COL_ALBUM_RELEASE] >= 0 || in->col[COL_COUNTS] >= 0);
 	in->fatal = 1;
 	problem(in, SS_P_MISSING_COLUMN, line, "missing required column '%s' (header: %s)%s", miss,
 		in->header_text,
-		strcmp(miss, "album") == 0 && !in->is_catalog
+		catalog_like ? "; it looks like a catalog: give it with --catalog"
+		: strcmp(miss, "album") == 0 && !in->is_catalog
 			? "; without it, give a catalog (--catalog) to supply albums"
 			: "");
 }
