@@ -223,8 +223,8 @@ static void check_header(struct ingest *in, uint64_t line)
 	}
 	/* a catalog given as a data file has no dates or counts, but its own
 	 * columns: say how to give it */
-	int catalog_like = !in->is_catalog && in->col[COL_DATE] < 0 &&
-			   in->col[COL_STREAMS] < 0 && in->col[COL_TOTAL] < 0 &&
+	int catalog_like = !in->is_catalog && in->col[COL_DATE] < 0 && in->col[COL_STREAMS] < 0 &&
+			   in->col[COL_TOTAL] < 0 &&
 			   (in->col[COL_ALBUM_RELEASE] >= 0 || in->col[COL_COUNTS] >= 0);
 	in->fatal = 1;
 	problem(in, SS_P_MISSING_COLUMN, line, "missing required column '%s' (header: %s)%s", miss,
