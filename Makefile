@@ -65,7 +65,7 @@ BENCH_BIN := $(BUILD)/bench/gen $(BUILD)/bench/bench $(BUILD)/bench/fitbench
 # seeds in tests/fuzz/seeds/NAME, its kept reproducers in
 # tests/fuzz/crashes/NAME, both replayed by "make test" through a plain
 # driver (tests/fuzz/replay.c) in the normal and the sanitizer builds.
-FUZZ_TARGETS := ingest options
+FUZZ_TARGETS := ingest options report
 REPLAY_BIN   := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60

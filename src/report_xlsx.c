@@ -725,7 +725,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 	const struct ss_dataset *ds = r->ds;
 	lxw_chart *ch = need(workbook_add_chart(c->wb, LXW_CHART_SCATTER));
 	char title[200];
-	size_t ntr = 0, nmembers;
+	size_t ntr = 0, nseries = 0, nmembers;
 	const uint32_t *members = ss_ms_album_tracks(r->ms, a, &nmembers);
 
 	snprintf(title, sizeof title, "%s: tracks observed (points), model (line), interval (dots)",
@@ -764,6 +764,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 		lxw_chart_series *se;
 		if (nobs) {
 			se = need(chart_add_series(ch, NULL, NULL));
+			nseries++;
 			chart_series_set_categories(se, s->name, 2, col, 1 + nobs, col);
 			chart_series_set_values(se, s->name, 2, col + 1, 1 + nobs, col + 1);
 			series_name(se, name);
@@ -808,6 +809,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 			for (int q = 0; q < (nband ? 3 : 1) && np > 1; q++) {
 				char sname[200];
 				se = need(chart_add_series(ch, NULL, NULL));
+				nseries++;
 				chart_series_set_categories(se, s->name, 2, col + 2, 1 + np,
 							    col + 2);
 				chart_series_set_values(se, s->name, 2, col + 3 + (lxw_col_t)q,
@@ -822,6 +824,14 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 			}
 		}
 		col += 6;
+	}
+	if (nseries == 0) {
+		/* an album without totals (listed in a catalog before its data):
+		 * Excel has no empty chart, so the sheet says why there is none */
+		snprintf(title, sizeof title, "%s: no track has totals or a curve to chart yet.",
+			 ss_album_name(ds, a));
+		write_text(s->ws, at, 0, title, c->f.note);
+		return col;
 	}
 	axis_names(ch, "days since the track's release", "streams");
 	chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);

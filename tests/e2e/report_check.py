@@ -808,6 +808,22 @@ def odd_inputs():
           "album total of two INT64_MAX tracks, not wrapped: %r" % total)
     check("NaN" not in text, "huge counts: no NaN in the JSON")
 
+    # an album in the catalog before any data: no empty chart (Excel has
+    # none; libxlsxwriter would warn on stderr), a note says why instead
+    out = os.path.join(WORK, "no-data.xlsx")
+    p = subprocess.run([BIN, "report", "-q", "--no-backtest", "-o", out, "--catalog",
+                        "tests/data/bad/catalog.csv", "tests/data/bad/catalog-layover-only.csv"],
+                       capture_output=True, text=True)
+    check(p.returncode == 0, "album without data: exit %d" % p.returncode)
+    check("[WARNING]" not in p.stderr and "[ERROR]" not in p.stderr,
+          "album without data: nothing from the workbook library on stderr: %r" % p.stderr)
+    wb = openpyxl.load_workbook(out)
+    notes = [v for (v,) in wb["Charts"].iter_rows(min_col=1, max_col=1, values_only=True) if v]
+    check("FACE: no track has totals or a curve to chart yet." in notes,
+          "album without data: the Charts note: %r" % notes)
+    check(len(wb["Charts"]._charts) == 2, "album without data: %d charts, want 2 (all albums, "
+          "Layover's tracks)" % len(wb["Charts"]._charts))
+
 
 def main():
     small()

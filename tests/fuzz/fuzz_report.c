@@ -1,0 +1,132 @@
+/*
+ * fuzz_report.c - libFuzzer target: any bytes as a history, through every
+ * stage into the workbook and the JSON summary.
+ *
+ * The first byte picks the shape: bit 0 reads a small fixed catalog first
+ * (release dates, a track that does not count), bit 1 runs the backtest;
+ * the rest of the input is the history.  The writers must not crash, leak
+ * or trip a sanitizer on any names, counts or fits that come through, and
+ * the JSON summary they write must parse back (jansson) with no NaN or
+ * Inf: a NaN written as a number is not JSON.
+ */
+#define _GNU_SOURCE
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "streamstat/backtest.h"
+#include "streamstat/fit.h"
+#include "streamstat/ingest.h"
+#include "streamstat/milestones.h"
+#include "streamstat/report.h"
+#include "streamstat/series.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char catalog[] = "album,album_release_date,track,counts,note\n"
+			      "L,2023-09-08,B,yes,\n"
+			      "L,2023-09-08,Skit,no,skit\n"
+			      "F,2023-03-24,Like Crazy,yes,\n";
+
+/* A file holding bytes, as a path ("/proc/self/fd/N"); fd for closing. */
+static int memfile(const void *bytes, size_t n, char *path, size_t psize)
+{
+	int fd = memfd_create("fuzz", 0);
+
+	if (fd < 0)
+		abort();
+	if (n && write(fd, bytes, n) != (ssize_t)n)
+		abort();
+	snprintf(path, psize, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
+static void write_report(const struct ss_dataset *ds, const struct ss_series_stats *st,
+			 const struct ss_fits *fits, const struct ss_milestones *ms,
+			 const struct ss_backtest *bt)
+{
+	struct ss_report r = {.ds = ds,
+			      .st = st,
+			      .fits = fits,
+			      .ms = ms,
+			      .bt = bt,
+			      .as_of = ms->as_of,
+			      .version = "fuzz",
+			      .options = "report"};
+	struct ss_error err;
+	uint32_t *albums = NULL;
+	char xpath[64], jpath[64];
+
+	if (ss_report_albums(ds, NULL, 0, &albums, &r.nalbums, &err) != SS_OK)
+		abort(); /* no --albums: it cannot fail */
+	r.albums = albums;
+	ss_report_headlines(&r);
+	int xfd = memfile(NULL, 0, xpath, sizeof xpath);
+	int jfd = memfile(NULL, 0, jpath, sizeof jpath);
+	if (ss_report_write_xlsx(&r, xpath, NULL, &err) != SS_OK ||
+	    ss_report_write_json(&r, jpath, &err) != SS_OK)
+		abort(); /* writing to memory cannot fail */
+	json_error_t je;
+	json_t *root = json_load_file(jpath, 0, &je); /* rejects NaN and Inf */
+	if (!root || !json_is_object(root) || !json_object_get(root, "tracks"))
+		abort();
+	json_decref(root);
+	close(xfd);
+	close(jfd);
+	free(albums);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ss_dataset ds;
+	struct ss_series_stats st;
+	struct ss_error err;
+	struct ss_ingest_options opt = {0};
+	char path[64], cpath[64];
+	int fd, cfd = -1;
+
+	if (size < 1)
+		return 0;
+	uint8_t shape = data[0];
+	data++, size--;
+	ss_dataset_init(&ds, 1000);
+	if (shape & 1) {
+		cfd = memfile(catalog, sizeof catalog - 1, cpath, sizeof cpath);
+		ss_ingest_catalog(&ds, cpath, &err);
+	}
+	fd = memfile(data, size, path, sizeof path);
+	ss_ingest_file(&ds, path, &opt, &err);
+	ss_ingest_finish(&ds);
+	if (ss_series_build(&ds, &st, &err) == SS_OK && ds.nobs > 0) {
+		struct ss_fits fits;
+		struct ss_fit_options fo = ss_fit_defaults();
+		struct ss_milestones ms;
+		struct ss_ms_options mo = ss_ms_defaults();
+		struct ss_backtest bt;
+		int backtest = (shape & 2) != 0;
+		fo.jobs = 1;
+		mo.jobs = 1;
+		mo.draws = 50;
+		ss_fit_all(&ds, &fo, &fits, &err);
+		if (backtest) {
+			struct ss_bt_options bo = ss_bt_defaults();
+			bo.jobs = 1;
+			bo.fit = fo;
+			bo.ms = mo;
+			ss_backtest_run(&ds, &bo, &bt, &err);
+			mo.model_rule = bt.rule_model;
+		}
+		ss_milestones_run(&ds, &fits, &mo, &ms, &err);
+		write_report(&ds, &st, &fits, &ms, backtest ? &bt : NULL);
+		ss_milestones_release(&ms);
+		ss_fits_release(&fits);
+	}
+	ss_dataset_release(&ds);
+	close(fd);
+	if (cfd >= 0)
+		close(cfd);
+	return 0;
+}
