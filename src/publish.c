@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,16 +68,16 @@ static void on_signal(int sig)
 	raise(sig);
 }
 
+static const int caught[] = {SIGINT, SIGTERM, SIGHUP};
+
 void ss_publish_catch_signals(void)
 {
-	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
-
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+	for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++) {
 		struct sigaction old, sa = {.sa_handler = on_signal};
 		sigemptyset(&sa.sa_mask);
 		/* a signal ignored on purpose (nohup) stays ignored */
-		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
-			sigaction(sigs[i], &sa, NULL);
+		if (sigaction(caught[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+			sigaction(caught[i], &sa, NULL);
 	}
 	xalloc_on_die(ss_publish_cleanup);
 }
@@ -146,20 +147,29 @@ enum ss_status ss_publish_temp(const char *path, char **tmp, struct ss_error *er
 
 	*tmp = xmalloc(n);
 	snprintf(*tmp, n, "%.*s.%s.XXXXXX", (int)dir, path, path + dir);
+	/* a signal between creating the file and remembering it would leave it
+	 * behind: the two happen with the caught signals held back */
+	sigset_t hold, old;
+	sigemptyset(&hold);
+	for (size_t i = 0; i < sizeof caught / sizeof caught[0]; i++)
+		sigaddset(&hold, caught[i]);
+	pthread_sigmask(SIG_BLOCK, &hold, &old);
 	fd = mkstemp(*tmp);
+	int e = errno;
+	if (fd >= 0)
+		remember(*tmp);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (fd < 0) {
-		int e = errno;
 		free(*tmp);
 		*tmp = NULL;
 		return ss_error_set(err, SS_ERR_CANTCREAT, path, 0,
 				    "cannot create a file beside %s: %s", path, strerror(e));
 	}
-	remember(*tmp);
 	/* mkstemp makes it private; a report gets the usual permissions */
 	mode_t mask = umask(0);
 	umask(mask);
 	if (fchmod(fd, 0666 & ~mask) != 0 || close(fd) != 0) {
-		int e = errno;
+		e = errno;
 		ss_publish_discard(*tmp);
 		free(*tmp);
 		*tmp = NULL;

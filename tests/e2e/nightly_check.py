@@ -177,24 +177,30 @@ check(temps(k) == [], "stale temporaries removed: %r" % temps(k))
 check("removed %d temporary files" % len(left) in p.stderr and "killed" in p.stderr,
       "the run says it removed them: %r" % p.stderr)
 
-# SIGTERM (a systemd stop, a shutdown) mid-write: the run removes its files
+# SIGTERM (a systemd stop, a shutdown) mid-write: the run removes its files.
+# The signal goes the moment the first temporary file appears, ten times:
+# that is when the next one is being created (they are created and
+# remembered with the signals held back; before that, 6 runs in 40 left one).
 shutil.copy(os.path.join(k, "latest.xlsx"), keep)
-caught = False
-for attempt in range(3):
+caught = left = 0
+for attempt in range(10):
     proc = subprocess.Popen([BIN, "report", "-q", "--no-backtest", "-o", k, "--as-of",
                              "2023-12-27"] + bigdata)
     while proc.poll() is None:
         if temps(k):
             proc.send_signal(signal.SIGTERM)
             proc.wait()
-            caught = True
+            caught += 1
+            check(proc.returncode == -signal.SIGTERM,
+                  "SIGTERM: the run dies of it (%d)" % proc.returncode)
             break
-        time.sleep(0.002)
-    if caught:
-        break
-check(caught, "SIGTERM: caught the run while its temporary files existed")
-check(proc.returncode == -signal.SIGTERM, "SIGTERM: the run dies of it (%d)" % proc.returncode)
-check(temps(k) == [], "SIGTERM: no temporary file left: %r" % temps(k))
+    if temps(k):
+        left += 1
+        for f in temps(k):
+            os.unlink(os.path.join(k, f))
+check(caught >= 5, "SIGTERM: caught only %d of 10 runs while their temporary files existed"
+      % caught)
+check(left == 0, "SIGTERM: %d of %d stopped runs left a temporary file" % (left, caught))
 check(filecmp.cmp(keep, os.path.join(k, "latest.xlsx"), shallow=False),
       "SIGTERM: latest.xlsx unchanged")
 

@@ -27,6 +27,12 @@ usage: report_check.py STREAMSTAT WORKDIR
    PDF, and to CSV, in which it shows the Summary's dates as dates.
 6. An output path that cannot be created exits 73 with a "streamstat: "
    message naming it.
+7. Odd inputs: non-UTF-8 names, counts near INT64_MAX, an album without
+   data (no empty chart).
+8. A catalog past Excel's limits (16,400 albums x 7 tracks, generated):
+   Summary stops at 16,384 columns and says so; Tracks, past 100,000 rows,
+   is a plain sheet with filters instead of a table, with every track; the
+   JSON has every album and track.
 """
 import csv
 import datetime as dt
@@ -825,6 +831,41 @@ def odd_inputs():
           "Layover's tracks)" % len(wb["Charts"]._charts))
 
 
+# ---- 8. a catalog past Excel's limits --------------------------------------
+
+def huge_catalog():
+    gen = os.path.join(os.path.dirname(BIN), "bench", "gen")
+    hist, cat = os.path.join(WORK, "huge.csv"), os.path.join(WORK, "huge-catalog.csv")
+    subprocess.run([gen, "--albums", "16400", "--tracks-per-album", "7", "--days", "1",
+                    "--catalog", cat, "-o", hist], check=True)
+    out = os.path.join(WORK, "huge.xlsx")
+    p = subprocess.run([BIN, "report", "-q", "--no-backtest", "--milestones", "50M", "-o", out,
+                        "--catalog", cat, hist], capture_output=True, text=True)
+    check(p.returncode == 0, "huge catalog: exit %d: %s" % (p.returncode, p.stderr[-500:]))
+    js = json.load(open(out[:-5] + ".json"))
+    nalbums, ntracks = len(js["albums"]), len(js["tracks"])
+    check(nalbums == 16400 and ntracks == 16400 * 7,
+          "huge catalog: JSON has %d albums, %d tracks" % (nalbums, ntracks))
+    wb = openpyxl.load_workbook(out, read_only=True)
+    ws = wb["Summary"]
+    notes = [r[0] for r in ws.iter_rows(min_row=1, max_row=6, max_col=1, values_only=True)]
+    check(any(n and "the first 16383 of 16400 albums shown" in n for n in notes),
+          "huge catalog: Summary says it stops at Excel's columns: %r" % notes)
+    header = next(r for r in ws.iter_rows(max_col=3, values_only=True) if r[0] == "Album")
+    check(header[1] == js["albums"][0]["album"],
+          "huge catalog: Summary's first album %r, JSON %r" % (header[1], js["albums"][0]["album"]))
+    check(ws.max_column == 16384, "huge catalog: Summary has %d columns" % ws.max_column)
+    rows = sum(1 for _ in wb["Tracks"].iter_rows(min_col=2, max_col=2, values_only=True))
+    check(rows == ntracks + 1, "huge catalog: Tracks has %d rows for %d tracks" % (rows, ntracks))
+    with zipfile.ZipFile(out) as z:
+        names = z.namelist()
+        xml = z.read("xl/worksheets/sheet3.xml")
+    check(not any(n.startswith("xl/tables/") for n in names),
+          "huge catalog: Tracks is not a table past 100,000 rows")
+    check(b'<autoFilter ref="A1:T%d"/>' % (ntracks + 1) in xml,
+          "huge catalog: Tracks has filters over every row")
+
+
 def main():
     small()
     xlsx = bundled()
@@ -832,6 +873,7 @@ def main():
         libreoffice(xlsx)
     bad_output()
     odd_inputs()
+    huge_catalog()
     if failures:
         print("report_check: %d failure(s)" % len(failures), file=sys.stderr)
         sys.exit(1)
