@@ -354,9 +354,14 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	if (code == SS_EXIT_OK) {
 		progress(o, "writing %s", xlsx);
 		r.seconds = ss_seconds() - t_start;
-		struct json_job jj = {.r = &r, .path = json_tmp};
+		/* the writers open the temporaries through descriptors: a stop
+		 * signal that removes their names cannot make them create new ones */
+		int xfd, jfd;
+		char *xlsx_w = ss_publish_writer_path(xlsx_tmp, &xfd);
+		char *json_w = ss_publish_writer_path(json_tmp, &jfd);
+		struct json_job jj = {.r = &r, .path = json_w};
 		int json_thread = pthread_create(&tid, NULL, json_worker, &jj) == 0;
-		enum ss_status s = ss_report_write_xlsx(&r, xlsx_tmp, ro->tmpdir, &err);
+		enum ss_status s = ss_report_write_xlsx(&r, xlsx_w, ro->tmpdir, &err);
 		if (s != SS_OK) {
 			ss_errorf("report: %s: %s", xlsx, err.msg);
 			code = ss_exit_code(s);
@@ -369,6 +374,12 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 			ss_errorf("report: %s: %s", json, jj.err.msg);
 			code = code ? code : ss_exit_code(jj.status);
 		}
+		if (xfd >= 0)
+			close(xfd);
+		if (jfd >= 0)
+			close(jfd);
+		free(xlsx_w);
+		free(json_w);
 	}
 	if (code == SS_EXIT_OK) {
 		char *tmps[2] = {xlsx_tmp, json_tmp}, *finals[2] = {xlsx, json};

@@ -46,6 +46,21 @@ static void forget(const char *tmp)
 			temps[i].live = 0;
 }
 
+char *ss_publish_writer_path(const char *tmp, int *fd)
+{
+	char path[32];
+
+	*fd = open(tmp, O_WRONLY | O_CLOEXEC);
+	if (*fd >= 0) {
+		snprintf(path, sizeof path, "/proc/self/fd/%d", *fd);
+		if (access(path, W_OK) == 0)
+			return xstrdup(path);
+		close(*fd);
+		*fd = -1;
+	}
+	return xstrdup(tmp);
+}
+
 void ss_publish_discard(const char *tmp)
 {
 	unlink(tmp);

@@ -566,14 +566,13 @@ enum ss_status ss_report_write_json(const struct ss_report *r, const char *path,
 
 	if (!root || o.failed) {
 		status = ss_error_set(err, SS_ERR_NOMEM, path, 0,
-				      "out of memory building the JSON summary '%s'", path);
+				      "out of memory building the JSON summary");
 		goto done;
 	}
 	f = fopen(path, "w");
 	if (!f) {
 		status = ss_error_set(err, SS_ERR_CANTCREAT, path, 0,
-				      "cannot create the JSON summary '%s': %s", path,
-				      strerror(errno));
+				      "cannot create the JSON summary: %s", strerror(errno));
 		goto done;
 	}
 	errno = 0;
@@ -582,8 +581,8 @@ enum ss_status ss_report_write_json(const struct ss_report *r, const char *path,
 	if (fclose(f) != 0 && !e)
 		e = errno ? errno : EIO;
 	if (e)
-		status = ss_error_set(err, SS_ERR_IO, path, 0,
-				      "cannot write the JSON summary '%s': %s", path, strerror(e));
+		status = ss_error_set(err, SS_ERR_IO, path, 0, "cannot write the JSON summary: %s",
+				      strerror(e));
 done:
 	json_decref(root);
 	return status;

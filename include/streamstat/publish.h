@@ -32,6 +32,16 @@ char *ss_dir_of(const char *path);
  * new file gets (the umask applied).  *tmp is allocated. */
 enum ss_status ss_publish_temp(const char *path, char **tmp, struct ss_error *err);
 
+/*
+ * A name under which a writer opens the temporary tmp without ever creating
+ * a file: "/proc/self/fd/N" of a descriptor open on tmp, kept in *fd (close
+ * it once written).  A stop signal may remove tmp's name at any moment, and a
+ * writer opening the name after that (libxlsxwriter opens its output only
+ * when it closes the workbook) would create the file anew, to be left
+ * behind.  Where /proc is not mounted: tmp itself, *fd -1.  Allocated.
+ */
+char *ss_publish_writer_path(const char *tmp, int *fd);
+
 /* Remove the temporary tmp and forget it (it will not be published). */
 void ss_publish_discard(const char *tmp);
 

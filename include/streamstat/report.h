@@ -83,7 +83,8 @@ void ss_report_headlines(struct ss_report *r);
 enum ss_status ss_report_write_xlsx(const struct ss_report *r, const char *path, const char *tmpdir,
 				    struct ss_error *err);
 
-/* Write the JSON summary (README: "JSON summary") to path. */
+/* Write the JSON summary (README: "JSON summary") to path.  err's message
+ * does not name path (it may be a /proc/self/fd name): the caller does. */
 enum ss_status ss_report_write_json(const struct ss_report *r, const char *path,
 				    struct ss_error *err);
 

@@ -179,8 +179,10 @@ check("removed %d temporary files" % len(left) in p.stderr and "killed" in p.std
 
 # SIGTERM (a systemd stop, a shutdown) mid-write: the run removes its files.
 # The signal goes the moment the first temporary file appears, ten times:
-# that is when the next one is being created (they are created and
-# remembered with the signals held back; before that, 6 runs in 40 left one).
+# that is when the next one is created and the writers open them.  Two races
+# lived there: a signal between creating a temporary and remembering it, and
+# a writer opening a temporary by name after the signal removed it, which
+# created it anew (the writers now open them through /proc/self/fd).
 shutil.copy(os.path.join(k, "latest.xlsx"), keep)
 caught = left = 0
 for attempt in range(10):

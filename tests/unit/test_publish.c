@@ -3,6 +3,8 @@
  *  - ss_publish() renames a temporary into place and forgets it, so that
  *    ss_publish_cleanup() removes only the ones not yet published;
  *  - ss_publish_discard() removes one and forgets it;
+ *  - a writer opening ss_publish_writer_path()'s name after the temporary's
+ *    name was removed writes to it, and creates no file;
  *  - a process stopped by SIGTERM, or out of memory (xalloc_die(), exit
  *    71), once ss_publish_catch_signals() ran, leaves none behind;
  *  - ss_publish_sweep() removes old temporaries of killed runs and nothing
@@ -104,6 +106,30 @@ static void test_publish_and_cleanup(void **state)
 	free(final);
 }
 
+static void test_writer_path(void **state)
+{
+	struct ss_error err = {0};
+	char *tmp = NULL;
+	int fd;
+
+	(void)state;
+	assert_int_equal(ss_publish_temp(in_dir("w.xlsx"), &tmp, &err), SS_OK);
+	char *w = ss_publish_writer_path(tmp, &fd);
+	assert_true(fd >= 0);
+	assert_int_equal(strncmp(w, "/proc/self/fd/", 14), 0);
+	ss_publish_cleanup(); /* as a stop signal would, while the writer runs */
+	assert_false(exists(tmp));
+	FILE *f = fopen(w, "wb"); /* as libxlsxwriter opens its output */
+	assert_non_null(f);
+	assert_true(fputs("zip", f) >= 0);
+	assert_int_equal(fclose(f), 0);
+	assert_false(exists(tmp));
+	assert_int_equal(lseek(fd, 0, SEEK_END), 3); /* the bytes went to the file */
+	close(fd);
+	free(w);
+	free(tmp);
+}
+
 /* Fork a child that makes a temporary for path, catches signals, then
  * does what ends it; returns its wait status and the temporary's name. */
 static int child(const char *path, int how, char *tmp_out, size_t n)
@@ -180,6 +206,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_publish_and_cleanup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writer_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stopped_run_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
 	};
