@@ -58,6 +58,18 @@ def temps(d):
     return [f for f in os.listdir(d) if TEMP.match(f)]
 
 
+def stop_mid_write(outdir, as_of, sig, data):
+    """Run a report and send it sig the moment its first temporary file
+    appears; its exit status, or None when it finished before that."""
+    proc = subprocess.Popen([BIN, "report", "-q", "--no-backtest", "-o", outdir, "--as-of",
+                             as_of] + data)
+    while proc.poll() is None:
+        if temps(outdir):
+            proc.send_signal(sig)
+            return proc.wait()
+    return None
+
+
 # 1. dated files, then latest.*
 d = os.path.join(WORK, "out")
 p = report(d)
@@ -143,15 +155,7 @@ keep = os.path.join(WORK, "keep-kill.xlsx")
 shutil.copy(os.path.join(k, "latest.xlsx"), keep)
 caught = False
 for attempt in range(3):
-    proc = subprocess.Popen([BIN, "report", "-q", "--no-backtest", "-o", k, "--as-of",
-                             "2023-12-30"] + bigdata)
-    while proc.poll() is None:
-        if temps(k):
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
-            caught = True
-            break
-        time.sleep(0.002)
+    caught = stop_mid_write(k, "2023-12-30", signal.SIGKILL, bigdata) is not None
     if caught:
         break
 check(caught, "caught the run while its temporary files existed")
@@ -186,16 +190,10 @@ check("removed %d temporary files" % len(left) in p.stderr and "killed" in p.std
 shutil.copy(os.path.join(k, "latest.xlsx"), keep)
 caught = left = 0
 for attempt in range(10):
-    proc = subprocess.Popen([BIN, "report", "-q", "--no-backtest", "-o", k, "--as-of",
-                             "2023-12-27"] + bigdata)
-    while proc.poll() is None:
-        if temps(k):
-            proc.send_signal(signal.SIGTERM)
-            proc.wait()
-            caught += 1
-            check(proc.returncode == -signal.SIGTERM,
-                  "SIGTERM: the run dies of it (%d)" % proc.returncode)
-            break
+    status = stop_mid_write(k, "2023-12-27", signal.SIGTERM, bigdata)
+    if status is not None:
+        caught += 1
+        check(status == -signal.SIGTERM, "SIGTERM: the run dies of it (%d)" % status)
     if temps(k):
         left += 1
         for f in temps(k):

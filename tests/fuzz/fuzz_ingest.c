@@ -10,7 +10,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "streamstat/date.h"
@@ -18,23 +17,11 @@
 #include "streamstat/ingest.h"
 #include "streamstat/milestones.h"
 #include "streamstat/series.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char history[] = "date,album,track,total\n2023-09-08,L,B,10\n2023-09-09,L,B,25\n";
-
-/* A file holding bytes, as a path ("/proc/self/fd/N"); fd for closing. */
-static int memfile(const void *bytes, size_t n, char *path, size_t psize)
-{
-	int fd = memfd_create("fuzz", 0);
-
-	if (fd < 0)
-		abort();
-	if (n && write(fd, bytes, n) != (ssize_t)n)
-		abort();
-	snprintf(path, psize, "/proc/self/fd/%d", fd);
-	return fd;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

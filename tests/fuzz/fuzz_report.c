@@ -14,7 +14,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "streamstat/backtest.h"
@@ -23,6 +22,7 @@
 #include "streamstat/milestones.h"
 #include "streamstat/report.h"
 #include "streamstat/series.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,19 +30,6 @@ static const char catalog[] = "album,album_release_date,track,counts,note\n"
 			      "L,2023-09-08,B,yes,\n"
 			      "L,2023-09-08,Skit,no,skit\n"
 			      "F,2023-03-24,Like Crazy,yes,\n";
-
-/* A file holding bytes, as a path ("/proc/self/fd/N"); fd for closing. */
-static int memfile(const void *bytes, size_t n, char *path, size_t psize)
-{
-	int fd = memfd_create("fuzz", 0);
-
-	if (fd < 0)
-		abort();
-	if (n && write(fd, bytes, n) != (ssize_t)n)
-		abort();
-	snprintf(path, psize, "/proc/self/fd/%d", fd);
-	return fd;
-}
 
 static void write_report(const struct ss_dataset *ds, const struct ss_series_stats *st,
 			 const struct ss_fits *fits, const struct ss_milestones *ms,
