@@ -12,12 +12,12 @@
 #include <string.h>
 
 #include "streamstat/backtest.h"
+#include "streamstat/pace.h"
 #include "streamstat/parallel.h"
 #include "streamstat/series.h"
 #include "streamstat/xalloc.h"
 
-#define TRUTH_WIDTH 7	 /* an observed crossing known to within this many days */
-#define RULE_GAIN   0.10 /* the rule's required cut in median absolute error */
+#define TRUTH_WIDTH 7 /* an observed crossing known to within this many days */
 #define MAX_THREADS 256
 
 const int32_t ss_bt_horizons[SS_BT_HORIZONS] = {7, 14, 30, 60, 120};
@@ -195,49 +195,104 @@ static void score(const struct bt_case *cases, size_t ncases, size_t i, size_t h
 	s->coverage = s->judged ? (double)s->covered / (double)s->judged : NAN;
 }
 
-/* The rule (see backtest.h): the model with the largest paired gain. */
-static void choose_rule(const struct bt_case *cases, size_t ncases, uint32_t min_cases, int32_t *a,
-			int32_t *b, struct ss_backtest *bt)
-{
-	double best_gain = RULE_GAIN, best_m = NAN, best_c = NAN;
-	size_t best_n = 0, most = 0;
+/* Method i against the yardstick y on the cuts both dated. */
+struct pairing {
+	size_t n;	     /* cuts */
+	size_t wins, losses; /* i's error smaller, larger */
+	double mae_i, mae_y; /* mean absolute errors, days */
+};
 
+static struct pairing paired(const struct bt_case *cases, size_t ncases, size_t i, size_t y,
+			     size_t h)
+{
+	struct pairing p = {0};
+
+	for (size_t c = 0; c < ncases; c++) {
+		const struct bt_case *bc = &cases[c];
+		if (!bc->valid || (h != SS_BT_HORIZONS && bc->horizon != h) ||
+		    bc->outcome[i] != DATED || bc->outcome[y] != DATED)
+			continue;
+		int ei = abs(bc->err[i]), ey = abs(bc->err[y]);
+		p.n++;
+		p.wins += ei < ey;
+		p.losses += ei > ey;
+		p.mae_i += ei;
+		p.mae_y += ey;
+	}
+	if (p.n) {
+		p.mae_i /= (double)p.n;
+		p.mae_y /= (double)p.n;
+	}
+	return p;
+}
+
+/* More losses than wins beyond two standard deviations of a fair coin. */
+static int clearly_worse(const struct pairing *p)
+{
+	double m = (double)(p->wins + p->losses);
+	return (double)p->losses - (double)p->wins > 2.0 * sqrt(m);
+}
+
+/*
+ * The rule (see backtest.h): against the recent pace, the method with the
+ * smallest mean error among those that win more paired cuts than they lose
+ * and are clearly worse at no horizon; with too few cuts, the shipped
+ * calibration's record.
+ */
+static void choose_rule(const struct bt_case *cases, size_t ncases, uint32_t min_cases,
+			struct ss_backtest *bt)
+{
+	struct pairing best = {0};
+	size_t most = 0, yard = 0, pace = 0;
+
+	for (size_t i = 0; i < ss_nmodels; i++) {
+		if (ss_models[i].is_yardstick)
+			yard = i;
+		if (ss_models[i].is_population)
+			pace = i;
+	}
 	bt->rule_model = -1;
 	for (size_t i = 0; i < ss_nmodels; i++) {
-		size_t n = 0;
-		if (ss_models[i].is_yardstick)
+		if (i == yard)
 			continue;
-		for (size_t c = 0; c < ncases; c++)
-			if (cases[c].valid && cases[c].outcome[i] == DATED &&
-			    cases[c].outcome[SS_BT_CHOSEN] == DATED) {
-				a[n] = abs(cases[c].err[i]);
-				b[n] = abs(cases[c].err[SS_BT_CHOSEN]);
-				n++;
-			}
-		most = n > most ? n : most;
-		if (n < min_cases)
+		struct pairing p = paired(cases, ncases, i, yard, SS_BT_HORIZONS);
+		most = p.n > most ? p.n : most;
+		if (p.n < min_cases || p.wins <= p.losses || !(p.mae_i < p.mae_y))
 			continue;
-		double mm = median(a, n), mc = median(b, n);
-		double gain = mc > 0 ? 1.0 - mm / mc : 0.0;
-		if (gain >= best_gain) {
-			best_gain = gain, best_m = mm, best_c = mc, best_n = n;
+		int worse = 0;
+		for (size_t h = 0; h < SS_BT_HORIZONS; h++) {
+			struct pairing ph = paired(cases, ncases, i, yard, h);
+			worse |= clearly_worse(&ph);
+		}
+		if (!worse && (bt->rule_model < 0 || p.mae_i / p.mae_y < best.mae_i / best.mae_y)) {
+			best = p;
 			bt->rule_model = (int16_t)i;
 		}
 	}
-	if (bt->rule_model >= 0)
+	if (bt->rule_model >= 0) {
+		snprintf(
+			bt->rule, sizeof bt->rule,
+			"backtest: %s where it applies (mean error %.1f days against %.1f for the "
+			"recent pace on %zu cuts; closer on %zu, further on %zu, and clearly worse "
+			"at no horizon)",
+			ss_models[bt->rule_model].name, best.mae_i, best.mae_y, best.n, best.wins,
+			best.losses);
+	} else if (most < min_cases) {
+		const struct ss_pace_cal *cal = &ss_pace_shipped;
+		bt->rule_model = (int16_t)pace;
 		snprintf(bt->rule, sizeof bt->rule,
-			 "backtest: %s where it fits (median error %.1f days against %.1f for the "
-			 "least-AICc model, on %zu cuts)",
-			 ss_models[bt->rule_model].name, best_m, best_c, best_n);
-	else if (most < min_cases)
+			 "pace where it applies, on the shipped record (the backtest has %zu "
+			 "comparable cuts, fewer than the %u it needs): median error %.0f days "
+			 "against "
+			 "%.0f for the recent pace on real histories",
+			 most, (unsigned)min_cases, cal->mae_pace[4], cal->mae_recent[4]);
+	} else {
+		bt->rule_model = (int16_t)yard;
 		snprintf(bt->rule, sizeof bt->rule,
-			 "least AICc per track (the backtest has %zu comparable cuts, fewer than "
-			 "the %u it needs to choose)",
-			 most, (unsigned)min_cases);
-	else
-		snprintf(bt->rule, sizeof bt->rule,
-			 "least AICc per track (no model beat it by %.0f%% in the backtest)",
-			 100 * RULE_GAIN);
+			 "recent pace (no method beat it in the backtest without being clearly "
+			 "worse "
+			 "at some horizon)");
+	}
 }
 
 static uint64_t mix(uint64_t z)
@@ -317,7 +372,7 @@ enum ss_status ss_backtest_run(const struct ss_dataset *ds, const struct ss_bt_o
 		for (size_t h = 0; h <= SS_BT_HORIZONS; h++)
 			if (i == SS_BT_CHOSEN || i < ss_nmodels)
 				score(job.cases, ncases, i, h, a, &bt->score[i][h]);
-	choose_rule(job.cases, ncases, opt->min_cases, a, b, bt);
+	choose_rule(job.cases, ncases, opt->min_cases, bt);
 	free(a);
 	free(b);
 	free(job.cases);

@@ -311,6 +311,31 @@ int ss_ms_option(struct ss_ms_cli *c, int opt, const char *arg)
 	case SS_OPT_NO_POOL:
 		c->no_pool = 1;
 		return 1;
+	case SS_OPT_HORIZON: {
+		long v = strtol(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || v < 1 || v > 100) {
+			ss_errorf("--horizon: '%s' is not a number of years from 1 to 100", arg);
+			return -1;
+		}
+		c->ms.horizon_years = (int)v;
+		return 1;
+	}
+	case SS_OPT_METHOD: {
+		size_t i;
+		if (strcmp(arg, "aicc") == 0) {
+			c->method = -1;
+		} else if (ss_model_find(arg, &i)) {
+			c->method = (int16_t)i;
+		} else {
+			ss_errorf("--method: no method '%s' (pace, recent, aicc or a curve: see "
+				  "'streamstat fit --help')",
+				  arg);
+			return -1;
+		}
+		c->method_set = 1;
+		c->ms.model_rule = c->method;
+		return 1;
+	}
 	case SS_OPT_DRAWS: {
 		long v = strtol(arg, &end, 10);
 		if (*arg == '\0' || *end != '\0' || v < 100 || v > 100000) {

@@ -105,6 +105,12 @@ static void put_flags(FILE *out, unsigned flags)
 		}
 }
 
+/* The day a day number is given for: none past the horizon ("after"). */
+static int32_t dated_day(const struct ss_crossing *c)
+{
+	return c->status == SS_MS_AFTER ? SS_DAY_NONE : c->day;
+}
+
 static void print_header(FILE *out)
 {
 	fputs("kind,album,track,milestone,status,how,date,day,album_day,lo,hi,model,"
@@ -135,8 +141,8 @@ static void print_track(FILE *out, const struct ss_dataset *ds, const struct ss_
 	put_text(out, ss_track_name(ds, tm->track));
 	put_text(out, ss_milestone_format(ms->opt.milestone[k], buf));
 	print_common(out, c);
-	put_daynum(out, &ms->opt, c->day, tr->release);
-	put_daynum(out, &ms->opt, c->day, al->release);
+	put_daynum(out, &ms->opt, dated_day(c), tr->release);
+	put_daynum(out, &ms->opt, dated_day(c), al->release);
 	put_day(out, c->lo);
 	put_day(out, c->hi);
 	put_text(out, c->model >= 0 ? ss_models[c->model].name : "");
@@ -167,8 +173,8 @@ static void print_album(FILE *out, const struct ss_dataset *ds, const struct ss_
 	put_text(out, "");
 	put_text(out, ss_milestone_format(ms->opt.milestone[k], buf));
 	print_common(out, c);
-	put_daynum(out, &ms->opt, c->day, al->release);
-	put_daynum(out, &ms->opt, c->day, al->release);
+	put_daynum(out, &ms->opt, dated_day(c), al->release);
+	put_daynum(out, &ms->opt, dated_day(c), al->release);
 	put_day(out, c->lo);
 	put_day(out, c->hi);
 	put_text(out, c->model >= 0 ? ss_models[c->model].name : "");
@@ -256,7 +262,7 @@ int cmd_milestones(int argc, char **argv)
 			ss_fit_pool(&ds, &fits, &ps);
 		}
 		t1 = ss_seconds();
-		if (backtest) {
+		if (backtest && !mc.method_set) {
 			struct ss_bt_options bo = ss_bt_defaults();
 			struct ss_backtest bt;
 			bo.jobs = fo.jobs;

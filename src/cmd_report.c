@@ -291,7 +291,8 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 		bo.fit = fo;
 		bo.ms = mc->ms;
 		ss_backtest_run(ds, &bo, &bt, &err);
-		mc->ms.model_rule = bt.rule_model;
+		if (!mc->method_set)
+			mc->ms.model_rule = bt.rule_model;
 	}
 	mc->ms.jobs = fo.jobs;
 	t_proj = ss_seconds();

@@ -16,6 +16,7 @@
 
 #include <gsl/gsl_cdf.h>
 
+#include "streamstat/pace.h"
 #include "streamstat/parallel.h"
 #include "streamstat/series.h"
 #include "streamstat/xalloc.h"
@@ -306,6 +307,23 @@ static void fit_yardstick(const struct ss_fit_data *d, struct ss_model_fit *mf)
 	mf->status = SS_FIT_OK;
 }
 
+/* The pace model's part of a track: its features at ta (pace.h). */
+static void fit_pace(const struct ss_fit_data *d, double ta, struct ss_model_fit *mf)
+{
+	struct ss_pace_track pt;
+
+	if (d->n == 0 || ss_pace_features(d, ta, &pt) != 0) {
+		mf->status = SS_FIT_NO_DATA;
+		return;
+	}
+	ss_pace_to_th(&pt, mf->th);
+	for (size_t j = 0; j < 4; j++)
+		mf->se[j] = NAN;
+	mf->n = (uint32_t)d->n;
+	mf->dof = mf->n;
+	mf->status = SS_FIT_OK;
+}
+
 static void fit_curve(struct ss_fitter *f, const struct ss_fit_options *opt,
 		      const struct ss_fit_data *d, const struct ss_model *m,
 		      struct ss_model_fit *mf)
@@ -381,6 +399,8 @@ static void choose(const struct ss_fit_options *opt, struct ss_track_fit *out)
 		if (ss_models[i].is_yardstick) {
 			if (mf->status == SS_FIT_OK)
 				yard = (int)i;
+		} else if (ss_models[i].is_population) {
+			continue;
 		} else if (mf->status == SS_FIT_OK && mf->aicc < least) {
 			least = mf->aicc;
 			out->best = (int16_t)i;
@@ -397,14 +417,14 @@ static void choose(const struct ss_fit_options *opt, struct ss_track_fit *out)
 	}
 	for (size_t i = 0; i < ss_nmodels; i++) {
 		struct ss_model_fit *mf = &out->m[i];
-		if (!ss_models[i].is_yardstick && mf->status == SS_FIT_OK) {
+		if (ss_model_is_curve(&ss_models[i]) && mf->status == SS_FIT_OK) {
 			mf->weight = exp(-0.5 * (mf->aicc - least));
 			sum += mf->weight;
 		}
 	}
 	for (size_t i = 0; i < ss_nmodels; i++) {
 		struct ss_model_fit *mf = &out->m[i];
-		if (ss_models[i].is_yardstick || mf->status != SS_FIT_OK)
+		if (!ss_model_is_curve(&ss_models[i]) || mf->status != SS_FIT_OK)
 			continue;
 		mf->weight /= sum;
 		if (opt->select == SS_SELECT_AVERAGE ? mf->weight > 0 : (int)i == out->best)
@@ -434,6 +454,11 @@ static void fit_prepared(struct ss_fitter *f, const struct ss_fit_options *opt, 
 			mf->status = SS_FIT_SKIPPED;
 		else if (m->is_yardstick)
 			fit_yardstick(&d, mf);
+		else if (m->is_population)
+			fit_pace(&d,
+				 out->has_anchor ? (double)(out->anchor_day - out->release) + 1.0
+						 : d.t_end,
+				 mf);
 		else
 			fit_curve(f, opt, &d, m, mf);
 	}
@@ -543,6 +568,8 @@ double ss_fit_between(const struct ss_model *m, const struct ss_model_fit *mf, d
 {
 	double ts[2] = {t_from, t}, C[2];
 
+	if (m->is_population)
+		return NAN; /* it needs the anchor: milestones.h */
 	m->cum(mf->th, ts, 2, C, NULL);
 	return C[1] - C[0];
 }

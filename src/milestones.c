@@ -21,6 +21,7 @@
 #include "streamstat/date.h"
 #include "streamstat/milestones.h"
 #include "streamstat/number.h"
+#include "streamstat/pace.h"
 #include "streamstat/parallel.h"
 #include "streamstat/series.h"
 #include "streamstat/xalloc.h"
@@ -32,12 +33,16 @@
 #define EPS_N	  49   /* points of a track's day-versus-shock table */
 #define EPS_SPAN  4.0  /* ... covering this many standard deviations */
 #define SEED_MIX  0x9e3779b97f4a7c15u
+/* The pace model's error, split for the album draws: the share of its
+ * variance that tracks of one album share (a catalog-wide swing moves them
+ * together), as a correlation. */
+#define PACE_SHARED 0.8
 
 /* ---- names and options ---------------------------------------------- */
 
 const char *ss_ms_status_name(enum ss_ms_status s)
 {
-	static const char *const names[] = {"reached", "projected", "never", "unknown"};
+	static const char *const names[] = {"reached", "projected", "never", "unknown", "after"};
 
 	return (unsigned)s < SS_MS_STATUS_COUNT ? names[s] : "?";
 }
@@ -77,8 +82,12 @@ struct ss_ms_options ss_ms_defaults(void)
 		.draws = 1000,
 		.seed = 1,
 		.model_rule = -1,
+		.horizon_years = 5,
 	};
+	size_t pace;
 
+	if (ss_model_find("pace", &pace))
+		o.model_rule = (int16_t)pace;
 	memcpy(o.milestone, def, sizeof def);
 	return o;
 }
@@ -175,10 +184,15 @@ int ss_ms_observed(const struct ss_obs *obs, size_t n, int32_t release, int rele
 
 /* ---- projection ------------------------------------------------------- */
 
-/* A fitted curve continued from a track's anchor: R(t) = C(t) - C(ta). */
+/*
+ * A track's model continued from its anchor: R(t) = C(t) - C(ta).  A curve
+ * evaluates its C; the pace model (pace.h) gives R directly from the
+ * track's features at the anchor, so its "C" is R (Ca = 0).
+ */
 struct curve {
 	const struct ss_model *m;
 	const struct ss_model_fit *mf;
+	struct ss_pace_track pt; /* the pace model only */
 	double ta, Ca;
 	double need; /* the root solver's target */
 };
@@ -187,8 +201,23 @@ static double curve_C(const struct curve *cv, double t)
 {
 	double C;
 
+	if (cv->m->is_population)
+		return t > cv->ta ? ss_pace_remaining(&ss_pace_shipped, &cv->pt, t - cv->ta, 0.5)
+				  : cv->pt.p7 * (t - cv->ta);
 	cv->m->cum(cv->mf->th, &t, 1, &C, NULL);
 	return C;
+}
+
+/* The curve of model on tf, from its anchor. */
+static void curve_init(struct curve *cv, const struct ss_track_fit *tf, int model)
+{
+	memset(cv, 0, sizeof *cv);
+	cv->m = &ss_models[model];
+	cv->mf = &tf->m[model];
+	cv->ta = (double)(tf->anchor_day - tf->release) + 1.0;
+	if (cv->m->is_population)
+		ss_pace_from_th(cv->mf->th, cv->ta, &cv->pt);
+	cv->Ca = curve_C(cv, cv->ta);
 }
 
 static double remaining(const struct curve *cv, double t)
@@ -255,6 +284,17 @@ static void interval_sd(const struct curve *cv, double t, double span, double *s
 	size_t p = m->np;
 	double ts[2] = {cv->ta, t}, C[2], G[2 * SS_MODEL_PMAX], g[SS_MODEL_PMAX], v = 0;
 
+	if (m->is_population) {
+		/* the calibration's 10% and 90% as a normal spread on log R */
+		double h = t - cv->ta, z = gsl_cdf_ugaussian_Pinv(0.9);
+		double lo = ss_pace_remaining(&ss_pace_shipped, &cv->pt, h, 0.1),
+		       hi = ss_pace_remaining(&ss_pace_shipped, &cv->pt, h, 0.9);
+		double sd = lo > 0 && hi > lo ? log(hi / lo) / (2 * z) : NAN;
+		*sd_noise = PACE_SHARED * sd;
+		*sd_param = sqrt(1 - PACE_SHARED * PACE_SHARED) * sd;
+		return;
+	}
+
 	m->cum(mf->th, ts, 2, C, G);
 	double R = C[1] - C[0];
 	for (size_t j = 0; j < p; j++)
@@ -275,6 +315,31 @@ double ss_ms_span(const struct ss_obs *obs, size_t n, int32_t release, int relea
 	return (double)(last_day - (release_known ? release - 1 : obs[0].day - 1));
 }
 
+/*
+ * The pace model's interval: its calibrated quantiles of the streams to
+ * come, solved for need (pace.h), not the delta method; the split of its
+ * spread is kept for the album draws.
+ */
+static void pace_interval(const struct curve *cv, int32_t release, double need, double level,
+			  double span, double t, struct ss_crossing *c)
+{
+	double a = 0.5 - 0.5 * level;
+	double tl = ss_pace_solve(&ss_pace_shipped, &cv->pt, need, 1 - a, SS_HORIZON_MAX);
+	double th = ss_pace_solve(&ss_pace_shipped, &cv->pt, need, a, SS_HORIZON_MAX);
+
+	interval_sd(cv, t, span, &c->sd_param, &c->sd_noise);
+	if (isnan(tl)) {
+		c->flags |= SS_MSF_NO_INTERVAL;
+		return;
+	}
+	c->lo = day_of(release, cv->ta + tl);
+	c->hi = isnan(th) ? SS_DAY_NEVER : day_of(release, cv->ta + th);
+	if (c->lo > c->day)
+		c->lo = c->day;
+	if (c->hi != SS_DAY_NEVER && c->hi < c->day)
+		c->hi = c->day;
+}
+
 void ss_ms_project(const struct ss_track_fit *tf, int model, double M, double level, double span,
 		   struct ss_crossing *c)
 {
@@ -285,13 +350,13 @@ void ss_ms_project(const struct ss_track_fit *tf, int model, double M, double le
 	}
 	const struct ss_model *m = &ss_models[model];
 	const struct ss_model_fit *mf = &tf->m[model];
-	struct curve cv = {.m = m, .mf = mf, .ta = (double)(tf->anchor_day - tf->release) + 1.0};
+	struct curve cv;
 	double need = M - tf->anchor_total;
 
+	curve_init(&cv, tf, model);
 	c->model = (int16_t)model;
 	if (tf->fallback && m->is_yardstick)
 		c->flags |= SS_MSF_FALLBACK;
-	cv.Ca = curve_C(&cv, cv.ta);
 	if (!(need > 0))
 		need = 1.0; /* a bound at M exactly: the next stream */
 	double lim = m->limit(mf->th);
@@ -308,6 +373,10 @@ void ss_ms_project(const struct ss_track_fit *tf, int model, double M, double le
 	}
 	c->status = SS_MS_PROJECTED;
 	c->day = day_of(tf->release, t);
+	if (m->is_population) {
+		pace_interval(&cv, tf->release, need, level, span, t, c);
+		return;
+	}
 
 	double sp, sn,
 		q = mf->dof > 0 ? gsl_cdf_tdist_Pinv(0.5 + 0.5 * level, (double)mf->dof) : NAN;
@@ -334,15 +403,20 @@ double ss_ms_curve(const struct ss_track_fit *tf, int model, int32_t day, double
 	if (model < 0 || !tf->has_anchor)
 		return NAN;
 	const struct ss_model_fit *mf = &tf->m[model];
-	struct curve cv = {.m = &ss_models[model],
-			   .mf = mf,
-			   .ta = (double)(tf->anchor_day - tf->release) + 1.0};
+	struct curve cv;
 	double t = (double)(day - tf->release) + 1.0;
 
-	cv.Ca = curve_C(&cv, cv.ta);
+	curve_init(&cv, tf, model);
 	double R = remaining(&cv, t), v = tf->anchor_total + R;
 	if (t <= cv.ta || !(R > 0) || mf->dof == 0)
 		return v;
+	if (cv.m->is_population) {
+		double a = 0.5 - 0.5 * level;
+		*lo = tf->anchor_total + ss_pace_remaining(&ss_pace_shipped, &cv.pt, t - cv.ta, a);
+		*hi = tf->anchor_total +
+		      ss_pace_remaining(&ss_pace_shipped, &cv.pt, t - cv.ta, 1 - a);
+		return v;
+	}
 	double sp, sn, q = gsl_cdf_tdist_Pinv(0.5 + 0.5 * level, (double)mf->dof);
 	interval_sd(&cv, t, span, &sp, &sn);
 	double sd = sqrt(sp * sp + sn * sn);
@@ -376,6 +450,22 @@ static double recent_pace(const struct ss_track_fit *tf)
 	return NAN;
 }
 
+/*
+ * The model a track's projections use: the rule's model where it fitted;
+ * else the recent pace (the yardstick every method must beat) when the
+ * rule is one of the two measured models; else the least-AICc curve.
+ */
+static int16_t track_model(const struct ss_track_fit *tf, int16_t rule)
+{
+	if (rule >= 0 && tf->m[rule].status == SS_FIT_OK)
+		return rule;
+	if (rule >= 0 && !ss_model_is_curve(&ss_models[rule]))
+		for (size_t i = 0; i < ss_nmodels; i++)
+			if (ss_models[i].is_yardstick && tf->m[i].status == SS_FIT_OK)
+				return (int16_t)i;
+	return tf->best;
+}
+
 static void track_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
 		       const struct ss_ms_options *opt, uint32_t t, struct ss_track_ms *tm)
 {
@@ -397,9 +487,7 @@ static void track_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
 	tm->last_day = SS_DAY_NONE;
 	tm->latest_total = NAN;
 	tm->pace = recent_pace(tf);
-	tm->model = tf->best;
-	if (opt->model_rule >= 0 && tf->m[opt->model_rule].status == SS_FIT_OK)
-		tm->model = opt->model_rule;
+	tm->model = track_model(tf, opt->model_rule);
 	for (size_t i = n; i-- > 0;)
 		if (obs[i].flags & SS_OBS_TOTAL) {
 			tm->has_total = 1;
@@ -461,7 +549,14 @@ static void tab_build(const struct ss_track_fit *tf, int model, struct tab *tb)
 		tb->logh[k] = log(h);
 		ts[k + 1] = tb->ta + h;
 	}
-	m->cum(tf->m[model].th, ts, GRID_N + 1, C, NULL);
+	if (m->is_population) {
+		struct curve cv;
+		curve_init(&cv, tf, model);
+		for (size_t k = 0; k <= GRID_N; k++)
+			C[k] = curve_C(&cv, ts[k]);
+	} else {
+		m->cum(tf->m[model].th, ts, GRID_N + 1, C, NULL);
+	}
 	for (size_t k = 0; k < GRID_N; k++) {
 		double R = C[k + 1] - C[0];
 		tb->logR[k] = R > 0 ? log(R) : -INFINITY;
@@ -935,13 +1030,11 @@ static void album_total(struct album_ctx *ac, size_t k, struct ss_album_crossing
 		const struct ss_track_fit *tf = &ac->fits->tracks[t];
 		const struct ss_track_ms *tm = &ac->ms->tracks[t];
 		int model = tm->model;
-		struct curve cv = {.m = &ss_models[model],
-				   .mf = &tf->m[model],
-				   .ta = (double)(tf->anchor_day - tf->release) + 1.0};
+		struct curve cv;
 		double tday = (double)(day - tf->release) + 1.0, sp, sn;
+		curve_init(&cv, tf, model);
 		if (tday <= cv.ta)
 			continue;
-		cv.Ca = curve_C(&cv, cv.ta);
 		double r = remaining(&cv, tday);
 		interval_sd(&cv, tday, tm->span, &sp, &sn);
 		if (!isfinite(sp) || !isfinite(sn) || tf->m[model].dof == 0) {
@@ -1180,8 +1273,7 @@ static void rank_kind(const struct ss_dataset *ds, struct ss_milestones *ms, siz
 		struct ss_album_crossing *ax =
 			total ? &ms->albums[a].total[k] : &ms->albums[a].all[k];
 		const struct ss_album *al = &ds->albums[a];
-		int ok = (ax->x.status == SS_MS_REACHED || ax->x.status == SS_MS_PROJECTED) &&
-			 al->release_src != SS_SRC_NONE;
+		int ok = ax->x.status == SS_MS_REACHED && al->release_src != SS_SRC_NONE;
 		days[a] = ok ? ss_ms_day_number(&ms->opt, ax->x.day, al->release) : INT32_MAX;
 		if (ok)
 			sorted[nsorted++] = days[a];
@@ -1206,6 +1298,36 @@ static void rank_kind(const struct ss_dataset *ds, struct ss_milestones *ms, siz
 	}
 	free(sorted);
 	free(days);
+}
+
+/* ---- the horizon ------------------------------------------------------ */
+
+/* A projection past end becomes "after end". */
+static void past_horizon(struct ss_crossing *c, int32_t end)
+{
+	if (c->status != SS_MS_PROJECTED || c->day <= end)
+		return;
+	c->status = SS_MS_AFTER;
+	c->day = end;
+	c->lo = c->hi = SS_DAY_NONE;
+	c->flags &= (uint8_t)~SS_MSF_EXTRAPOLATED;
+}
+
+/* Once the albums have their days from their tracks' (see milestones.h). */
+static void apply_horizon(struct ss_milestones *ms)
+{
+	int y, mo, d;
+
+	if (ms->as_of == SS_DAY_NONE)
+		return;
+	ss_date_to_ymd(ms->as_of, &y, &mo, &d);
+	if (mo == 2 && d == 29)
+		d = 28;
+	ms->horizon_end = ss_date_from_ymd(y + ms->opt.horizon_years, mo, d);
+	for (size_t i = 0; i < ms->ntracks * ms->opt.nmilestones; i++)
+		past_horizon(&ms->crossings[i], ms->horizon_end);
+	for (size_t i = 0; i < ms->nalbums * 2 * ms->opt.nmilestones; i++)
+		past_horizon(&ms->album_crossings[i].x, ms->horizon_end);
 }
 
 /* ---- the stage -------------------------------------------------------- */
@@ -1242,6 +1364,7 @@ enum ss_status ss_milestones_run(const struct ss_dataset *ds, const struct ss_fi
 	group_tracks(&ps);
 	atomic_store(&ps.next, 0);
 	ss_parallel(opt->jobs, na, albums_worker, &ps);
+	apply_horizon(out);
 	for (size_t k = 0; k < opt->nmilestones; k++) {
 		rank_kind(ds, out, k, 0);
 		rank_kind(ds, out, k, 1);

@@ -672,6 +672,18 @@ const struct ss_model ss_models[] = {
 		.limit = no_limit,
 		.starts = recent_starts,
 	},
+	{
+		.name = "pace",
+		.label = "recent pace, aged as songs age (learned across tracks)",
+		.formula = "R(h) = h p7 e^L(h), L from age and trends (pace.h)",
+		.np = 4,
+		.param = {{"p7", SS_PARAM_LOG, "streams/day"},
+			  {"t7", SS_PARAM_LINEAR, ""},
+			  {"t90", SS_PARAM_LINEAR, ""},
+			  {"log1p_l", SS_PARAM_LINEAR, ""}},
+		.is_population = 1,
+		.limit = no_limit,
+	},
 };
 
 const size_t ss_nmodels = sizeof ss_models / sizeof ss_models[0];

@@ -176,7 +176,8 @@ static json_t *crossing_begin(struct out *o, const struct ss_crossing *c, size_t
 	    c->status == SS_MS_REACHED ? json_string(ss_ms_how_name((enum ss_ms_how)c->how))
 				       : json_null());
 	set(o, j, "date", date(c->day));
-	set(o, j, "day", day_number(o, c->day, release, release_src));
+	set(o, j, "day",
+	    c->status == SS_MS_AFTER ? json_null() : day_number(o, c->day, release, release_src));
 	return j;
 }
 

@@ -233,8 +233,15 @@ static void finish_sheet(struct sheet *s)
 					     NULL);
 }
 
-static const char *status_text(const struct ss_crossing *x)
+/* buf: room for "after YYYY-MM-DD" */
+static const char *status_text(const struct ss_crossing *x, char *buf, size_t n)
 {
+	if (x->status == SS_MS_AFTER) {
+		char d[SS_DATE_LEN + 1];
+		ss_date_format(x->day, d);
+		snprintf(buf, n, "after %s", d);
+		return buf;
+	}
 	if (x->status == SS_MS_REACHED)
 		return x->how == SS_HOW_EXACT	       ? "reached"
 		       : x->how == SS_HOW_INTERPOLATED ? "reached (interpolated)"
@@ -320,7 +327,7 @@ static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t 
 						record ? c->f.record : c->f.day);
 				break;
 			case 2:
-				put_str(s, *row, col, status_text(&ax->x), NULL);
+				put_str(s, *row, col, status_text(&ax->x, buf, sizeof buf), NULL);
 				break;
 			case 3:
 				interval_text(&ax->x, buf, sizeof buf);
@@ -444,9 +451,10 @@ static void sheet_summary(struct ctx *c)
 		write_text(s.ws, row++, 0, buf, c->f.note);
 	}
 	write_text(s.ws, row++, 0,
-		   "Record holders (rank 1) are highlighted. \"Every track\" is the day "
-		   "the last counting track got there; \"album total\" sums the "
-		   "counting tracks.",
+		   "Record holders (rank 1, among crossings observed: records are never "
+		   "projected) are highlighted. \"Every track\" is the day the last counting "
+		   "track got there; \"album total\" sums the counting tracks. Projections "
+		   "past the horizon read \"after\" its end, without a day.",
 		   c->f.note);
 	if (r->bt) {
 		snprintf(buf, sizeof buf, "Projections: %s.", r->bt->rule);
@@ -489,7 +497,7 @@ static void sheet_milestones(struct ctx *c)
 			put_str(&s, row, 0, ss_album_name(ds, tr->album), NULL);
 			put_str(&s, row, 1, ss_track_name(ds, (uint32_t)t), NULL);
 			put_num(&s, row, 2, (double)r->ms->opt.milestone[k], c->f.millions);
-			put_str(&s, row, 3, status_text(x), NULL);
+			put_str(&s, row, 3, status_text(x, buf, sizeof buf), NULL);
 			if (dated) {
 				put_date(c, &s, row, 4, x->day, NULL);
 				put_num(&s, row, 5,

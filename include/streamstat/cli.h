@@ -84,7 +84,9 @@ struct ss_ms_cli {
 	const char **exclude; /* --exclude-track values */
 	size_t nexclude;
 	int exclude_interludes;
-	int no_pool; /* --no-pool: thin tracks keep the recent pace (pool.h) */
+	int no_pool;	/* --no-pool: thin tracks keep the recent pace (pool.h) */
+	int method_set; /* --method given: it, not the backtest's rule */
+	int16_t method; /* its model (ss_models index), -1 for "aicc" */
 };
 
 enum {
@@ -96,7 +98,9 @@ enum {
 	SS_OPT_EXCLUDE_INTERLUDES,
 	SS_OPT_DRAWS,
 	SS_OPT_SEED,
-	SS_OPT_NO_POOL
+	SS_OPT_NO_POOL,
+	SS_OPT_METHOD,
+	SS_OPT_HORIZON
 };
 
 #define SS_MS_LONG_OPTIONS                                                                         \
@@ -108,6 +112,8 @@ enum {
 		{"exclude-interludes", no_argument, NULL, SS_OPT_EXCLUDE_INTERLUDES},              \
 		{"draws", required_argument, NULL, SS_OPT_DRAWS},                                  \
 		{"no-pool", no_argument, NULL, SS_OPT_NO_POOL},                                    \
+		{"method", required_argument, NULL, SS_OPT_METHOD},                                \
+		{"horizon", required_argument, NULL, SS_OPT_HORIZON},                              \
 	{                                                                                          \
 		"seed", required_argument, NULL, SS_OPT_SEED                                       \
 	}
@@ -124,7 +130,12 @@ enum {
 	"      --draws N         joint draws for album intervals (default 1000)\n"                 \
 	"      --seed N          seed of those draws (default 1)\n"                                \
 	"      --no-pool         do not fit a shared album curve to tracks too thin for\n"         \
-	"                        their own (they keep the recent pace, without interval)\n"
+	"                        their own (they keep the recent pace, without interval)\n"        \
+	"      --method NAME     project with NAME, not the backtest's choice: pace,\n"            \
+	"                        recent, a curve (expdecay, ...), or aicc (each track's\n"         \
+	"                        least-AICc curve)\n"                                              \
+	"      --horizon YEARS   projections past the as-of date plus YEARS read\n"                \
+	"                        \"after DATE\", with no day or rank (default 5)\n"
 
 void ss_ms_cli_init(struct ss_ms_cli *c);
 void ss_ms_cli_release(struct ss_ms_cli *c);

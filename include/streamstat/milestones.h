@@ -40,8 +40,11 @@
  *  result does not depend on the number of threads.
  *  - an album's day is never before its release: when pre-release singles
  *    got there first, the album did on its release day ("by then").
+ *  - horizon: a projection past the as-of date plus opt->horizon_years is
+ *    SS_MS_AFTER, "after" the horizon's end, with no day number or interval.
  *  - rankings: per milestone, albums by days from release to "every track"
- *    (and to "album total"), observed or projected; rank 1 holds the record.
+ *    (and to "album total"), observed only: rank 1 holds the record, and
+ *    records are observed, never projected.
  *
  * Days: the release day is day 1 (day_zero: day 0, elapsed days).
  *
@@ -68,6 +71,8 @@ enum ss_ms_status {
 	SS_MS_PROJECTED, /* from the track's model */
 	SS_MS_NEVER,	 /* the model's total stays below M */
 	SS_MS_UNKNOWN,	 /* no date can be given (see why) */
+	SS_MS_AFTER,	 /* projected past the horizon: "after day" (day is the
+			  * horizon's end; no day number, interval, rank or record) */
 	SS_MS_STATUS_COUNT
 };
 
@@ -170,6 +175,7 @@ struct ss_ms_options {
 	unsigned jobs;	    /* threads; 0: one per CPU (results do not depend on it) */
 	int16_t model_rule; /* -1: each track's chosen model; else ss_models index,
 			     * used where that model fitted (the backtest rule) */
+	int horizon_years;  /* projections past as-of + this are "after" (5) */
 };
 
 /* 50M ... 1B, 80%, day 1, the anniversary, 3x, 1,000 draws, seed 1. */
@@ -195,7 +201,8 @@ struct ss_milestones {
 	size_t ntracks;
 	struct ss_album_ms *albums; /* indexed by album id */
 	size_t nalbums;
-	int32_t as_of; /* the latest observed day */
+	int32_t as_of;	     /* the latest observed day */
+	int32_t horizon_end; /* as_of + opt.horizon_years: later projections are "after" */
 	/* album a's tracks, in id order: album_tracks[album_first[a] ..
 	 * album_first[a + 1]); see ss_ms_album_tracks() */
 	uint32_t *album_first;

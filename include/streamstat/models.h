@@ -29,7 +29,7 @@
 
 #define SS_MODEL_PMAX	4 /* most parameters a model has */
 #define SS_MODEL_STARTS 3 /* most starting points a model proposes */
-#define SS_MODELS_MAX	6 /* entries in the table (raise it with a new model) */
+#define SS_MODELS_MAX	7 /* entries in the table (raise it with a new model) */
 
 /*
  * Decay rates (1/day) on which starting points are searched: for each, the
@@ -89,7 +89,10 @@ struct ss_model {
 	const char *formula; /* "d = b + a e^(-k t)" */
 	size_t np;
 	struct ss_param_info param[SS_MODEL_PMAX];
-	int is_yardstick; /* not fitted by least squares (see above) */
+	int is_yardstick;  /* not fitted by least squares (see above) */
+	int is_population; /* the pace model (pace.h): th holds the track's
+			    * features, measured, not fitted; cum is NULL and
+			    * projections go through pace.h with the anchor's age */
 
 	/*
 	 * C(t[j]) into C[j] for j < m and, when G is not NULL, its gradient
@@ -117,6 +120,12 @@ struct ss_model {
 };
 
 extern const struct ss_model ss_models[];
+
+/* A curve fitted by least squares: neither the yardstick nor the pace model. */
+static inline int ss_model_is_curve(const struct ss_model *m)
+{
+	return !m->is_yardstick && !m->is_population;
+}
 extern const size_t ss_nmodels;
 
 /* The model named name, or NULL; *index set when found and index not NULL. */

@@ -1,0 +1,222 @@
+/*
+ * pace.c - the population pace model: features of a track at its anchor,
+ * the streams to come by horizon, and the horizon of a milestone.
+ *
+ * Nothing here fits: the coefficients are a calibration (pace.h), and a
+ * track's part is measured directly on its intervals.
+ */
+#include "streamstat/pace.h"
+
+#include <math.h>
+
+#include <gsl/gsl_cdf.h>
+
+/* Streams and covered days of the intervals within (ta - w, ta]. */
+static double window_rate(const struct ss_fit_data *d, double ta, double w)
+{
+	double ys = 0, days = 0, from = ta - w;
+
+	for (size_t i = d->n; i-- > 0;) {
+		double t0 = d->t0[i], t1 = d->t1[i], len = t1 - t0;
+		if (t1 <= from)
+			break;
+		if (t0 >= ta || !(len > 0))
+			continue;
+		double a = t0 > from ? t0 : from, b = t1 < ta ? t1 : ta;
+		if (b > a) {
+			ys += d->y[i] * (b - a) / len;
+			days += b - a;
+		}
+	}
+	return days > 0 ? ys / days : NAN;
+}
+
+int ss_pace_features(const struct ss_fit_data *d, double ta, struct ss_pace_track *pt)
+{
+	size_t last = d->n;
+
+	while (last > 0 && d->t1[last - 1] > ta)
+		last--;
+	if (last == 0 || !(ta >= 1))
+		return -1;
+	/* windows are clipped at the release (t = 0) by the data themselves:
+	 * no interval starts before it */
+	double p7 = window_rate(d, ta, 7), p28 = window_rate(d, ta, 28),
+	       p90 = window_rate(d, ta, 91);
+	if (!(p7 > 0) || !(p28 > 0) || !(p90 > 0))
+		return -1;
+	double l = d->t1[last - 1] - d->t0[last - 1];
+	pt->age = ta;
+	pt->p7 = p7;
+	pt->t7 = log(p7 / p28);
+	pt->t90 = log(p28 / p90);
+	pt->lag = log1p(l) / sqrt(ta);
+	return 0;
+}
+
+void ss_pace_to_th(const struct ss_pace_track *pt, double *th)
+{
+	th[0] = log(pt->p7);
+	th[1] = pt->t7;
+	th[2] = pt->t90;
+	th[3] = pt->lag * sqrt(pt->age); /* log(1 + l): the age comes back at use */
+}
+
+void ss_pace_from_th(const double *th, double age, struct ss_pace_track *pt)
+{
+	pt->age = age;
+	pt->p7 = exp(th[0]);
+	pt->t7 = th[1];
+	pt->t90 = th[2];
+	pt->lag = th[3] / sqrt(age);
+}
+
+/* g(a, h): log of the mean of ((a + s) / a)^-beta over s = 1..h, by the
+ * integral over (0, h] of the same (the sum differs by under a day's
+ * share); h may be fractional. */
+static double age_decay(double a, double h, double beta)
+{
+	if (!(h > 0))
+		return 0;
+	double x = h / a;
+	if (fabs(1.0 - beta) < 1e-9)
+		return log(log1p(x) / x);
+	/* ((1 + x)^(1 - beta) - 1) / ((1 - beta) x) */
+	double e = 1.0 - beta, v = expm1(e * log1p(x)) / (e * x);
+	return log(v);
+}
+
+/* Normal score of p. */
+static double zscore(double p)
+{
+	return gsl_cdf_ugaussian_Pinv(p);
+}
+
+/* The median L at grid point k, and the error quantile j there. */
+static double med_at(const struct ss_pace_cal *cal, const struct ss_pace_track *pt, size_t k)
+{
+	const double *b = cal->med[k];
+	return b[0] * age_decay(pt->age, cal->h[k], cal->beta) + b[1] * pt->t7 + b[2] * pt->t90 +
+	       b[3] * pt->lag;
+}
+
+static double err_at(const struct ss_pace_cal *cal, const struct ss_pace_track *pt, size_t k,
+		     size_t j)
+{
+	const double *c = cal->q[k][j];
+	return c[0] + c[1] / sqrt(pt->age) + c[2] * (pt->lag * sqrt(pt->age));
+}
+
+/* The error quantile p at grid point k: a stored level, or interpolated
+ * between two in normal scores (extrapolated past the outer ones). */
+static double err_p(const struct ss_pace_cal *cal, const struct ss_pace_track *pt, size_t k,
+		    double p)
+{
+	if (p == 0.5)
+		return 0.0;
+	/* the levels with the median (error 0) between 25% and 75% */
+	double lv[SS_PACE_NQ + 1], e[SS_PACE_NQ + 1];
+	size_t n = 0;
+	for (size_t j = 0; j < SS_PACE_NQ; j++) {
+		if (n > 0 && lv[n - 1] < 0.5 && cal->level[j] > 0.5) {
+			lv[n] = 0.5, e[n] = 0.0, n++;
+		}
+		lv[n] = cal->level[j], e[n] = err_at(cal, pt, k, j), n++;
+	}
+	for (size_t j = 1; j < n; j++)
+		if (e[j] < e[j - 1])
+			e[j] = e[j - 1]; /* quantiles never cross */
+	size_t j = 1;
+	while (j + 1 < n && lv[j] < p)
+		j++;
+	double z0 = zscore(lv[j - 1]), z1 = zscore(lv[j]), z = zscore(p);
+	return e[j - 1] + (z - z0) / (z1 - z0) * (e[j] - e[j - 1]);
+}
+
+/* L at every grid point for quantile p, kept such that h e^L(h) grows. */
+static void grid_L(const struct ss_pace_cal *cal, const struct ss_pace_track *pt, double p,
+		   double *L)
+{
+	for (size_t k = 0; k < SS_PACE_NH; k++) {
+		L[k] = med_at(cal, pt, k) + err_p(cal, pt, k, p);
+		if (k > 0) {
+			/* the streams to come may not shrink with the horizon */
+			double floor = L[k - 1] - (log(cal->h[k]) - log(cal->h[k - 1]));
+			if (L[k] < floor)
+				L[k] = floor;
+		}
+	}
+}
+
+/* R(h) from the grid's L. */
+static double from_grid(const struct ss_pace_cal *cal, const struct ss_pace_track *pt,
+			const double *L, double h)
+{
+	const size_t last = SS_PACE_NH - 1;
+	double lh = log(h);
+
+	if (h <= cal->h[0])
+		return h * pt->p7 * exp(L[0]);
+	if (h <= cal->h[last]) {
+		size_t k = 1;
+		while (cal->h[k] < h)
+			k++;
+		double l0 = log(cal->h[k - 1]), l1 = log(cal->h[k]);
+		double f = (lh - l0) / (l1 - l0);
+		return h * pt->p7 * exp(L[k - 1] + f * (L[k] - L[k - 1]));
+	}
+	/*
+	 * Past the grid: the daily pace at its end goes on falling as a power
+	 * law in age with the grid's last exponent (held below 1, so that no
+	 * finite total is claimed from a year of evidence), and the error
+	 * widens by half its size per e-fold of the horizon (slower than the
+	 * streams to come grow, so that every quantile still rises).
+	 */
+	double H = cal->h[last], a = pt->age;
+	double med[SS_PACE_NH];
+	grid_L(cal, pt, 0.5, med);
+	double RH = H * pt->p7 * exp(med[last]);
+	double beta = cal->beta * cal->med[last][0];
+	beta = beta < 0 ? 0 : beta > 0.95 ? 0.95 : beta;
+	/* the pace at the end of the grid, from the median's last slope */
+	double Hp = cal->h[last - 1], RHp = Hp * pt->p7 * exp(med[last - 1]);
+	double dH = (RH - RHp) / (H - Hp);
+	/* streams from H to h at dH ((a + s) / (a + H))^-beta */
+	double A = a + H, e = 1.0 - beta;
+	double more = dH * A * expm1(e * log1p((h - H) / A)) / e;
+	double err = (L[last] - med[last]) * (1.0 + 0.5 * log(h / H));
+	return (RH + more) * exp(err);
+}
+
+double ss_pace_remaining(const struct ss_pace_cal *cal, const struct ss_pace_track *pt, double h,
+			 double p)
+{
+	double L[SS_PACE_NH];
+
+	if (!(h > 0))
+		return 0;
+	grid_L(cal, pt, p, L);
+	return from_grid(cal, pt, L, h);
+}
+
+double ss_pace_solve(const struct ss_pace_cal *cal, const struct ss_pace_track *pt, double need,
+		     double p, double max_h)
+{
+	double L[SS_PACE_NH];
+
+	grid_L(cal, pt, p, L);
+	if (from_grid(cal, pt, L, max_h) < need)
+		return NAN;
+	double lo = 0, hi = 1;
+	while (hi < max_h && from_grid(cal, pt, L, hi) < need)
+		lo = hi, hi = hi * 2 < max_h ? hi * 2 : max_h;
+	/* R grows with h: bisect to a hundredth of a day */
+	while (hi - lo > 0.01) {
+		double mid = 0.5 * (lo + hi);
+		if (from_grid(cal, pt, L, mid) < need)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi;
+}
