@@ -30,13 +30,17 @@ static const char usage_text[] =
 	"per album, milestone and kind, on stdout.  The release day is day 1.\n"
 	"\n"
 	"Options:\n" SS_LOAD_OPTIONS_HELP SS_MS_OPTIONS_HELP
-	"      --no-backtest     keep each track's least-AICc model without backtesting\n"
+	"      --no-backtest     project with the pace model (on its shipped record)\n"
+	"                        without backtesting this input\n"
 	"  -j, --jobs N          fit on N threads (default: one per CPU)\n"
 	"  -h, --help            show this help\n"
 	"\n"
-	"The backtest cuts tracks' histories 7 to 120 days before observed crossings,\n"
-	"projects, and compares; a model that beats the least-AICc choice by 10%% on 30\n"
-	"cuts or more is used where it fits.  The rule that chose goes to stderr.\n"
+	"Projections use the pace model (the recent pace, aged as real songs age) where\n"
+	"the backtest supports it: the backtest cuts tracks' histories 7 to 120 days\n"
+	"before observed crossings, projects with every method, and keeps the one that\n"
+	"beats the recent pace on 30 cuts or more without being clearly worse at any\n"
+	"horizon (with fewer cuts, the pace model's record on real histories decides).\n"
+	"The rule that chose goes to stderr.\n"
 	"\n" SS_EXIT_CODES_HELP;
 
 static const char backtest_usage[] =

@@ -674,8 +674,8 @@ const struct ss_model ss_models[] = {
 	},
 	{
 		.name = "pace",
-		.label = "recent pace, aged as songs age (learned across tracks)",
-		.formula = "R(h) = h p7 e^L(h), L from age and trends (pace.h)",
+		.label = "recent pace, aged as real songs age",
+		.formula = "R(h) = h p7 e^L(a, h, trends), learned across tracks",
 		.np = 4,
 		.param = {{"p7", SS_PARAM_LOG, "streams/day"},
 			  {"t7", SS_PARAM_LINEAR, ""},

@@ -39,10 +39,11 @@ int ss_pace_features(const struct ss_fit_data *d, double ta, struct ss_pace_trac
 		last--;
 	if (last == 0 || !(ta >= 1))
 		return -1;
-	/* windows are clipped at the release (t = 0) by the data themselves:
-	 * no interval starts before it */
-	double p7 = window_rate(d, ta, 7), p28 = window_rate(d, ta, 28),
-	       p90 = window_rate(d, ta, 91);
+	/* windows end with the last interval (a correction as the last total
+	 * anchors later, with no streams of its own) and are clipped at the
+	 * release (t = 0) by the data themselves: no interval starts before it */
+	double e = d->t1[last - 1];
+	double p7 = window_rate(d, e, 7), p28 = window_rate(d, e, 28), p90 = window_rate(d, e, 91);
 	if (!(p7 > 0) || !(p28 > 0) || !(p90 > 0))
 		return -1;
 	double l = d->t1[last - 1] - d->t0[last - 1];
@@ -140,8 +141,9 @@ static void grid_L(const struct ss_pace_cal *cal, const struct ss_pace_track *pt
 	for (size_t k = 0; k < SS_PACE_NH; k++) {
 		L[k] = med_at(cal, pt, k) + err_p(cal, pt, k, p);
 		if (k > 0) {
-			/* the streams to come may not shrink with the horizon */
-			double floor = L[k - 1] - (log(cal->h[k]) - log(cal->h[k - 1]));
+			/* the streams to come may not shrink with the horizon (nor
+			 * stand still: a thousandth of its log step) */
+			double floor = L[k - 1] - 0.999 * (log(cal->h[k]) - log(cal->h[k - 1]));
 			if (L[k] < floor)
 				L[k] = floor;
 		}
@@ -168,24 +170,26 @@ static double from_grid(const struct ss_pace_cal *cal, const struct ss_pace_trac
 	/*
 	 * Past the grid: the daily pace at its end goes on falling as a power
 	 * law in age with the grid's last exponent (held below 1, so that no
-	 * finite total is claimed from a year of evidence), and the error
-	 * widens by half its size per e-fold of the horizon (slower than the
-	 * streams to come grow, so that every quantile still rises).
+	 * finite total is claimed from a year of evidence).  The streams past
+	 * H keep the quantile's error at H, widened by half per e-fold of the
+	 * horizon; a lower quantile's widening is held to what the streams'
+	 * growth allows, so that every quantile still rises.
 	 */
 	double H = cal->h[last], a = pt->age;
 	double med[SS_PACE_NH];
 	grid_L(cal, pt, 0.5, med);
-	double RH = H * pt->p7 * exp(med[last]);
 	double beta = cal->beta * cal->med[last][0];
 	beta = beta < 0 ? 0 : beta > 0.95 ? 0.95 : beta;
 	/* the pace at the end of the grid, from the median's last slope */
-	double Hp = cal->h[last - 1], RHp = Hp * pt->p7 * exp(med[last - 1]);
-	double dH = (RH - RHp) / (H - Hp);
+	double Hp = cal->h[last - 1];
+	double dH = (H * exp(med[last]) - Hp * exp(med[last - 1])) * pt->p7 / (H - Hp);
 	/* streams from H to h at dH ((a + s) / (a + H))^-beta */
 	double A = a + H, e = 1.0 - beta;
 	double more = dH * A * expm1(e * log1p((h - H) / A)) / e;
-	double err = (L[last] - med[last]) * (1.0 + 0.5 * log(h / H));
-	return (RH + more) * exp(err);
+	double err = L[last] - med[last], k = 0.5;
+	if (err < 0 && -err * k > 0.5 * e)
+		k = 0.5 * e / -err;
+	return H * pt->p7 * exp(L[last]) + more * exp(err * (1.0 + k * log(h / H)));
 }
 
 double ss_pace_remaining(const struct ss_pace_cal *cal, const struct ss_pace_track *pt, double h,

@@ -137,14 +137,21 @@ void ss_report_headlines(struct ss_report *r)
 		if (a != SS_NONE && ax->x.status == SS_MS_REACHED) {
 			ss_milestone_format(ms->opt.milestone[reached_k], m);
 			ss_date_format(ax->x.day, date);
-			snprintf(r->headline[line++], SS_HEADLINE_LEN,
-				 "Every %s track passed %s on %s, day %d, %s last: the fastest of "
-				 "%zu album%s ranked.",
-				 ss_album_name(ds, a), m, date,
-				 (int)ss_ms_day_number(&ms->opt, ax->x.day, ds->albums[a].release),
-				 ax->bottleneck != SS_NONE ? ss_track_name(ds, ax->bottleneck)
-							   : "?",
-				 ranked, ranked == 1 ? "" : "s");
+			const char *last =
+				ax->bottleneck != SS_NONE ? ss_track_name(ds, ax->bottleneck) : "?";
+			int dayn =
+				(int)ss_ms_day_number(&ms->opt, ax->x.day, ds->albums[a].release);
+			/* ranks are of observed crossings only */
+			if (ranked > 1)
+				snprintf(r->headline[line++], SS_HEADLINE_LEN,
+					 "Every %s track passed %s on %s, day %d, %s last: the "
+					 "fastest of %zu albums observed there.",
+					 ss_album_name(ds, a), m, date, dayn, last, ranked);
+			else
+				snprintf(r->headline[line++], SS_HEADLINE_LEN,
+					 "Every %s track passed %s on %s, day %d, %s last: the "
+					 "first album observed there.",
+					 ss_album_name(ds, a), m, date, dayn, last);
 		}
 	}
 	if (next_k >= 0) {

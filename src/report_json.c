@@ -281,6 +281,8 @@ static const char *fit_status(const struct out *o, uint32_t t, int model)
 
 	if (model < 0 || (size_t)model >= ss_nmodels)
 		return "none";
+	if (ss_models[model].is_population)
+		return "pace";
 	if (ss_models[model].is_yardstick || (fits && t < fits->n && fits->tracks[t].fallback))
 		return "recent_pace";
 	if (fits && t < fits->n && fits->tracks[t].pooled)
@@ -313,7 +315,9 @@ static json_t *track(struct out *o, uint32_t t)
 		const struct ss_crossing *c = &tm->c[k];
 		json_t *e = crossing_begin(o, c, k, tr->release, tr->release_src);
 
-		set(o, e, "day_album", day_number(o, c->day, al->release, al->release_src));
+		set(o, e, "day_album",
+		    c->status == SS_MS_AFTER ? json_null()
+					     : day_number(o, c->day, al->release, al->release_src));
 		crossing_range(o, e, c);
 		set(o, e, "needed_pace", real_or_null(c->needed));
 		set(o, e, "needed_by", isfinite(c->needed) ? date(tm->target) : json_null());

@@ -71,7 +71,8 @@ struct ss_pace_track {
 
 /*
  * The features of a track whose intervals are d (fit.h), anchored at ta
- * (days since release; the end of the last interval counted).  Returns 0,
+ * (days since release), measured up to the end of the last interval that
+ * ends by ta; pt->age is ta.  Returns 0,
  * or -1 when the model does not apply (no streams in a window, or no
  * interval ends at or before ta).
  */

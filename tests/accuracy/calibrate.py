@@ -91,7 +91,7 @@ def predict(s, med, q, level_index=None):
     if level_index is not None:
         L = L + np.array([Xerr(s) @ q[k][level_index] for k in range(len(GRID))]).T
     for k in range(1, len(GRID)):
-        L[:, k] = np.maximum(L[:, k], L[:, k - 1] - (np.log(GRID[k]) - np.log(GRID[k - 1])))
+        L[:, k] = np.maximum(L[:, k], L[:, k - 1] - 0.999 * (np.log(GRID[k]) - np.log(GRID[k - 1])))
     lg = np.log(GRID)
     Lh = np.array([np.interp(np.log(hs), lg, row) for row in L])
     return hs * s["p7"][:, None] * np.exp(Lh)

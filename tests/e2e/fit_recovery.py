@@ -119,7 +119,7 @@ def main():
     two = run("--jobs", "2", history)
     check(one.stdout == two.stdout, "--jobs 1 and --jobs 2 outputs differ")
     rows = rows_of(one.stdout)
-    check(len(rows) == 4 * 6, f"{len(rows)} rows, want 24 (4 tracks x 6 models)")
+    check(len(rows) == 4 * 7, f"{len(rows)} rows, want 28 (4 tracks x 7 models)")
 
     check_recovery(rows, "Decay", "expdecay", DECAY, 0.01)
     check_recovery(rows, "Power", "powerlaw", POWER, 0.01)
@@ -129,7 +129,7 @@ def main():
         mine = [r for r in rows if r["track"] == track]
         chosen = [r["model"] for r in mine if r["chosen"] == "1"]
         check(len(chosen) == 1, f"{track}: chosen {chosen}, want exactly one")
-        curves = [r for r in mine if r["status"] == "ok" and r["model"] != "recent"]
+        curves = [r for r in mine if r["status"] == "ok" and r["model"] not in ("recent", "pace")]
         if curves:
             total = sum(float(r["weight"]) for r in curves)
             check(abs(total - 1.0) < 1e-6, f"{track}: Akaike weights sum to {total}")
@@ -147,15 +147,19 @@ def main():
           "Twice: the recent pace should stand in, marked as such")
     check(abs(float(twice["recent"]["p1"]) - 600000 / 30) < 1e-6,
           f"Twice: recent pace {twice['recent']['p1']}, want 20000 a day")
-    check(all(twice[m]["status"] == "too_few" for m in twice if m != "recent"),
+    check(all(twice[m]["status"] == "too_few" for m in twice if m not in ("recent", "pace")),
           "Twice: every curve should be too_few")
+    # the pace model measures what it needs from two totals: 20,000 a day now
+    check(twice["pace"]["status"] == "ok" and twice["pace"]["chosen"] != "1" and
+          abs(float(twice["pace"]["p1"]) - 20000) < 1e-6,
+          f"Twice: pace {twice['pace']['status']} p7 {twice['pace']['p1']}, want 20000 a day")
     check(twice["recent"]["last_total"] == "1600000", "Twice: last total")
 
     # Averaging uses every curve that carries weight (exp(-dAICc/2) can be 0).
     avg = rows_of(run("--average", history).stdout)
     for track in ("Decay", "Power", "Sparse"):
         weighted = {r["model"] for r in avg if r["track"] == track and r["status"] == "ok"
-                    and r["model"] != "recent" and float(r["weight"]) > 0}
+                    and r["model"] not in ("recent", "pace") and float(r["weight"]) > 0}
         used = {r["model"] for r in avg if r["track"] == track and r["chosen"] == "1"}
         best = [r["model"] for r in rows if r["track"] == track and r["chosen"] == "1"]
         check(used == weighted and set(best) <= used,

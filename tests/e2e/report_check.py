@@ -125,7 +125,15 @@ def status_text(x):
     if x["status"] == "reached":
         return {"exact": "reached", "interpolated": "reached (interpolated)",
                 "by": "reached (by then)"}.get(x["how"], "?" + str(x["how"]))
+    if x["status"] == "after":
+        return "after " + x["date"]  # past the horizon: its end, and no day
     return x["status"]
+
+
+def dated_date(x):
+    """The date a workbook's date cell holds for a JSON crossing: none past
+    the horizon (the status says "after DATE")."""
+    return x["date"] if x["status"] != "after" else None
 
 
 def milestone_label(m):
@@ -162,9 +170,9 @@ def compare_summary_json(tag, ws, js):
                 where = "%s: Summary %s, %s" % (tag, label, name)
                 dcell, ncell = b["date"][name], b["day"][name]
                 got = cell_date(dcell.value)
-                check(got == (day(x["date"]) if x["date"] else None),
+                check(got == (day(dated_date(x)) if dated_date(x) else None),
                       "%s: date %r, JSON %r" % (where, got, x["date"]))
-                if x["date"]:
+                if dated_date(x):
                     check(dcell.is_date and "yyyy" in dcell.number_format,
                           "%s: date cell %s is not a formatted date (%r, %r)"
                           % (where, dcell.coordinate, dcell.value, dcell.number_format))
@@ -226,7 +234,8 @@ def compare_milestones_json(tag, ws, js):
                 if h != "Date" and x["status"] == "reached":
                     k = "range_" + k     # an observed day's range, not an interval
                 got = cell_date(v)
-                check(got == (day(x[k]) if x[k] else None),
+                want = dated_date(x) if k == "date" else x[k]
+                check(got == (day(want) if want else None),
                       "%s: %s %r, JSON %r" % (where, h, got, x[k]))
             for h, k in (("Day (track)", "day"), ("Day (album)", "day_album")):
                 v = r[col[h]]
@@ -676,7 +685,9 @@ def bundled():
         check("Fly To My Room" in (b["note"]["BE"].value or ""),
               "bundled: BE note %r does not name a track without data" % b["note"]["BE"].value)
         face = b["day"]["FACE"].value
-        check(is_int(face) and face > 72 and b["rank"]["FACE"].value == "2",
+        # projected: later than Layover's, and unranked (records are observed)
+        check(is_int(face) and face > 72 and b["rank"]["FACE"].value is None and
+              b["status"]["FACE"].value == "projected",
               "bundled: FACE every track 50M day %r rank %r" % (face, b["rank"]["FACE"].value))
     ja = {a["album"]: a for a in js["albums"]}
     lay = ja.get("Layover", {}).get("all_tracks", [{}])[0]

@@ -398,7 +398,7 @@ static void check_choice(const struct ss_track_fit *out, enum ss_select select)
 	assert_false(out->fallback);
 	for (size_t i = 0; i < ss_nmodels; i++) {
 		const struct ss_model_fit *mf = &out->m[i];
-		int ok = !ss_models[i].is_yardstick && mf->status == SS_FIT_OK;
+		int ok = ss_model_is_curve(&ss_models[i]) && mf->status == SS_FIT_OK;
 		if (!ok) {
 			assert_false(mf->chosen);
 			continue;
@@ -654,6 +654,13 @@ static void check_invariants(const struct ss_track_fit *out, const char *name)
 			yard = (int)i;
 			continue;
 		}
+		if (ss_models[i].is_population) {
+			/* measured, not fitted: finite features or no result */
+			for (size_t j = 0; mf->status == SS_FIT_OK && j < ss_models[i].np; j++)
+				assert_true(isfinite(mf->th[j]));
+			assert_false(mf->chosen);
+			continue;
+		}
 		if (mf->status == SS_FIT_OK) {
 			curve_ok = 1;
 			if (out->n < ss_models[i].np + 3 || mf->n != out->n)
@@ -672,7 +679,7 @@ static void check_invariants(const struct ss_track_fit *out, const char *name)
 	assert_true(out->best >= -1 && out->best < (int)ss_nmodels);
 	if (curve_ok) {
 		assert_true(out->best >= 0);
-		assert_false(ss_models[out->best].is_yardstick);
+		assert_true(ss_model_is_curve(&ss_models[out->best]));
 		assert_int_equal(out->m[out->best].status, SS_FIT_OK);
 		assert_false(out->fallback);
 	} else if (out->m[yard].status == SS_FIT_OK) {
@@ -1113,7 +1120,7 @@ static void test_threads(void **state)
 		check_invariants(a, "threads");
 		assert_int_equal(a->track, t);
 		for (size_t i = 0; i < ss_nmodels; i++)
-			curves += !ss_models[i].is_yardstick && a->m[i].status == SS_FIT_OK;
+			curves += ss_model_is_curve(&ss_models[i]) && a->m[i].status == SS_FIT_OK;
 	}
 	assert_true(curves > 500); /* the comparison is about real fits */
 	for (unsigned k = 1; k < THREAD_RUNS; k++) {
@@ -1185,7 +1192,7 @@ static void test_engines(void **state)
 		const struct ss_track_fit *a = &own.tracks[t], *b = &gsl.tracks[t];
 		choice_differ += a->best != b->best;
 		for (size_t i = 0; i < ss_nmodels; i++) {
-			if (ss_models[i].is_yardstick)
+			if (!ss_model_is_curve(&ss_models[i]))
 				continue;
 			if (a->m[i].status != b->m[i].status) {
 				status_differ++;

@@ -150,6 +150,8 @@ static void test_every_model_has_cases(void **state)
 	(void)state;
 	for (size_t i = 0; i < ss_nmodels; i++) {
 		size_t k = 0;
+		if (ss_models[i].is_population)
+			continue; /* no curve: tests/unit/test_pace.c */
 		for (size_t c = 0; c < NPCASES; c++)
 			k += strcmp(pcases[c].model, ss_models[i].name) == 0;
 		if (k == 0)
@@ -480,7 +482,7 @@ static void test_limits(void **state)
 
 static void test_table(void **state)
 {
-	size_t yardsticks = 0;
+	size_t yardsticks = 0, populations = 0;
 
 	(void)state;
 	assert_true(ss_nmodels >= 1 && ss_nmodels <= SS_MODELS_MAX);
@@ -493,8 +495,14 @@ static void test_table(void **state)
 		assert_non_null(m->formula);
 		if (!(m->np >= 1 && m->np <= SS_MODEL_PMAX))
 			fail_msg("%s: np = %zu", m->name, m->np);
-		if (!m->cum || !m->daily || !m->limit || !m->starts)
+		if (m->is_population) {
+			/* measured, not fitted: projected through pace.h */
+			if (m->cum || m->daily || m->starts || !m->limit)
+				fail_msg("%s: the pace model has curve functions", m->name);
+			populations++;
+		} else if (!m->cum || !m->daily || !m->limit || !m->starts) {
 			fail_msg("%s: a NULL function", m->name);
+		}
 		for (size_t j = 0; j < m->np; j++) {
 			assert_non_null(m->param[j].name);
 			assert_non_null(m->param[j].unit);
@@ -510,6 +518,8 @@ static void test_table(void **state)
 		yardsticks += m->is_yardstick != 0;
 	}
 	assert_int_equal(yardsticks, 1);
+	assert_int_equal(populations, 1);
+	assert_true(model("pace")->is_population);
 	assert_non_null(model("recent"));
 	assert_true(model("recent")->is_yardstick);
 }
@@ -680,6 +690,8 @@ static void check_starts(const struct ss_fit_data *d, const char *what, const ch
 		const struct ss_model *m = &ss_models[i];
 		double th[SS_MODEL_STARTS][SS_MODEL_PMAX];
 
+		if (m->is_population)
+			continue;
 		for (size_t s = 0; s < SS_MODEL_STARTS; s++)
 			for (size_t j = 0; j < SS_MODEL_PMAX; j++)
 				th[s][j] = NAN;

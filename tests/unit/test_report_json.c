@@ -426,9 +426,9 @@ static void test_projection_and_nulls(void **state)
 	assert_true(json_is_false(at(e, "latest_is_lower_bound")));
 	assert_string_equal(str(e, "latest_date"), "2023-11-18");
 	assert_null_at(e, "pace");
-	/* two totals are too few for a curve: the recent pace */
-	assert_string_equal(str(e, "model"), "recent");
-	assert_string_equal(str(e, "fit_status"), "recent_pace");
+	/* two totals are too few for a curve, enough for the pace model */
+	assert_string_equal(str(e, "model"), "pace");
+	assert_string_equal(str(e, "fit_status"), "pace");
 	c = json_array_get(at(e, "milestones"), 1);
 	assert_int_equal(integer(c, "milestone"), 100000000);
 	assert_string_equal(str(c, "status"), "projected");
@@ -438,7 +438,7 @@ static void test_projection_and_nulls(void **state)
 	assert_string_equal(str(c, "low"), "2024-01-01");
 	assert_null_at(c, "high");
 	assert_true(json_is_true(at(c, "high_open")));
-	assert_string_equal(str(c, "model"), "recent");
+	assert_string_equal(str(c, "model"), "pace");
 	assert_float_equal(json_real_value(at(c, "needed_pace")), 250000.0, 0);
 	assert_string_equal(str(c, "needed_by"), "2024-09-08");
 	assert_int_equal(json_array_size(at(c, "flags")), 2);
