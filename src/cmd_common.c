@@ -243,6 +243,18 @@ int ss_load_exit_code(const struct ss_dataset *ds, const struct ss_series_stats 
 
 /* ---- milestone options ------------------------------------------------- */
 
+uint32_t ss_ms_cli_models(const struct ss_ms_cli *c)
+{
+	uint32_t mask = 0;
+
+	if (c->curves)
+		return 0; /* all */
+	for (size_t i = 0; i < ss_nmodels; i++)
+		if (!ss_model_is_curve(&ss_models[i]))
+			mask |= 1u << i;
+	return mask;
+}
+
 void ss_ms_cli_init(struct ss_ms_cli *c)
 {
 	memset(c, 0, sizeof *c);
@@ -311,6 +323,9 @@ int ss_ms_option(struct ss_ms_cli *c, int opt, const char *arg)
 	case SS_OPT_NO_POOL:
 		c->no_pool = 1;
 		return 1;
+	case SS_OPT_CURVES:
+		c->curves = 1;
+		return 1;
 	case SS_OPT_HORIZON: {
 		long v = strtol(arg, &end, 10);
 		if (*arg == '\0' || *end != '\0' || v < 1 || v > 100) {
@@ -334,6 +349,8 @@ int ss_ms_option(struct ss_ms_cli *c, int opt, const char *arg)
 		}
 		c->method_set = 1;
 		c->ms.model_rule = c->method;
+		if (c->method < 0 || ss_model_is_curve(&ss_models[c->method]))
+			c->curves = 1;
 		return 1;
 	}
 	case SS_OPT_DRAWS: {

@@ -260,8 +260,9 @@ int cmd_milestones(int argc, char **argv)
 
 		double t0 = ss_seconds(), t1, t2;
 
+		fo.models = ss_ms_cli_models(&mc);
 		ss_fit_all(&ds, &fo, &fits, &err);
-		if (!mc.no_pool) {
+		if (!mc.no_pool && mc.curves) {
 			struct ss_pool_stats ps;
 			ss_fit_pool(&ds, &fits, &ps);
 		}

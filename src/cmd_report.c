@@ -278,9 +278,10 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 		checksum_worker(&ck);
 
 	fo.jobs = ro->jobs;
+	fo.models = ss_ms_cli_models(mc);
 	progress(o, "fitting %zu tracks", ss_dataset_ntracks(ds));
 	ss_fit_all(ds, &fo, &fits, &err);
-	if (!mc->no_pool) {
+	if (!mc->no_pool && mc->curves) {
 		struct ss_pool_stats ps;
 		ss_fit_pool(ds, &fits, &ps);
 	}

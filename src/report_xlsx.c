@@ -613,9 +613,11 @@ static void sheet_tracks(struct ctx *c)
 			size_t len = 0;
 			put_str(&s, row, 14, m->name, NULL);
 			put_str(&s, row, 15,
-				tf->fallback ? "recent pace (no curve fitted)"
-				: tf->pooled ? "album shape (too few points alone)"
-					     : "fitted",
+				m->is_population  ? "measured (pace learned across tracks)"
+				: m->is_yardstick ? (tf->fallback ? "recent pace (no curve fitted)"
+								  : "recent pace")
+				: tf->pooled	  ? "album shape (too few points alone)"
+						  : "fitted",
 				NULL);
 			buf[0] = '\0';
 			for (size_t j = 0; j < m->np && len < sizeof buf; j++)
@@ -624,7 +626,7 @@ static void sheet_tracks(struct ctx *c)
 							ss_fit_param(m, mf, j, NULL, NULL));
 			put_str(&s, row, 16, buf, NULL);
 			put_num(&s, row, 17, mf->rmse, c->f.dec);
-			if (!tf->fallback)
+			if (ss_model_is_curve(m))
 				put_num(&s, row, 18, mf->weight, c->f.dec);
 			put_num(&s, row, 19, (double)mf->n, c->f.count);
 		} else if (tr->n > 0) {

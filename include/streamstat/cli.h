@@ -85,6 +85,7 @@ struct ss_ms_cli {
 	size_t nexclude;
 	int exclude_interludes;
 	int no_pool;	/* --no-pool: thin tracks keep the recent pace (pool.h) */
+	int curves;	/* --curves, or --method naming one: fit the curve models */
 	int method_set; /* --method given: it, not the backtest's rule */
 	int16_t method; /* its model (ss_models index), -1 for "aicc" */
 };
@@ -100,7 +101,8 @@ enum {
 	SS_OPT_SEED,
 	SS_OPT_NO_POOL,
 	SS_OPT_METHOD,
-	SS_OPT_HORIZON
+	SS_OPT_HORIZON,
+	SS_OPT_CURVES
 };
 
 #define SS_MS_LONG_OPTIONS                                                                         \
@@ -114,6 +116,7 @@ enum {
 		{"no-pool", no_argument, NULL, SS_OPT_NO_POOL},                                    \
 		{"method", required_argument, NULL, SS_OPT_METHOD},                                \
 		{"horizon", required_argument, NULL, SS_OPT_HORIZON},                              \
+		{"curves", no_argument, NULL, SS_OPT_CURVES},                                      \
 	{                                                                                          \
 		"seed", required_argument, NULL, SS_OPT_SEED                                       \
 	}
@@ -129,13 +132,22 @@ enum {
 	"      --exclude-interludes  leave out tracks titled as an interlude or a skit\n"          \
 	"      --draws N         joint draws for album intervals (default 1000)\n"                 \
 	"      --seed N          seed of those draws (default 1)\n"                                \
-	"      --no-pool         do not fit a shared album curve to tracks too thin for\n"         \
+	"      --no-pool         with --curves: no shared album curve for tracks too thin for\n"   \
 	"                        their own (they keep the recent pace, without interval)\n"        \
 	"      --method NAME     project with NAME, not the backtest's choice: pace,\n"            \
 	"                        recent, a curve (expdecay, ...), or aicc (each track's\n"         \
 	"                        least-AICc curve)\n"                                              \
 	"      --horizon YEARS   projections past the as-of date plus YEARS read\n"                \
-	"                        \"after DATE\", with no day or rank (default 5)\n"
+	"                        \"after DATE\", with no day or rank (default 5)\n"                \
+	"      --curves          also fit the growth curves (fit --help lists them) and\n"         \
+	"                        let the backtest weigh them; off by default: on real\n"           \
+	"                        histories they project worse than the recent pace\n"
+
+/*
+ * The models the commands that project fit (ss_fit_options.models): the
+ * recent pace and the pace model, and every curve when c->curves.
+ */
+uint32_t ss_ms_cli_models(const struct ss_ms_cli *c);
 
 void ss_ms_cli_init(struct ss_ms_cli *c);
 void ss_ms_cli_release(struct ss_ms_cli *c);
