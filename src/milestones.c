@@ -36,7 +36,7 @@
 /* The pace model's error, split for the album draws: the share of its
  * variance that tracks of one album share (a catalog-wide swing moves them
  * together), as a correlation. */
-#define PACE_SHARED 0.8
+#define PACE_SHARED 1.0
 
 /* ---- names and options ---------------------------------------------- */
 
@@ -679,6 +679,17 @@ static const struct tab *member_tab(struct album_ctx *ac, size_t i)
 }
 
 /* "Every counting track >= milestone k" of one album. */
+/* Every member projected by the pace model (its album intervals below). */
+static int all_pace(const struct album_ctx *ac)
+{
+	for (size_t i = 0; i < ac->nmembers; i++) {
+		int model = ac->ms->tracks[ac->members[i]].model;
+		if (model < 0 || !ss_models[model].is_population)
+			return 0;
+	}
+	return ac->nmembers > 0;
+}
+
 static void album_all(struct album_ctx *ac, size_t k, struct ss_album_crossing *ax)
 {
 	const struct ss_ms_options *opt = ac->opt;
@@ -743,6 +754,25 @@ static void album_all(struct album_ctx *ac, size_t k, struct ss_album_crossing *
 	}
 	if (x->flags & SS_MSF_NO_INTERVAL)
 		return;
+	if (all_pace(ac)) {
+		/* tracks move together (see album_total): the album's interval
+		 * ends are the latest of its tracks' */
+		int32_t lo = INT32_MIN, hi = INT32_MIN;
+		for (size_t i = 0; i < ac->nmembers; i++) {
+			const struct ss_crossing *c = &ac->ms->tracks[ac->members[i]].c[k];
+			int32_t l = c->status == SS_MS_REACHED ? c->day : c->lo;
+			int32_t h = c->status == SS_MS_REACHED ? c->day : c->hi;
+			if (l == SS_DAY_NONE || h == SS_DAY_NONE) {
+				x->flags |= SS_MSF_NO_INTERVAL;
+				return;
+			}
+			lo = l > lo ? l : lo;
+			hi = h > hi ? h : hi;
+		}
+		x->lo = lo, x->hi = hi;
+		ax->bottleneck_share = NAN;
+		return;
+	}
 	if (open == 1) {
 		/* one track still to go: its interval is the album's */
 		x->lo = lc->lo, x->hi = lc->hi;
@@ -961,6 +991,40 @@ static int32_t first_day_reaching(struct album_ctx *ac, int32_t lo, int32_t hi, 
 	return hi;
 }
 
+/* The members' quantile p of the streams after their anchors at day D,
+ * summed (the album's tracks move together: see album_total). */
+static double pace_sum(const struct album_ctx *ac, int32_t D, double p)
+{
+	double s = 0;
+
+	for (size_t i = 0; i < ac->nmembers; i++) {
+		const struct ss_track_fit *tf = &ac->fits->tracks[ac->members[i]];
+		const struct ss_track_ms *tm = &ac->ms->tracks[ac->members[i]];
+		struct curve cv;
+		curve_init(&cv, tf, tm->model);
+		double h = (double)(D - tf->release) + 1.0 - cv.ta;
+		s += h > 0 ? ss_pace_remaining(&ss_pace_shipped, &cv.pt, h, p) : 0;
+	}
+	return s;
+}
+
+/* The first day in (lo, hi] whose pace_sum at p reaches need;
+ * SS_DAY_NEVER when not even at hi. */
+static int32_t pace_sum_day(const struct album_ctx *ac, int32_t lo, int32_t hi, double need,
+			    double p)
+{
+	if (pace_sum(ac, hi, p) < need)
+		return SS_DAY_NEVER;
+	while (hi - lo > 1) {
+		int32_t mid = lo + (hi - lo) / 2;
+		if (pace_sum(ac, mid, p) >= need)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
 /* "Album total >= milestone k". */
 static void album_total(struct album_ctx *ac, size_t k, struct ss_album_crossing *ax)
 {
@@ -1022,6 +1086,18 @@ static void album_total(struct album_ctx *ac, size_t k, struct ss_album_crossing
 	x->day = day;
 	if (x->flags & SS_MSF_NO_INTERVAL)
 		return;
+	if (all_pace(ac)) {
+		/*
+		 * The pace model's errors are mostly catalog-wide swings: on the
+		 * real histories of its calibration an album total's error is as
+		 * wide as its tracks' quantiles (ss_pace_cal.album_widen), so the
+		 * quantiles of the sum are the sums of the quantiles.
+		 */
+		double a = 0.5 - 0.5 * ac->opt->level;
+		x->lo = pace_sum_day(ac, lo, day, need_total, 1 - a);
+		x->hi = pace_sum_day(ac, day - 1, hi, need_total, a);
+		return;
+	}
 	/* the sum's uncertainty at that day: each track's parameter part is its
 	 * own, the noise part is shared by the album */
 	double var_p = 0, sd_n = 0, sum_r = 0;

@@ -58,6 +58,10 @@ struct ss_pace_cal {
 	 * 91-180, 181-365, all), this model and the recent pace. */
 	double mae_pace[5], mae_recent[5];
 	double coverage[5]; /* its 80% intervals: share that held */
+	/* An album total's error over the spread its tracks' quantiles give
+	 * (about 1: the tracks of an album move together, so album intervals
+	 * are their tracks' quantiles combined as one). */
+	double album_widen;
 };
 
 extern const struct ss_pace_cal ss_pace_shipped;

@@ -21,7 +21,9 @@ What it does, in the terms of pace.h:
   - the error quantiles (shocks kept in) by quantile regression on
     [1, 1 / sqrt(a), log(1 + l)];
   - its record on the same cuts: median absolute error of milestone
-    crossings by band, beside the recent pace, and 80% coverage.
+    crossings by band, beside the recent pace, and 80% coverage;
+  - how much wider an album total's error is than its tracks' quantiles
+    say (album_widen: the albums' intervals are widened by it).
 """
 import csv
 import datetime as dt
@@ -130,6 +132,33 @@ def record(samples, med, q):
     return mae_p, mae_r, cov
 
 
+def album_widen(data, s, med, q):
+    """How much wider than its tracks' own an album's error is: for every
+    (cut, album of 2+ tracks all in the sample), the album total's log error
+    log(sum R / sum R-hat) at horizons of 30 days and more, its 10-90%
+    spread over the mean spread the tracks' quantiles give (each track
+    weighted by its share of the album's projected streams)."""
+    Rm, Rl, Rh = predict(s, med, q), predict(s, med, q, 1), predict(s, med, q, 4)
+    groups = {}
+    for k in range(len(s["cut"])):
+        groups.setdefault((s["cut"][k], data.keys[s["track"][k]][0]), []).append(k)
+    ratios = []
+    for h in [g for g in GRID if g >= 30]:
+        err, width = [], []
+        for ks in groups.values():
+            if len(ks) < 2:
+                continue
+            true = s["R"][ks, h - 1]
+            if not np.all(np.isfinite(true)):
+                continue
+            pm = Rm[ks, h - 1]
+            err.append(np.log(true.sum() / pm.sum()))
+            width.append(np.sum(pm * np.log(Rh[ks, h - 1] / Rl[ks, h - 1])) / pm.sum())
+        if len(err) >= 30:
+            ratios.append((np.quantile(err, 0.9) - np.quantile(err, 0.1)) / np.mean(width))
+    return float(np.median(ratios))
+
+
 def main():
     real = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "..", "..", "shared", "data", "real")
     data = realdata.load(real)
@@ -139,6 +168,7 @@ def main():
     both = {k: np.concatenate([dense[k], thin[k]]) for k in dense}
     med, q = fit(both)
     mae_p, mae_r, cov = record([dense, thin], med, q)
+    widen = album_widen(data, both, med, q)
     fmt = lambda v: "%.6g" % v  # noqa: E731
     out = sys.stdout
     out.write("/*\n * pace_table.c - the shipped calibration of the pace model (pace.h).\n *\n")
@@ -160,6 +190,7 @@ def main():
     out.write("\t.mae_pace = {%s},\n" % ", ".join(fmt(v) for v in mae_p))
     out.write("\t.mae_recent = {%s},\n" % ", ".join(fmt(v) for v in mae_r))
     out.write("\t.coverage = {%s},\n" % ", ".join("%.3f" % v for v in cov))
+    out.write("\t.album_widen = %.3f,\n" % widen)
     out.write("};\n")
 
 
