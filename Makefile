@@ -7,6 +7,10 @@
 #                   again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #                   and the golden cases under valgrind
 #   make bench      generate a ~6.5M-row history; measure ingest and fitting
+#   make accuracy   score the projections on real histories (REAL_DATA, default
+#                   ../shared/data/real) against the recent pace, by horizon
+#   make calibration  relearn the pace model's shipped table (src/pace_table.c)
+#                   from REAL_DATA, cuts before 2025-01-01 only
 #   make fuzz       libFuzzer on ingest and option parsing (FUZZ_SECONDS each)
 #   make install    PREFIX=/usr/local, DESTDIR for staging
 #   make lint       clang-tidy and cppcheck
@@ -49,8 +53,9 @@ DEB_PACKAGES := gcc make pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev libj
                 libcmocka-dev python3 python3-openpyxl clang-format clang-tidy cppcheck
 
 # ... and what only "make test" needs: LibreOffice opens the workbook as users
-# do; valgrind checks the golden cases for memory errors and leaks.
-TEST_PACKAGES := libreoffice-calc-nogui valgrind
+# do; valgrind checks the golden cases for memory errors and leaks; numpy
+# runs the accuracy harness on real histories (tests/accuracy/).
+TEST_PACKAGES := libreoffice-calc-nogui valgrind python3-numpy
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
@@ -78,7 +83,7 @@ FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(FUZZ_DIR)/obj/%.o)
 DATASET  := datasets/spotify_albums.csv
 CATALOG  := datasets/catalog.csv
 
-.PHONY: all deps report test test-build unit cases e2e asan bench install uninstall \
+.PHONY: accuracy calibration all deps report test test-build unit cases e2e asan bench install uninstall \
         clean lint format check-format replay fuzz valgrind
 .SUFFIXES:
 
@@ -200,6 +205,19 @@ cases: $(BIN)
 e2e: $(BIN)
 	@echo "  E2E     tests/e2e ($(BIN))"
 	$(Q)for t in tests/e2e/*.sh; do STREAMSTAT=$(BIN) $$t || exit 1; done
+
+REAL_DATA ?= ../shared/data/real
+
+# The harness prints one table: method x band, in and out of sample.
+accuracy: deps
+	$(Q)$(MAKE) --no-print-directory deps EXTRA_PACKAGES=python3-numpy
+	$(Q)$(MAKE) --no-print-directory $(BIN)
+	$(Q)/usr/bin/python3 tests/accuracy/accuracy.py --bin $(BIN) --real $(REAL_DATA)
+
+calibration:
+	$(Q)$(MAKE) --no-print-directory deps EXTRA_PACKAGES=python3-numpy
+	$(Q)/usr/bin/python3 tests/accuracy/calibrate.py $(REAL_DATA) > src/pace_table.c.tmp
+	$(Q)mv src/pace_table.c.tmp src/pace_table.c
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory CFLAGS="-O2 -g" $(BIN) $(BENCH_BIN)

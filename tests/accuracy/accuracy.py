@@ -221,7 +221,7 @@ def main():
                     help="a small sample; fail when the harness disagrees with itself")
     a = ap.parse_args()
     if a.check:
-        a.first, a.last, a.step, a.tracks, a.methods = "2024-08-04", "2025-03-01", 182, 60, "pace,recent"
+        a.first, a.last, a.step, a.tracks, a.methods = "2024-08-04", "2025-03-01", 182, 100, "pace,recent"
 
     data = realdata.load(a.real)
     rng = np.random.default_rng(a.seed)
@@ -264,7 +264,7 @@ def check(results, stats):
         y = stats.get((period, "dense", "track", "yardstick"))
         r = stats.get((period, "dense", "track", "recent"))
         p = stats.get((period, "dense", "track", "pace"))
-        if not (y and r and p) or y[-1]["n"] < 20:
+        if not (y and r and p) or y[-1]["n"] < 10:
             print("accuracy: %s: too few scored crossings" % period, file=sys.stderr)
             bad = 1
             continue
