@@ -216,7 +216,7 @@ accuracy: deps
 
 calibration:
 	$(Q)$(MAKE) --no-print-directory deps EXTRA_PACKAGES=python3-numpy
-	$(Q)/usr/bin/python3 tests/accuracy/calibrate.py $(REAL_DATA) > src/pace_table.c.tmp
+	$(Q)/usr/bin/python3 tests/accuracy/calibrate.py $(REAL_DATA) | clang-format --assume-filename=src/pace_table.c > src/pace_table.c.tmp
 	$(Q)mv src/pace_table.c.tmp src/pace_table.c
 
 bench: deps

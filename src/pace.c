@@ -116,7 +116,7 @@ static double err_p(const struct ss_pace_cal *cal, const struct ss_pace_track *p
 	if (p == 0.5)
 		return 0.0;
 	/* the levels with the median (error 0) between 25% and 75% */
-	double lv[SS_PACE_NQ + 1], e[SS_PACE_NQ + 1];
+	double lv[SS_PACE_NQ + 1] = {0}, e[SS_PACE_NQ + 1] = {0};
 	size_t n = 0;
 	for (size_t j = 0; j < SS_PACE_NQ; j++) {
 		if (n > 0 && lv[n - 1] < 0.5 && cal->level[j] > 0.5) {
