@@ -11,10 +11,13 @@
  * positive is late), and coverage (share of observed days inside the
  * prediction interval; a "never" counts as outside).
  *
- * The rule: a model replaces the AICc choice where it fitted when, on at
- * least min_cases cases projected by both, its median absolute error is at
- * least 10% lower; otherwise the AICc choice stays.  The rule in words is
- * kept for the report.
+ * The rule, against the recent pace (the yardstick) on the cases both
+ * dated: a method is used where it applies when, on at least min_cases
+ * cases, its mean absolute error is lower, it is closer on more cases than
+ * further, and at no horizon does it lose more cases than it wins by over
+ * two standard deviations of a fair coin; of those, the least error ratio.
+ * None: the recent pace.  Fewer than min_cases: the pace model, on its
+ * shipped record (pace.h).  The rule in words is kept for the report.
  *
  * Large catalogs: at most max_tracks tracks (a deterministic sample by
  * seed), which the result says.  Results do not depend on jobs.

@@ -25,7 +25,9 @@
  * k = p + 1, sigma counted).  The track's model is the least AICc among
  * the curves that converged and were accepted; Akaike weights are kept
  * for averaging.  With no curve usable, the yardstick (recent pace) is the
- * model, marked as a fallback.
+ * model, marked as a fallback.  The pace model (pace.h) is not fitted: its
+ * entry holds the track's features, measured on the same intervals, and
+ * takes no part in the AICc choice.
  *
  * ss_fit_all() runs tracks on opt->jobs threads; every track's result is
  * computed by the same code from the same input whatever the thread, so

@@ -8,12 +8,15 @@
  *    lower bound marked "crossed" that day (bound=crossed) at exactly M, give
  *    the exact day.  Before the first observation the chain starts from 0 at
  *    the release when the release date is known.
- *  - projected: the day the fitted curve, continued from the last observed
+ *  - projected: the day the track's model, continued from the last observed
  *    total, reaches M (Brent's method), with a prediction interval; "never"
  *    when the model's total stays below M (its asymptote, or beyond
- *    SS_HORIZON_MAX days); "unknown" when there is no model.
+ *    SS_HORIZON_MAX days); "unknown" when there is no model.  The model is
+ *    opt->model_rule where it applies (by default the pace model, pace.h,
+ *    whose interval ends are where its calibrated quantiles reach M), else
+ *    the recent pace, or with model_rule -1 the least-AICc curve.
  *
- * The interval (delta method on the log of the streams still to come,
+ * A curve's interval (delta method on the log of the streams still to come,
  * R(t) = C(t) - C(t_anchor)): var log R = g' Cov g + s^2 min(1, L / h), g
  * the gradient of log R in the fit's parameters, s the fit's RMSE (log
  * scale), L the mean length of the fitted intervals and h the horizon: the
