@@ -233,7 +233,7 @@ static void fit_stats(const struct ss_dataset *ds, const struct ss_fits *fits, s
 			/* The solver ran when the fit failed, succeeded, or was
 			 * refused after converging (a fit refused before, by the
 			 * model's applies(), has no intervals counted). */
-			if (ss_models[i].is_yardstick ||
+			if (!ss_model_is_curve(&ss_models[i]) ||
 			    !(mf->status == SS_FIT_OK || mf->status == SS_FIT_FAILED ||
 			      (mf->status == SS_FIT_REJECTED && mf->n > 0)))
 				continue;
