@@ -391,11 +391,12 @@ static void fit_curve(struct ss_fitter *f, const struct ss_fit_options *opt,
 static void choose(const struct ss_fit_options *opt, struct ss_track_fit *out)
 {
 	double least = INFINITY, sum = 0;
-	int yard = -1;
+	int yard = -1, tried = 0;
 
 	out->best = -1;
 	for (size_t i = 0; i < ss_nmodels; i++) {
 		const struct ss_model_fit *mf = &out->m[i];
+		tried |= ss_model_is_curve(&ss_models[i]) && mf->status != SS_FIT_SKIPPED;
 		if (ss_models[i].is_yardstick) {
 			if (mf->status == SS_FIT_OK)
 				yard = (int)i;
@@ -409,7 +410,7 @@ static void choose(const struct ss_fit_options *opt, struct ss_track_fit *out)
 	if (out->best < 0) {
 		if (yard >= 0) {
 			out->best = (int16_t)yard;
-			out->fallback = 1;
+			out->fallback = (uint8_t)tried; /* no curve usable, of those asked */
 			out->m[yard].weight = 1.0;
 			out->m[yard].chosen = 1;
 		}

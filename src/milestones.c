@@ -1096,6 +1096,11 @@ static void album_total(struct album_ctx *ac, size_t k, struct ss_album_crossing
 		double a = 0.5 - 0.5 * ac->opt->level;
 		x->lo = pace_sum_day(ac, lo, day, need_total, 1 - a);
 		x->hi = pace_sum_day(ac, day - 1, hi, need_total, a);
+		/* the day comes from the tabulated median: keep it inside */
+		if (x->lo == SS_DAY_NEVER || x->lo > day)
+			x->lo = day;
+		if (x->hi != SS_DAY_NEVER && x->hi < day)
+			x->hi = day;
 		return;
 	}
 	/* the sum's uncertainty at that day: each track's parameter part is its

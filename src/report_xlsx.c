@@ -792,9 +792,9 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 			int32_t cap = tf->anchor_day + (int32_t)(3 * fmax(tm->span, 30));
 			end = end > cap ? cap : end;
 			/* a curve over the days it was fitted to, then projected; the
-			 * recent pace only from the last total on */
-			int32_t from =
-				ss_models[tm->model].is_yardstick ? tf->anchor_day : tm->first_day;
+			 * recent pace and the pace model only from the last total on */
+			int32_t from = ss_model_is_curve(&ss_models[tm->model]) ? tm->first_day
+										: tf->anchor_day;
 			lxw_row_t np = 0, nband = 0;
 			for (size_t j = 0; j < CHART_POINTS; j++) {
 				int32_t d = from + (int32_t)((double)(end - from) * (double)j /

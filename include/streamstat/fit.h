@@ -25,7 +25,8 @@
  * k = p + 1, sigma counted).  The track's model is the least AICc among
  * the curves that converged and were accepted; Akaike weights are kept
  * for averaging.  With no curve usable, the yardstick (recent pace) is the
- * model, marked as a fallback.  The pace model (pace.h) is not fitted: its
+ * model, marked as a fallback when curves were asked for and none was
+ * usable.  The pace model (pace.h) is not fitted: its
  * entry holds the track's features, measured on the same intervals, and
  * takes no part in the AICc choice.
  *
