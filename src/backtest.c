@@ -283,15 +283,13 @@ static void choose_rule(const struct bt_case *cases, size_t ncases, uint32_t min
 		snprintf(bt->rule, sizeof bt->rule,
 			 "pace where it applies, on the shipped record (the backtest has %zu "
 			 "comparable cuts, fewer than the %u it needs): median error %.0f days "
-			 "against "
-			 "%.0f for the recent pace on real histories",
+			 "against %.0f for the recent pace on real histories",
 			 most, (unsigned)min_cases, cal->mae_pace[4], cal->mae_recent[4]);
 	} else {
 		bt->rule_model = (int16_t)yard;
 		snprintf(bt->rule, sizeof bt->rule,
 			 "recent pace (no method beat it in the backtest without being clearly "
-			 "worse "
-			 "at some horizon)");
+			 "worse at some horizon)");
 	}
 }
 

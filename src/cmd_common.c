@@ -267,12 +267,20 @@ void ss_ms_cli_release(struct ss_ms_cli *c)
 	ss_ms_cli_init(c);
 }
 
-int ss_parse_jobs(const char *cmd, const char *arg, unsigned *jobs)
+/* arg as a whole number from lo to hi into *v; 0, or -1 when it is not. */
+static int whole_in(const char *arg, long lo, long hi, long *v)
 {
 	char *end;
-	long v = strtol(arg, &end, 10);
 
-	if (*arg == '\0' || *end != '\0' || v < 1 || v > 256) {
+	*v = strtol(arg, &end, 10);
+	return *arg != '\0' && *end == '\0' && *v >= lo && *v <= hi ? 0 : -1;
+}
+
+int ss_parse_jobs(const char *cmd, const char *arg, unsigned *jobs)
+{
+	long v;
+
+	if (whole_in(arg, 1, 256, &v) != 0) {
 		ss_errorf("%s: --jobs: '%s' is not a number from 1 to 256", cmd, arg);
 		return -1;
 	}
@@ -327,8 +335,8 @@ int ss_ms_option(struct ss_ms_cli *c, int opt, const char *arg)
 		c->curves = 1;
 		return 1;
 	case SS_OPT_HORIZON: {
-		long v = strtol(arg, &end, 10);
-		if (*arg == '\0' || *end != '\0' || v < 1 || v > 100) {
+		long v;
+		if (whole_in(arg, 1, 100, &v) != 0) {
 			ss_errorf("--horizon: '%s' is not a number of years from 1 to 100", arg);
 			return -1;
 		}
@@ -354,8 +362,8 @@ int ss_ms_option(struct ss_ms_cli *c, int opt, const char *arg)
 		return 1;
 	}
 	case SS_OPT_DRAWS: {
-		long v = strtol(arg, &end, 10);
-		if (*arg == '\0' || *end != '\0' || v < 100 || v > 100000) {
+		long v;
+		if (whole_in(arg, 100, 100000, &v) != 0) {
 			ss_errorf("--draws: '%s' is not a number from 100 to 100000", arg);
 			return -1;
 		}

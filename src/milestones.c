@@ -33,10 +33,6 @@
 #define EPS_N	  49   /* points of a track's day-versus-shock table */
 #define EPS_SPAN  4.0  /* ... covering this many standard deviations */
 #define SEED_MIX  0x9e3779b97f4a7c15u
-/* The pace model's error, split for the album draws: the share of its
- * variance that tracks of one album share (a catalog-wide swing moves them
- * together), as a correlation. */
-#define PACE_SHARED 1.0
 
 /* ---- names and options ---------------------------------------------- */
 
@@ -285,13 +281,15 @@ static void interval_sd(const struct curve *cv, double t, double span, double *s
 	double ts[2] = {cv->ta, t}, C[2], G[2 * SS_MODEL_PMAX], g[SS_MODEL_PMAX], v = 0;
 
 	if (m->is_population) {
-		/* the calibration's 10% and 90% as a normal spread on log R */
+		/* the calibration's 10% and 90% as a normal spread on log R, all
+		 * of it shared by the album's tracks (a catalog-wide swing moves
+		 * them together: see album_total) */
 		double h = t - cv->ta, z = gsl_cdf_ugaussian_Pinv(0.9);
 		double lo = ss_pace_remaining(&ss_pace_shipped, &cv->pt, h, 0.1),
 		       hi = ss_pace_remaining(&ss_pace_shipped, &cv->pt, h, 0.9);
 		double sd = lo > 0 && hi > lo ? log(hi / lo) / (2 * z) : NAN;
-		*sd_noise = PACE_SHARED * sd;
-		*sd_param = sqrt(1 - PACE_SHARED * PACE_SHARED) * sd;
+		*sd_noise = sd;
+		*sd_param = 0;
 		return;
 	}
 
@@ -429,15 +427,15 @@ double ss_ms_curve(const struct ss_track_fit *tf, int model, int32_t day, double
 
 /* ---- tracks ----------------------------------------------------------- */
 
-/* The day a year after day (29 February goes to 28 February). */
-static int32_t anniversary(int32_t day)
+/* The day n years after day (29 February goes to 28 February). */
+static int32_t years_after(int32_t day, int n)
 {
 	int y, mo, d;
 
 	ss_date_to_ymd(day, &y, &mo, &d);
 	if (mo == 2 && d == 29)
 		d = 28;
-	return ss_date_from_ymd(y + 1, mo, d);
+	return ss_date_from_ymd(y + n, mo, d);
 }
 
 /* The recent pace: the yardstick's rate (mean daily streams of the last
@@ -499,7 +497,7 @@ static void track_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
 	const struct ss_album *al = &ds->albums[tr->album];
 	tm->target = opt->by != SS_DAY_NONE
 			     ? opt->by
-			     : anniversary(al->release_src ? al->release : tr->release);
+			     : years_after(al->release_src ? al->release : tr->release, 1);
 	tm->span = ss_ms_span(obs, n, tr->release, known, tf->last_day);
 
 	for (size_t k = 0; k < opt->nmilestones; k++) {
@@ -678,7 +676,6 @@ static const struct tab *member_tab(struct album_ctx *ac, size_t i)
 	return &ac->tabs[i];
 }
 
-/* "Every counting track >= milestone k" of one album. */
 /* Every member projected by the pace model (its album intervals below). */
 static int all_pace(const struct album_ctx *ac)
 {
@@ -690,6 +687,7 @@ static int all_pace(const struct album_ctx *ac)
 	return ac->nmembers > 0;
 }
 
+/* "Every counting track >= milestone k" of one album. */
 static void album_all(struct album_ctx *ac, size_t k, struct ss_album_crossing *ax)
 {
 	const struct ss_ms_options *opt = ac->opt;
@@ -1397,14 +1395,9 @@ static void past_horizon(struct ss_crossing *c, int32_t end)
 /* Once the albums have their days from their tracks' (see milestones.h). */
 static void apply_horizon(struct ss_milestones *ms)
 {
-	int y, mo, d;
-
 	if (ms->as_of == SS_DAY_NONE)
 		return;
-	ss_date_to_ymd(ms->as_of, &y, &mo, &d);
-	if (mo == 2 && d == 29)
-		d = 28;
-	ms->horizon_end = ss_date_from_ymd(y + ms->opt.horizon_years, mo, d);
+	ms->horizon_end = years_after(ms->as_of, ms->opt.horizon_years);
 	for (size_t i = 0; i < ms->ntracks * ms->opt.nmilestones; i++)
 		past_horizon(&ms->crossings[i], ms->horizon_end);
 	for (size_t i = 0; i < ms->nalbums * 2 * ms->opt.nmilestones; i++)
