@@ -121,7 +121,10 @@ static const json_t *crossing_of(const json_t *list, int64_t M)
 	return NULL;
 }
 
-static const json_t *find_named(const json_t *list, const char *album, const char *track)
+/* The entry of list for (album, artist, track) (track NULL: an album).  An
+ * entry without an "artist" key (an older report) matches any artist. */
+static const json_t *find_named(const json_t *list, const char *album, const char *artist,
+				const char *track)
 {
 	size_t i;
 	const json_t *e;
@@ -130,7 +133,10 @@ static const json_t *find_named(const json_t *list, const char *album, const cha
 	{
 		const char *a = json_string_value(json_object_get(e, "album"));
 		const char *t = track ? json_string_value(json_object_get(e, "track")) : NULL;
-		if (a && strcmp(a, album) == 0 && (!track || (t && strcmp(t, track) == 0)))
+		const json_t *w = json_object_get(e, "artist");
+		const char *ws = json_is_string(w) ? json_string_value(w) : "";
+		if (a && strcmp(a, album) == 0 && (!track || (t && strcmp(t, track) == 0)) &&
+		    (!w || strcmp(ws, artist) == 0))
 			return e;
 	}
 	return NULL;
@@ -171,9 +177,12 @@ static void album_changes(const struct ss_report *r, const json_t *prev_albums, 
 {
 	const struct ss_dataset *ds = r->ds;
 	const struct ss_album_ms *am = &r->ms->albums[a];
-	const char *name = ss_album_name(ds, a);
-	const json_t *pa = find_named(prev_albums, name, NULL);
+	char name[2 * SS_QUOTE_MAX];
+	const json_t *pa =
+		find_named(prev_albums, ss_album_name(ds, a), ss_album_artist(ds, a), NULL);
 	char m[32], d1[SS_DATE_LEN + 1], d2[SS_DATE_LEN + 1];
+
+	ss_album_label(ds, a, name, sizeof name);
 
 	for (size_t k = 0; k < r->ms->opt.nmilestones; k++) {
 		const struct ss_album_crossing *ax = &am->all[k];
@@ -221,9 +230,13 @@ static void track_changes(const struct ss_report *r, const json_t *prev_tracks, 
 	const struct ss_dataset *ds = r->ds;
 	const struct ss_track_ms *tm = &r->ms->tracks[t];
 	uint32_t a = ds->tracks[t].album;
-	const char *album = ss_album_name(ds, a), *name = ss_track_name(ds, t);
-	const json_t *pt = find_named(prev_tracks, album, name);
+	const char *name = ss_track_name(ds, t);
+	const json_t *pt =
+		find_named(prev_tracks, ss_album_name(ds, a), ss_album_artist(ds, a), name);
+	char album[2 * SS_QUOTE_MAX];
 	char m[32], d1[SS_DATE_LEN + 1], d2[SS_DATE_LEN + 1];
+
+	ss_album_label(ds, a, album, sizeof album);
 
 	for (size_t k = 0; k < r->ms->opt.nmilestones; k++) {
 		const struct ss_crossing *x = &tm->c[k];

@@ -241,6 +241,39 @@ int ss_load_exit_code(const struct ss_dataset *ds, const struct ss_series_stats 
 	return SS_EXIT_OK;
 }
 
+char **ss_list_split(char **v, const char *s, size_t *n)
+{
+	while (*s) {
+		size_t len = 0, cap = strlen(s) + 1;
+		char *item = xmalloc(cap);
+
+		if (*s == '"') {
+			for (s++; *s && !(*s == '"' && s[1] != '"'); s++) {
+				if (*s == '"')
+					s++; /* "" */
+				item[len++] = *s;
+			}
+			s += *s == '"';
+		}
+		for (; *s && *s != ','; s++)
+			item[len++] = *s;
+		item[len] = '\0';
+		s += *s == ',';
+		v = xreallocarray(v, *n + 2, sizeof *v);
+		v[(*n)++] = item;
+	}
+	if (v)
+		v[*n] = NULL;
+	return v;
+}
+
+void ss_list_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 /* ---- milestone options ------------------------------------------------- */
 
 uint32_t ss_ms_cli_models(const struct ss_ms_cli *c)
@@ -384,23 +417,35 @@ int ss_ms_option(struct ss_ms_cli *c, int opt, const char *arg)
 	}
 }
 
-/* Does title name an interlude or a skit ("Interlude : Dive", "Skit")? */
-static int is_interlude(const char *title)
+/* Does title name an interlude or a skit ("Interlude : Dive", "Skit"): the
+ * word, in any case, not inside a longer word? */
+int ss_is_interlude(const char *title)
 {
 	static const char *const words[] = {"interlude", "skit"};
+	size_t n = strlen(title);
 
 	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
 		size_t len = strlen(words[w]);
-		for (const char *p = title; *p; p++) {
-			int start = p == title || !isalnum((unsigned char)p[-1]);
-			int end = !isalnum((unsigned char)p[len]);
-			if (start && strncasecmp(p, words[w], len) == 0 && end)
+		for (size_t i = 0; i + len <= n; i++) {
+			int start = i == 0 || !isalnum((unsigned char)title[i - 1]);
+			int end = i + len == n || !isalnum((unsigned char)title[i + len]);
+			if (start && end && strncasecmp(title + i, words[w], len) == 0)
 				return 1;
-			if (strlen(p) < len)
-				break;
 		}
 	}
 	return 0;
+}
+
+/* Does arg name track t: TRACK, ALBUM/TRACK or ARTIST/ALBUM/TRACK? */
+static int names_track(const struct ss_dataset *ds, uint32_t t, const char *arg)
+{
+	const char *title = ss_track_name(ds, t);
+	size_t n = strlen(arg), tl = strlen(title);
+
+	if (n == tl && memcmp(arg, title, n) == 0)
+		return 1;
+	return n > tl + 1 && arg[n - tl - 1] == '/' && memcmp(arg + n - tl, title, tl) == 0 &&
+	       ss_album_spec_is(ds, ds->tracks[t].album, arg, n - tl - 1);
 }
 
 int ss_ms_cli_apply(const struct ss_ms_cli *c, struct ss_dataset *ds, const char *cmd)
@@ -408,19 +453,13 @@ int ss_ms_cli_apply(const struct ss_ms_cli *c, struct ss_dataset *ds, const char
 	size_t nt = ss_dataset_ntracks(ds);
 
 	for (size_t t = 0; t < nt && c->exclude_interludes; t++)
-		if (is_interlude(ss_track_name(ds, (uint32_t)t)))
+		if (ss_is_interlude(ss_track_name(ds, (uint32_t)t)))
 			ds->tracks[t].counts = 0;
 	for (size_t i = 0; i < c->nexclude; i++) {
-		const char *arg = c->exclude[i], *slash = strchr(arg, '/');
+		const char *arg = c->exclude[i];
 		size_t found = 0;
 		for (size_t t = 0; t < nt; t++) {
-			const char *album = ss_album_name(ds, ds->tracks[t].album);
-			const char *title = ss_track_name(ds, (uint32_t)t);
-			int match = strcmp(title, arg) == 0;
-			if (!match && slash)
-				match = strlen(album) == (size_t)(slash - arg) &&
-					strncmp(album, arg, (size_t)(slash - arg)) == 0 &&
-					strcmp(title, slash + 1) == 0;
+			int match = names_track(ds, (uint32_t)t, arg);
 			if (match) {
 				ds->tracks[t].counts = 0;
 				found++;

@@ -78,7 +78,7 @@ static void put_date(FILE *out, int32_t day)
 
 static void print_header(FILE *out)
 {
-	fputs("album,track,model,status,chosen,weight,n,dof,rmse_log,aicc,delta_aicc", out);
+	fputs("album,artist,track,model,status,chosen,weight,n,dof,rmse_log,aicc,delta_aicc", out);
 	for (int j = 1; j <= SS_MODEL_PMAX; j++)
 		fprintf(out, ",p%d_name,p%d,p%d_se,p%d_lo95,p%d_hi95", j, j, j, j, j);
 	fputs(",limit,release,last_date,last_total,bounds_used,start,iterations,reason,"
@@ -174,6 +174,8 @@ static void print_row(FILE *out, const struct ss_dataset *ds, const struct ss_tr
 	char buf[80];
 
 	ss_csv_field(out, ss_album_name(ds, ds->tracks[tf->track].album));
+	putc(',', out);
+	ss_csv_field(out, ss_album_artist(ds, ds->tracks[tf->track].album));
 	putc(',', out);
 	ss_csv_field(out, ss_track_name(ds, tf->track));
 	fprintf(out, ",%s,%s,%d", m->name, ss_fit_status_name((enum ss_fit_status)mf->status),

@@ -117,7 +117,7 @@ static int32_t dated_day(const struct ss_crossing *c)
 
 static void print_header(FILE *out)
 {
-	fputs("kind,album,track,milestone,status,how,date,day,album_day,lo,hi,model,"
+	fputs("kind,album,artist,track,milestone,status,how,date,day,album_day,lo,hi,model,"
 	      "latest_total,pace,needed_pace,needed_by,bottleneck,bottleneck_share,rank,"
 	      "vs_peer,counts,flags,reason\n",
 	      out);
@@ -142,6 +142,7 @@ static void print_track(FILE *out, const struct ss_dataset *ds, const struct ss_
 
 	fputs("track", out);
 	put_text(out, ss_album_name(ds, tr->album));
+	put_text(out, ss_album_artist(ds, tr->album));
 	put_text(out, ss_track_name(ds, tm->track));
 	put_text(out, ss_milestone_format(ms->opt.milestone[k], buf));
 	print_common(out, c);
@@ -174,6 +175,7 @@ static void print_album(FILE *out, const struct ss_dataset *ds, const struct ss_
 
 	fputs(total ? "album_total" : "every_track", out);
 	put_text(out, ss_album_name(ds, am->album));
+	put_text(out, ss_album_artist(ds, am->album));
 	put_text(out, "");
 	put_text(out, ss_milestone_format(ms->opt.milestone[k], buf));
 	print_common(out, c);

@@ -43,7 +43,8 @@ static const char usage_text[] =
 	"  -o, --output DIR|FILE.xlsx  where to write (default: reports/, as\n"
 	"                        streamstat-<as-of>.xlsx; the JSON goes beside it)\n"
 	"      --json FILE       write the JSON summary to FILE instead\n"
-	"      --albums LIST     compare only these albums (comma-separated names)\n"
+	"      --albums LIST     compare only these albums: TITLE or ARTIST/TITLE, comma-\n"
+	"                        separated (\"...\" around a name with a comma); repeatable\n"
 	"      --tmpdir DIR      where the workbook library keeps its temporary files\n"
 	"                        (default: $TMPDIR or /tmp)\n"
 	"      --no-backtest     project with the pace model (on its shipped record)\n"
@@ -66,29 +67,6 @@ static int ends_with(const char *path, const char *suffix)
 }
 
 /* Split "A,B,C" into a NULL-terminated array of copies (the caller frees). */
-static char **split_list(const char *s, size_t *n)
-{
-	char **v = NULL;
-
-	*n = 0;
-	while (*s) {
-		size_t len = strcspn(s, ",");
-		v = xreallocarray(v, *n + 2, sizeof *v);
-		v[(*n)++] = xstrndup(s, len);
-		s += len + (s[len] == ',');
-	}
-	if (v)
-		v[*n] = NULL;
-	return v;
-}
-
-static void free_list(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* The options after "report", for the About sheet. */
 static char *join_args(int argc, char **argv)
 {
@@ -487,8 +465,7 @@ int cmd_report(int argc, char **argv)
 				ro.json = optarg;
 				break;
 			case OPT_ALBUMS:
-				free_list(ro.albums, ro.nalbums);
-				ro.albums = split_list(optarg, &ro.nalbums);
+				ro.albums = ss_list_split(ro.albums, optarg, &ro.nalbums);
 				break;
 			case OPT_TMPDIR:
 				ro.tmpdir = optarg;
@@ -514,7 +491,7 @@ int cmd_report(int argc, char **argv)
 			case 'h':
 				ss_load_options_release(&o);
 				ss_ms_cli_release(&mc);
-				free_list(ro.albums, ro.nalbums);
+				ss_list_free(ro.albums, ro.nalbums);
 				fputs(usage_text, stdout);
 				return SS_EXIT_OK;
 			default:
@@ -527,7 +504,7 @@ int cmd_report(int argc, char **argv)
 			continue;
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);
-		free_list(ro.albums, ro.nalbums);
+		ss_list_free(ro.albums, ro.nalbums);
 		fputs(usage_text, stderr);
 		return SS_EXIT_USAGE;
 	}
@@ -535,7 +512,7 @@ int cmd_report(int argc, char **argv)
 		ss_errorf("report: no data file given");
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);
-		free_list(ro.albums, ro.nalbums);
+		ss_list_free(ro.albums, ro.nalbums);
 		fputs(usage_text, stderr);
 		return SS_EXIT_USAGE;
 	}
@@ -548,7 +525,7 @@ int cmd_report(int argc, char **argv)
 	if (code != SS_EXIT_OK) {
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);
-		free_list(ro.albums, ro.nalbums);
+		ss_list_free(ro.albums, ro.nalbums);
 		return code;
 	}
 	/* stopped or out of memory, the run removes its temporary files */
@@ -561,7 +538,7 @@ int cmd_report(int argc, char **argv)
 	ss_dataset_release(&ds);
 	ss_load_options_release(&o);
 	ss_ms_cli_release(&mc);
-	free_list(ro.albums, ro.nalbums);
+	ss_list_free(ro.albums, ro.nalbums);
 	close(lock_fd); /* the lock goes with it */
 	return code;
 }

@@ -31,6 +31,7 @@ void ss_dataset_init(struct ss_dataset *ds, size_t problem_limit)
 	ss_intern_init(&ds->album_names);
 	ss_intern_init(&ds->track_names);
 	ss_intern_init(&ds->artist_names);
+	ss_intern_init(&ds->album_titles);
 	ss_problems_init(&ds->problems, problem_limit);
 }
 
@@ -42,6 +43,8 @@ void ss_dataset_release(struct ss_dataset *ds)
 	ss_intern_release(&ds->album_names);
 	ss_intern_release(&ds->track_names);
 	ss_intern_release(&ds->artist_names);
+	ss_intern_release(&ds->album_titles);
+	free(ds->title_head);
 	free(ds->albums);
 	free(ds->tracks);
 	free(ds->obs);
@@ -63,23 +66,117 @@ uint32_t ss_dataset_add_file(struct ss_dataset *ds, const char *path, int is_cat
 	return (uint32_t)ds->nfiles++;
 }
 
-uint32_t ss_dataset_album(struct ss_dataset *ds, const char *name, size_t len, int *added)
+uint32_t ss_dataset_artist(struct ss_dataset *ds, const char *name, size_t len)
+{
+	return ss_intern_add(&ds->artist_names, SS_NONE, name, len, NULL);
+}
+
+uint32_t ss_dataset_albums_titled(const struct ss_dataset *ds, const char *s, size_t len)
+{
+	uint32_t t = ss_intern_find(&ds->album_titles, SS_NONE, s, len);
+
+	return t == SS_NONE ? SS_NONE : ds->title_head[t];
+}
+
+static uint32_t new_album(struct ss_dataset *ds, uint32_t artist, const char *title, size_t len)
 {
 	int is_new;
-	uint32_t id = ss_intern_add(&ds->album_names, SS_NONE, name, len, &is_new);
+	uint32_t id = ss_intern_add(&ds->album_names, artist, title, len, &is_new);
+	uint32_t t, *link;
+	struct ss_album *a;
 
-	if (id != SS_NONE && is_new) {
-		struct ss_album *a;
-
-		xgrow(&ds->albums, &ds->albumcap, id + 1, sizeof(*ds->albums));
-		a = &ds->albums[id];
-		memset(a, 0, sizeof(*a));
-		a->artist = SS_NONE;
-		a->src_file = SS_NONE;
+	if (id == SS_NONE)
+		return SS_NONE;
+	t = ss_intern_add(&ds->album_titles, SS_NONE, title, len, &is_new);
+	if (t == SS_NONE)
+		return SS_NONE;
+	if (is_new) {
+		xgrow(&ds->title_head, &ds->title_headcap, t + 1, sizeof(*ds->title_head));
+		ds->title_head[t] = SS_NONE;
 	}
-	if (added)
-		*added = is_new;
+	xgrow(&ds->albums, &ds->albumcap, id + 1, sizeof(*ds->albums));
+	a = &ds->albums[id];
+	memset(a, 0, sizeof(*a));
+	a->artist = artist;
+	a->src_file = SS_NONE;
+	a->next_title = SS_NONE;
+	for (link = &ds->title_head[t]; *link != SS_NONE; link = &ds->albums[*link].next_title)
+		;
+	*link = id; /* albums of a title stay in the order they were met */
 	return id;
+}
+
+enum ss_album_lookup ss_dataset_album(struct ss_dataset *ds, uint32_t artist, const char *title,
+				      size_t len, uint32_t *id)
+{
+	uint32_t first = ss_dataset_albums_titled(ds, title, len), unnamed = SS_NONE;
+	size_t n = 0, nunnamed = 0;
+
+	for (uint32_t a = first; a != SS_NONE; a = ds->albums[a].next_title) {
+		if (artist != SS_NONE && ds->albums[a].artist == artist) {
+			*id = a;
+			return SS_ALBUM_FOUND;
+		}
+		if (ds->albums[a].artist == SS_NONE) {
+			unnamed = a;
+			nunnamed++;
+		}
+		n++;
+	}
+	if (artist == SS_NONE && n > 0) {
+		*id = first;
+		return n == 1 ? SS_ALBUM_FOUND : SS_ALBUM_AMBIGUOUS;
+	}
+	if (artist != SS_NONE && nunnamed == 1) {
+		/* the title was met without an artist: this is its artist */
+		ds->albums[unnamed].artist = artist;
+		*id = unnamed;
+		return SS_ALBUM_FOUND;
+	}
+	*id = new_album(ds, artist, title, len);
+	return *id == SS_NONE ? SS_ALBUM_LIMIT : SS_ALBUM_ADDED;
+}
+
+int ss_album_title_shared(const struct ss_dataset *ds, uint32_t album)
+{
+	const char *title = ss_album_name(ds, album);
+	uint32_t first = ss_dataset_albums_titled(ds, title, strlen(title));
+
+	return first != album || ds->albums[album].next_title != SS_NONE;
+}
+
+int ss_album_spec_is(const struct ss_dataset *ds, uint32_t album, const char *spec, size_t len)
+{
+	const char *title = ss_album_name(ds, album), *artist = ss_album_artist(ds, album);
+	size_t tl = strlen(title), al = strlen(artist);
+
+	if (tl == len && memcmp(title, spec, len) == 0)
+		return 1;
+	return al && al + 1 + tl == len && memcmp(spec, artist, al) == 0 && spec[al] == '/' &&
+	       memcmp(spec + al + 1, title, tl) == 0;
+}
+
+size_t ss_dataset_find_album(const struct ss_dataset *ds, const char *spec, size_t len,
+			     uint32_t *id)
+{
+	size_t n = 0, na = ss_dataset_nalbums(ds);
+
+	*id = SS_NONE;
+	for (size_t a = 0; a < na; a++)
+		if (ss_album_spec_is(ds, (uint32_t)a, spec, len) && n++ == 0)
+			*id = (uint32_t)a;
+	return n;
+}
+
+const char *ss_album_label(const struct ss_dataset *ds, uint32_t album, char *buf, size_t n)
+{
+	const char *artist = ss_album_artist(ds, album);
+
+	if (*artist && ss_album_title_shared(ds, album))
+		snprintf(buf, n, "%s (%s)", ss_album_name(ds, album), artist);
+	else
+		snprintf(buf, n, "%s", ss_album_name(ds, album));
+	return buf;
 }
 
 uint32_t ss_dataset_track(struct ss_dataset *ds, uint32_t album, const char *name, size_t len,
@@ -120,26 +217,30 @@ const char *ss_album_artist(const struct ss_dataset *ds, uint32_t album)
 
 size_t ss_dataset_name_bytes(const struct ss_dataset *ds)
 {
-	return ds->album_names.bytes + ds->track_names.bytes + ds->artist_names.bytes;
+	return ds->album_names.bytes + ds->track_names.bytes + ds->artist_names.bytes +
+	       ds->album_titles.bytes;
 }
 
 const char *ss_describe_album(const struct ss_dataset *ds, uint32_t album, char *buf, size_t n)
 {
-	char q[SS_QUOTE_MAX];
-	const char *name = ss_album_name(ds, album);
+	char q[SS_QUOTE_MAX], w[SS_QUOTE_MAX];
+	const char *name = ss_album_name(ds, album), *artist = ss_album_artist(ds, album);
 
-	snprintf(buf, n, "album %s", ss_quote_name(q, sizeof(q), name, strlen(name)));
+	if (*artist && ss_album_title_shared(ds, album))
+		snprintf(buf, n, "album %s by %s", ss_quote_name(q, sizeof(q), name, strlen(name)),
+			 ss_quote_name(w, sizeof(w), artist, strlen(artist)));
+	else
+		snprintf(buf, n, "album %s", ss_quote_name(q, sizeof(q), name, strlen(name)));
 	return buf;
 }
 
 const char *ss_describe_track(const struct ss_dataset *ds, uint32_t track, char *buf, size_t n)
 {
-	char q[SS_QUOTE_MAX], a[SS_QUOTE_MAX];
+	char q[SS_QUOTE_MAX], a[SS_DESCRIBE_MAX];
 	const char *name = ss_track_name(ds, track);
-	const char *album = ss_album_name(ds, ds->tracks[track].album);
 
-	snprintf(buf, n, "track %s of album %s", ss_quote_name(q, sizeof(q), name, strlen(name)),
-		 ss_quote_name(a, sizeof(a), album, strlen(album)));
+	snprintf(buf, n, "track %s of %s", ss_quote_name(q, sizeof(q), name, strlen(name)),
+		 ss_describe_album(ds, ds->tracks[track].album, a, sizeof(a)));
 	return buf;
 }
 

@@ -82,6 +82,8 @@ struct ingest {
 	int32_t last_day;
 	int have_last_date;
 	uint32_t last_album_id;
+	int last_album_by_title; /* found by its title alone: rows without an artist */
+	uint32_t last_artist_id;
 	uint32_t *hint; /* hint[t]: the track that followed t last time */
 	size_t hintcap;
 	uint32_t prev_track;
@@ -320,7 +322,7 @@ static void set_release(struct ingest *in, int is_album, uint32_t id, int32_t da
 	uint8_t *have_src, *warned;
 	uint32_t *src_file;
 	uint64_t *src_line;
-	char a[SS_DATE_LEN + 1], b[SS_DATE_LEN + 1], who[2 * SS_QUOTE_MAX];
+	char a[SS_DATE_LEN + 1], b[SS_DATE_LEN + 1], who[SS_DESCRIBE_MAX];
 
 	if (is_album) {
 		struct ss_album *al = &ds->albums[id];
@@ -373,17 +375,76 @@ static void row_release_dates(struct ingest *in, const struct ss_csv_row *row, u
 	}
 }
 
-static void set_artist(struct ingest *in, const struct ss_csv_row *row, uint32_t album)
+/* The row's artist id, or SS_NONE when it names none. */
+static uint32_t row_artist(struct ingest *in, const struct ss_csv_row *row)
 {
 	size_t len;
 	const char *s;
 
-	if (in->col[COL_ARTIST] < 0 || in->ds->albums[album].artist != SS_NONE)
-		return;
+	if (in->col[COL_ARTIST] < 0)
+		return SS_NONE;
 	s = field(row, in->col[COL_ARTIST], &len);
-	if (len)
-		in->ds->albums[album].artist =
-			ss_intern_add(&in->ds->artist_names, SS_NONE, s, len, NULL);
+	if (len == 0)
+		return SS_NONE;
+	if (in->last_artist_id != SS_NONE &&
+	    ss_intern_is(&in->ds->artist_names, in->last_artist_id, s, len))
+		return in->last_artist_id;
+	in->last_artist_id = ss_dataset_artist(in->ds, s, len);
+	return in->last_artist_id;
+}
+
+/* "'BTS', 'Other'": the artists of the albums from first on (those of one
+ * title), for the ambiguity message. */
+static const char *artists_of(const struct ss_dataset *ds, uint32_t first, char *buf, size_t n)
+{
+	size_t at = 0;
+	char q[SS_QUOTE_MAX];
+
+	buf[0] = '\0';
+	for (uint32_t a = first; a != SS_NONE && at + 1 < n; a = ds->albums[a].next_title) {
+		const char *w = ss_album_artist(ds, a);
+		int k = snprintf(buf + at, n - at, "%s%s", at ? ", " : "",
+				 *w ? ss_quote_name(q, sizeof(q), w, strlen(w)) : "no artist");
+		at += k > 0 ? (size_t)k : 0;
+	}
+	return buf;
+}
+
+/* The album (artist, title) of a data or catalog row; SS_NONE (logged) when
+ * it cannot be had.  *added says whether it is new. */
+static uint32_t find_album(struct ingest *in, const struct ss_csv_row *row, const char *s,
+			   size_t len, int *added)
+{
+	struct ss_dataset *ds = in->ds;
+	uint32_t artist = row_artist(in, row), id;
+	char q[SS_QUOTE_MAX], who[2 * SS_QUOTE_MAX];
+
+	*added = 0;
+	if (in->last_album_id != SS_NONE &&
+	    ss_intern_is(&ds->album_names, in->last_album_id, s, len) &&
+	    (ds->albums[in->last_album_id].artist == artist ||
+	     (artist == SS_NONE && in->last_album_by_title)))
+		return in->last_album_id;
+	in->last_album_by_title = artist == SS_NONE;
+	switch (ss_dataset_album(ds, artist, s, len, &id)) {
+	case SS_ALBUM_ADDED:
+		*added = 1;
+		break;
+	case SS_ALBUM_FOUND:
+		break;
+	case SS_ALBUM_AMBIGUOUS:
+		problem(in, SS_P_AMBIGUOUS_ALBUM, row->line,
+			"album %s is by several artists (%s) and this row names none; give the "
+			"album's artist in an 'artist' column",
+			ss_quote_name(q, sizeof(q), s, len), artists_of(ds, id, who, sizeof(who)));
+		in->last_album_id = SS_NONE;
+		return SS_NONE;
+	case SS_ALBUM_LIMIT:
+		problem(in, SS_P_LIMIT, row->line, "too many distinct albums");
+		return SS_NONE;
+	}
+	in->last_album_id = id;
+	return id;
 }
 
 /* The album of a data row; SS_NONE (logged) when it cannot be had. */
@@ -395,7 +456,7 @@ static uint32_t row_album(struct ingest *in, const struct ss_csv_row *row, const
 	size_t len;
 	uint32_t id;
 	int added;
-	char q[SS_QUOTE_MAX];
+	char q[SS_QUOTE_MAX], who[SS_DESCRIBE_MAX];
 
 	if (in->col[COL_ALBUM] < 0) {
 		uint32_t n = ss_intern_find(&in->by_name, SS_NONE, track, tlen);
@@ -421,18 +482,10 @@ static uint32_t row_album(struct ingest *in, const struct ss_csv_row *row, const
 		problem(in, SS_P_EMPTY_NAME, row->line, "column 'album' is empty");
 		return SS_NONE;
 	}
-	if (in->last_album_id != SS_NONE &&
-	    ss_intern_is(&ds->album_names, in->last_album_id, s, len))
-		return in->last_album_id;
-	id = ss_dataset_album(ds, s, len, &added);
-	if (id == SS_NONE) {
-		problem(in, SS_P_LIMIT, row->line, "too many distinct albums");
-		return SS_NONE;
-	}
-	if (added && in->catalog)
-		problem(in, SS_P_NOT_IN_CATALOG, row->line, "album %s is not in the catalog %s",
-			ss_quote_name(q, sizeof(q), s, len), in->catalog);
-	in->last_album_id = id;
+	id = find_album(in, row, s, len, &added);
+	if (id != SS_NONE && added && in->catalog)
+		problem(in, SS_P_NOT_IN_CATALOG, row->line, "%s is not in the catalog %s",
+			ss_describe_album(ds, id, who, sizeof(who)), in->catalog);
 	return id;
 }
 
@@ -460,7 +513,7 @@ static uint32_t row_track(struct ingest *in, const struct ss_csv_row *row, uint3
 	struct ss_dataset *ds = in->ds;
 	uint32_t id;
 	int added;
-	char q[2 * SS_QUOTE_MAX];
+	char q[SS_DESCRIBE_MAX];
 
 	if (in->prev_track != SS_NONE && in->prev_track < in->hintcap) {
 		uint32_t c = in->hint[in->prev_track];
@@ -566,7 +619,6 @@ static void data_row(struct ingest *in, const struct ss_csv_row *row)
 	if (id == SS_NONE)
 		goto skip;
 	ds->albums[album].in_data = 1;
-	set_artist(in, row, album);
 	row_release_dates(in, row, album, id, SS_SRC_COLUMN);
 	o = ss_dataset_append(ds);
 	o->day = day;
@@ -614,7 +666,7 @@ static void catalog_row(struct ingest *in, const struct ss_csv_row *row)
 	size_t alen, tlen, clen;
 	uint32_t a, t;
 	int yes = 1, added;
-	char q[2 * SS_QUOTE_MAX];
+	char q[SS_DESCRIBE_MAX + SS_QUOTE_MAX];
 
 	if (row->nfields != in->ncols) {
 		problem(in, SS_P_FIELD_COUNT, row->line, "expected %zu fields, got %zu", in->ncols,
@@ -634,11 +686,12 @@ static void catalog_row(struct ingest *in, const struct ss_csv_row *row)
 			ss_quote(q, sizeof(q), counts, clen));
 		goto skip;
 	}
-	a = ss_dataset_album(ds, album, alen, NULL);
-	t = a == SS_NONE ? SS_NONE : ss_dataset_track(ds, a, track, tlen, &added);
+	a = find_album(in, row, album, alen, &added);
+	if (a == SS_NONE)
+		goto skip;
+	t = ss_dataset_track(ds, a, track, tlen, &added);
 	if (t == SS_NONE) {
-		problem(in, SS_P_LIMIT, row->line, "too many distinct %s",
-			a == SS_NONE ? "albums" : "tracks");
+		problem(in, SS_P_LIMIT, row->line, "too many distinct tracks");
 		goto skip;
 	}
 	if (!ds->albums[a].in_catalog) {
@@ -658,7 +711,6 @@ static void catalog_row(struct ingest *in, const struct ss_csv_row *row)
 			yes ? "no" : "yes");
 	else
 		ds->tracks[t].counts = (uint8_t)yes;
-	set_artist(in, row, a);
 	row_release_dates(in, row, a, t, SS_SRC_CATALOG);
 	f->used++;
 	return;
@@ -776,6 +828,7 @@ static enum ss_status read_file(struct ss_dataset *ds, const char *path, int is_
 	in.file = file;
 	in.is_catalog = is_catalog;
 	in.last_album_id = SS_NONE;
+	in.last_artist_id = SS_NONE;
 	in.prev_track = SS_NONE;
 	if (!is_catalog)
 		in.catalog = first_catalog(ds);
@@ -810,7 +863,7 @@ enum ss_status ss_ingest_file(struct ss_dataset *ds, const char *path,
 void ss_ingest_finish(struct ss_dataset *ds)
 {
 	int data_files = 0;
-	char who[SS_QUOTE_MAX + 8];
+	char who[SS_DESCRIBE_MAX];
 
 	for (size_t f = 0; f < ds->nfiles; f++)
 		if (!ds->files[f].is_catalog)

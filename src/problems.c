@@ -32,6 +32,7 @@ static const struct {
 	[SS_P_EMPTY_NAME] = {"empty name", SS_SEV_SKIPPED},
 	[SS_P_BAD_BOUND] = {"bad bound", SS_SEV_SKIPPED},
 	[SS_P_UNKNOWN_TRACK] = {"unknown track", SS_SEV_SKIPPED},
+	[SS_P_AMBIGUOUS_ALBUM] = {"ambiguous album", SS_SEV_SKIPPED},
 	[SS_P_CATALOG_ROW] = {"bad catalog row", SS_SEV_SKIPPED},
 	[SS_P_LIMIT] = {"limit exceeded", SS_SEV_SKIPPED},
 	[SS_P_BAD_RELEASE_DATE] = {"bad release date", SS_SEV_WARNING},

@@ -27,7 +27,8 @@ static int cmp_release(const void *a, const void *b)
 
 	if (rp != rq)
 		return rp < rq ? -1 : 1;
-	return strcmp(ss_album_name(x->ds, x->id), ss_album_name(y->ds, y->id));
+	rp = strcmp(ss_album_name(x->ds, x->id), ss_album_name(y->ds, y->id));
+	return rp ? rp : strcmp(ss_album_artist(x->ds, x->id), ss_album_artist(y->ds, y->id));
 }
 
 enum ss_status ss_report_albums(const struct ss_dataset *ds, const char *const *only, size_t n,
@@ -39,13 +40,20 @@ enum ss_status ss_report_albums(const struct ss_dataset *ds, const char *const *
 	*out = NULL;
 	*nout = 0;
 	for (size_t i = 0; i < n; i++) {
-		size_t a = 0;
-		while (a < na && strcmp(ss_album_name(ds, (uint32_t)a), only[i]) != 0)
-			a++;
-		if (a == na) {
+		uint32_t a;
+		size_t found = ss_dataset_find_album(ds, only[i], strlen(only[i]), &a);
+
+		if (found != 1) {
+			const char *title = ss_album_name(ds, a == SS_NONE ? 0 : a);
+
 			free(keys);
+			if (found == 0)
+				return ss_error_set(err, SS_ERR_USAGE, NULL, 0,
+						    "--albums: no album '%s' in the data", only[i]);
 			return ss_error_set(err, SS_ERR_USAGE, NULL, 0,
-					    "--albums: no album '%s' in the data", only[i]);
+					    "--albums: %zu albums are titled '%s'; name one as "
+					    "ARTIST/TITLE (e.g. '%s/%s')",
+					    found, only[i], ss_album_artist(ds, a), title);
 		}
 		int dup = 0;
 		for (size_t j = 0; j < k; j++)

@@ -299,6 +299,7 @@ static json_t *track(struct out *o, uint32_t t)
 	json_t *j = json_object(), *list = json_array();
 
 	set(o, j, "album", text(ss_album_name(ds, tr->album)));
+	set(o, j, "artist", text_or_null(ss_album_artist(ds, tr->album)));
 	set(o, j, "track", text(ss_track_name(ds, t)));
 	set(o, j, "counts", json_boolean(tm->counts));
 	set(o, j, "release_date", tr->release_src != SS_SRC_NONE ? date(tr->release) : json_null());

@@ -361,6 +361,7 @@ static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t 
 
 static void sheet_summary(struct ctx *c)
 {
+	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
 	struct sheet s = {add_streamed_sheet(c->wb, "Summary"), "Summary", {0}};
@@ -389,7 +390,8 @@ static void sheet_summary(struct ctx *c)
 	lxw_row_t top = row;
 	put_str(&s, row, 0, "Album", c->f.header);
 	for (size_t i = 0; i < nshown; i++)
-		put_str(&s, row, (lxw_col_t)(i + 1), ss_album_name(ds, r->albums[i]), c->f.header);
+		put_str(&s, row, (lxw_col_t)(i + 1),
+			ss_album_label(ds, r->albums[i], lab, sizeof lab), c->f.header);
 	row++;
 	static const char *const facts[] = {
 		"artist",	  "release date",     "release date from",
@@ -440,8 +442,8 @@ static void sheet_summary(struct ctx *c)
 		size_t len = 0;
 		if (!am->excluded)
 			continue;
-		len = (size_t)snprintf(buf, sizeof buf,
-				       "%s: not counted:", ss_album_name(ds, r->albums[i]));
+		len = (size_t)snprintf(buf, sizeof buf, "%s: not counted:",
+				       ss_album_label(ds, r->albums[i], lab, sizeof lab));
 		size_t ntr;
 		const uint32_t *tr = ss_ms_album_tracks(r->ms, r->albums[i], &ntr);
 		for (size_t j = 0; j < ntr && len < sizeof buf; j++)
@@ -469,6 +471,7 @@ static void sheet_summary(struct ctx *c)
 
 static void sheet_milestones(struct ctx *c)
 {
+	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
 	struct sheet s = {add_streamed_sheet(c->wb, "Milestones"), "Milestones", {0}};
@@ -494,7 +497,7 @@ static void sheet_milestones(struct ctx *c)
 		for (size_t k = 0; k < r->ms->opt.nmilestones && row <= LAST_ROW; k++, row++) {
 			const struct ss_crossing *x = &tm->c[k];
 			int dated = x->status == SS_MS_REACHED || x->status == SS_MS_PROJECTED;
-			put_str(&s, row, 0, ss_album_name(ds, tr->album), NULL);
+			put_str(&s, row, 0, ss_album_label(ds, tr->album, lab, sizeof lab), NULL);
 			put_str(&s, row, 1, ss_track_name(ds, (uint32_t)t), NULL);
 			put_num(&s, row, 2, (double)r->ms->opt.milestone[k], c->f.millions);
 			put_str(&s, row, 3, status_text(x, buf, sizeof buf), NULL);
@@ -555,6 +558,7 @@ static void daily_facts(const struct ss_dataset *ds, uint32_t t, double *last, i
 
 static void sheet_tracks(struct ctx *c)
 {
+	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
 	/* a table needs every cell in memory: past TABLE_ROWS_MAX tracks, the
@@ -588,7 +592,7 @@ static void sheet_tracks(struct ctx *c)
 		const struct ss_track_fit *tf = &r->fits->tracks[t];
 		double last, peak;
 		int32_t peak_day;
-		put_str(&s, row, 0, ss_album_name(ds, tr->album), NULL);
+		put_str(&s, row, 0, ss_album_label(ds, tr->album, lab, sizeof lab), NULL);
 		put_str(&s, row, 1, ss_track_name(ds, (uint32_t)t), NULL);
 		if (tr->release_src)
 			put_date(c, &s, row, 2, tr->release, NULL);
@@ -669,6 +673,7 @@ static void axis_names(lxw_chart *ch, const char *x, const char *y)
  * milestones as flat lines; data in columns CHART_DATA_COL onwards. */
 static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 {
+	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
 	lxw_chart *ch = need(workbook_add_chart(c->wb, LXW_CHART_SCATTER_STRAIGHT_WITH_MARKERS));
 	double xmax = 1;
@@ -679,7 +684,7 @@ static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 		int32_t *days;
 		double *tot;
 		size_t n = ss_ms_album_series(r->ds, r->ms, a, &days, &tot);
-		put_str(s, 0, col, ss_album_name(r->ds, a), c->f.header);
+		put_str(s, 0, col, ss_album_label(r->ds, a, lab, sizeof lab), c->f.header);
 		put_str(s, 1, col, "day", c->f.label);
 		put_str(s, 1, col + 1, "total", c->f.label);
 		for (size_t j = 0; j < n; j++) {
@@ -693,7 +698,7 @@ static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 			chart_series_set_categories(se, s->name, 2, col, (lxw_row_t)(n + 1), col);
 			chart_series_set_values(se, s->name, 2, col + 1, (lxw_row_t)(n + 1),
 						col + 1);
-			series_name(se, ss_album_name(r->ds, a));
+			series_name(se, ss_album_label(r->ds, a, lab, sizeof lab));
 		}
 		free(days);
 		free(tot);
@@ -731,6 +736,7 @@ static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, lxw_col_t col,
 				    lxw_row_t at)
 {
+	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
 	lxw_chart *ch = need(workbook_add_chart(c->wb, LXW_CHART_SCATTER));
@@ -739,7 +745,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 	const uint32_t *members = ss_ms_album_tracks(r->ms, a, &nmembers);
 
 	snprintf(title, sizeof title, "%s: tracks observed (points), model (line), interval (dots)",
-		 ss_album_name(ds, a));
+		 ss_album_label(ds, a, lab, sizeof lab));
 	chart_title(ch, title);
 	for (size_t m = 0; m < nmembers && ntr < CHART_TRACKS_MAX; m++) {
 		uint32_t t = members[m];
@@ -839,7 +845,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 		/* an album without totals (listed in a catalog before its data):
 		 * Excel has no empty chart, so the sheet says why there is none */
 		snprintf(title, sizeof title, "%s: no track has totals or a curve to chart yet.",
-			 ss_album_name(ds, a));
+			 ss_album_label(ds, a, lab, sizeof lab));
 		write_text(s->ws, at, 0, title, c->f.note);
 		return col;
 	}
@@ -921,6 +927,7 @@ static size_t period_rows(const struct ctx *c, int months)
 
 static void sheet_daily(struct ctx *c)
 {
+	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
 	struct sheet s = {add_streamed_sheet(c->wb, "Daily"), "Daily", {0}};
@@ -963,7 +970,7 @@ static void sheet_daily(struct ctx *c)
 	for (size_t q = 0; q < c->ntracks && row <= LAST_ROW; q++) {
 		size_t t = c->order[q], n;
 		const struct ss_obs *obs = ss_series_of(ds, (uint32_t)t, &n);
-		const char *album = ss_album_name(ds, ds->tracks[t].album);
+		const char *album = ss_album_label(ds, ds->tracks[t].album, lab, sizeof lab);
 		const char *track = ss_track_name(ds, (uint32_t)t);
 		for (size_t j = 0; j < n && row <= LAST_ROW;) {
 			const struct ss_obs *o = &obs[j];
@@ -1074,6 +1081,7 @@ static void sheet_backtest(struct ctx *c)
 
 static void sheet_quality(struct ctx *c)
 {
+	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
 	const struct ss_problems *p = &ds->problems;
@@ -1117,7 +1125,8 @@ static void sheet_quality(struct ctx *c)
 	put_str(&s, row++, 2, "Date", c->f.header);
 	for (size_t t = 0; t < ss_dataset_ntracks(ds); t++)
 		if (ds->tracks[t].release_src == SS_SRC_INFERRED) {
-			put_str(&s, row, 0, ss_album_name(ds, ds->tracks[t].album), NULL);
+			put_str(&s, row, 0,
+				ss_album_label(ds, ds->tracks[t].album, lab, sizeof lab), NULL);
 			put_str(&s, row, 1, ss_track_name(ds, (uint32_t)t), NULL);
 			put_date(c, &s, row++, 2, ds->tracks[t].release, NULL);
 		}

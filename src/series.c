@@ -210,7 +210,7 @@ static void warn(struct ctx *c, enum ss_problem_kind kind, const struct ss_obs *
 static void warn(struct ctx *c, enum ss_problem_kind kind, const struct ss_obs *o, const char *fmt,
 		 ...)
 {
-	char buf[1024], who[2 * SS_QUOTE_MAX];
+	char buf[1024], who[SS_DESCRIBE_MAX];
 	char date[SS_DATE_LEN + 1];
 	va_list ap;
 	int k;
@@ -368,7 +368,7 @@ static void check_inferred_dates(struct ctx *c)
 	struct ss_dataset *ds = c->ds;
 	size_t na = ss_dataset_nalbums(ds);
 	unsigned char *warned = xcalloc(na ? na : 1, 1);
-	char who[2 * SS_QUOTE_MAX], q[SS_QUOTE_MAX], date[SS_DATE_LEN + 1], n[28];
+	char who[SS_DESCRIBE_MAX], q[SS_QUOTE_MAX], date[SS_DATE_LEN + 1], n[28];
 
 	for (size_t t = 0; t < ss_dataset_ntracks(ds); t++) {
 		const struct ss_track *tr = &ds->tracks[t];

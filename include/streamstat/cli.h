@@ -157,10 +157,25 @@ void ss_ms_cli_release(struct ss_ms_cli *c);
 int ss_ms_option(struct ss_ms_cli *c, int opt, const char *arg);
 
 /*
- * Apply the exclusions to ds (tracks[].counts).  Returns SS_EXIT_OK, or
- * SS_EXIT_USAGE after a message naming a track that is not in the data.
+ * Apply the exclusions to ds (tracks[].counts): --exclude-interludes, and
+ * each --exclude-track TRACK, ALBUM/TRACK or ARTIST/ALBUM/TRACK (every track
+ * it names).  Returns SS_EXIT_OK, or SS_EXIT_USAGE after a message naming an
+ * argument that names no track in the data.
  */
 int ss_ms_cli_apply(const struct ss_ms_cli *c, struct ss_dataset *ds, const char *cmd);
+
+/*
+ * The items of a comma-separated option value such as --albums, each
+ * optionally in double quotes (so that it may hold commas; "" inside is a
+ * quote), appended to v[0..*n): returns the array, NULL-terminated and
+ * allocated, which ss_list_free() frees with its items.
+ */
+char **ss_list_split(char **v, const char *s, size_t *n);
+void ss_list_free(char **v, size_t n);
+
+/* Is title an interlude or a skit for --exclude-interludes: the word
+ * "interlude" or "skit" in any case, not inside a longer word? */
+int ss_is_interlude(const char *title);
 
 /* Parse --jobs (1 to 256) for command cmd; 0, or -1 after a message. */
 int ss_parse_jobs(const char *cmd, const char *arg, unsigned *jobs);

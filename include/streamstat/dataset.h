@@ -3,7 +3,14 @@
  * observations and the problem log.
  *
  * Albums and tracks are numbered from 0 in the order they are first met
- * (catalog first, then data files in command-line order).  Observations are
+ * (catalog first, then data files in command-line order).
+ *
+ * An album is its (artist, title) wherever an artist is given: two artists'
+ * "Greatest Hits" are two albums.  A row without an artist names the album
+ * of that title when there is just one; with several it is ambiguous (the
+ * caller says so).  An album first met without an artist takes the artist of
+ * the first row that names one, unless an album of that title by that
+ * artist already exists (ss_dataset_album()).  Observations are
  * appended by ingest in input order; the series stage (series.h) later sorts
  * them by track and day in place, merges duplicates and fills in each
  * track's range [first, first + n).
@@ -47,6 +54,7 @@ struct ss_file {
 
 struct ss_album {
 	uint32_t artist;     /* id in the dataset's artist table, or SS_NONE */
+	uint32_t next_title; /* the next album with the same title, or SS_NONE */
 	int32_t release;     /* day number; meaningful unless release_src is NONE */
 	uint8_t release_src; /* enum ss_date_source */
 	uint8_t in_catalog;
@@ -104,9 +112,12 @@ struct ss_dataset {
 	struct ss_file *files;
 	size_t nfiles, filecap;
 
-	struct ss_intern album_names; /* album ids */
+	struct ss_intern album_names; /* album ids; parent = the artist given first */
 	struct ss_intern track_names; /* track ids; parent = album id */
 	struct ss_intern artist_names;
+	struct ss_intern album_titles; /* distinct titles; title_head[id] = first album */
+	uint32_t *title_head;
+	size_t title_headcap;
 	struct ss_album *albums;
 	size_t albumcap;
 	struct ss_track *tracks;
@@ -153,8 +164,44 @@ void ss_dataset_release(struct ss_dataset *ds);
 /* Register an input file; returns its index (or SS_NONE past SS_FILES_MAX). */
 uint32_t ss_dataset_add_file(struct ss_dataset *ds, const char *path, int is_catalog);
 
-/* The id of album name, added (with no release date) when new. */
-uint32_t ss_dataset_album(struct ss_dataset *ds, const char *name, size_t len, int *added);
+/* The id of artist name (len > 0), added when new; SS_NONE past the limit. */
+uint32_t ss_dataset_artist(struct ss_dataset *ds, const char *name, size_t len);
+
+enum ss_album_lookup {
+	SS_ALBUM_FOUND,
+	SS_ALBUM_ADDED,	    /* new (with no release date) */
+	SS_ALBUM_AMBIGUOUS, /* no artist given, and several artists have that title */
+	SS_ALBUM_LIMIT	    /* too many albums */
+};
+
+/* The album titled title by artist (SS_NONE: not given), by the rule of
+ * album identity above, into *id. */
+enum ss_album_lookup ss_dataset_album(struct ss_dataset *ds, uint32_t artist, const char *title,
+				      size_t len, uint32_t *id);
+
+/* The first album titled s[0..len), or SS_NONE; the next ones follow
+ * ds->albums[id].next_title. */
+uint32_t ss_dataset_albums_titled(const struct ss_dataset *ds, const char *s, size_t len);
+
+/* Whether another album has album's title (then names show its artist). */
+int ss_album_title_shared(const struct ss_dataset *ds, uint32_t album);
+
+/*
+ * How a user names an album on the command line (--albums, --exclude-track):
+ * its title, or ARTIST/TITLE.  The album spec names, into *id: 1 when one
+ * album matches, 0 when none does, and the number of matches (> 1) when it
+ * is ambiguous (*id is then the first).
+ */
+size_t ss_dataset_find_album(const struct ss_dataset *ds, const char *spec, size_t len,
+			     uint32_t *id);
+
+/* Whether spec[0..len) names album (its title, or ARTIST/TITLE). */
+int ss_album_spec_is(const struct ss_dataset *ds, uint32_t album, const char *spec, size_t len);
+
+/* The album for people: its title, with " (ARTIST)" when another album has
+ * the same title; written into buf (truncated to n), which is returned. */
+#define SS_ALBUM_LABEL_MAX 512
+const char *ss_album_label(const struct ss_dataset *ds, uint32_t album, char *buf, size_t n);
 
 /* The id of track name of album, added (counting, no date) when new. */
 uint32_t ss_dataset_track(struct ss_dataset *ds, uint32_t album, const char *name, size_t len,
@@ -164,7 +211,9 @@ uint32_t ss_dataset_track(struct ss_dataset *ds, uint32_t album, const char *nam
 struct ss_obs *ss_dataset_append(struct ss_dataset *ds);
 
 /* "album 'Layover'" and "track 'Blue' of album 'Layover'", for messages
- * (names quoted as by ss_quote_name()); written into buf, which is returned. */
+ * (names quoted as by ss_quote_name(), "album 'BE' by 'BTS'" when another
+ * album has that title); written into buf, which is returned. */
+#define SS_DESCRIBE_MAX (3 * SS_QUOTE_MAX + 32) /* room for either description */
 const char *ss_describe_album(const struct ss_dataset *ds, uint32_t album, char *buf, size_t n);
 const char *ss_describe_track(const struct ss_dataset *ds, uint32_t track, char *buf, size_t n);
 

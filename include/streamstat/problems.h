@@ -45,6 +45,7 @@ enum ss_problem_kind {
 	SS_P_EMPTY_NAME,
 	SS_P_BAD_BOUND,
 	SS_P_UNKNOWN_TRACK,
+	SS_P_AMBIGUOUS_ALBUM,
 	SS_P_CATALOG_ROW,
 	SS_P_LIMIT,
 	/* Kept, with a warning. */

@@ -218,6 +218,78 @@ static void test_empty_and_header_only(void **state)
 	ss_dataset_release(&ds);
 }
 
+/* Two artists' albums of one title are two albums; a row without an artist
+ * names the title only when it is one album's. */
+static void test_album_by_artist(void **state)
+{
+	struct ss_dataset ds;
+	const struct ss_file *f;
+	char buf[512];
+	uint32_t id;
+
+	(void)state;
+	f = load_text(&ds, NULL,
+		      "date,album,artist,track,total\n"
+		      "2018-05-18,Love Yourself,BTS,Fake Love,10\n"
+		      "2018-05-18,Love Yourself,Other,Fake Love,20\n"
+		      "2018-05-19,Love Yourself,BTS,Fake Love,15\n"
+		      "2018-05-19,Love Yourself,,Fake Love,25\n"
+		      "2018-05-19,Solo,,Song,1\n"
+		      "2018-05-20,Solo,Someone,Song,2\n",
+		      NULL);
+	assert_int_equal(ss_dataset_nalbums(&ds), 3);
+	assert_int_equal(ss_dataset_ntracks(&ds), 3);
+	assert_string_equal(ss_album_artist(&ds, 0), "BTS");
+	assert_string_equal(ss_album_artist(&ds, 1), "Other");
+	/* 'Solo', met without an artist, takes the first one given */
+	assert_string_equal(ss_album_artist(&ds, 2), "Someone");
+	assert_int_equal(f->used, 5);
+	assert_int_equal(f->skipped, 1);
+	assert_string_equal(first_problem(&ds, buf, sizeof(buf)),
+			    "ambiguous album@5: album 'Love Yourself' is by several artists "
+			    "('BTS', 'Other') and this row names none; give the album's artist in "
+			    "an 'artist' column");
+	assert_string_equal(ss_album_label(&ds, 1, buf, sizeof buf), "Love Yourself (Other)");
+	assert_string_equal(ss_album_label(&ds, 2, buf, sizeof buf), "Solo");
+	assert_string_equal(ss_describe_track(&ds, 1, buf, sizeof buf),
+			    "track 'Fake Love' of album 'Love Yourself' by 'Other'");
+	/* how the command line names them */
+	assert_int_equal(ss_dataset_find_album(&ds, "Love Yourself", 13, &id), 2);
+	assert_int_equal(ss_dataset_find_album(&ds, "Other/Love Yourself", 19, &id), 1);
+	assert_int_equal(id, 1);
+	assert_int_equal(ss_dataset_find_album(&ds, "Solo", 4, &id), 1);
+	assert_int_equal(ss_dataset_find_album(&ds, "BTS/Solo", 8, &id), 0);
+	ss_dataset_release(&ds);
+}
+
+/* A catalog without artists, data with them: the data's artist names the
+ * catalog's album; and a catalog's artists tell its same-titled albums
+ * apart for data that gives artists. */
+static void test_album_by_artist_catalog(void **state)
+{
+	struct ss_dataset ds;
+	const struct ss_file *f;
+
+	(void)state;
+	f = load_text(&ds, "album,track\nGreatest Hits,One\n",
+		      "date,album,artist,track,total\n2020-01-01,Greatest Hits,A,One,5\n", NULL);
+	assert_int_equal(ss_dataset_nalbums(&ds), 1);
+	assert_string_equal(ss_album_artist(&ds, 0), "A");
+	assert_int_equal(f->used, 1);
+	assert_int_equal(ds.problems.count[SS_P_NOT_IN_CATALOG], 0);
+	ss_dataset_release(&ds);
+	f = load_text(&ds, "album,artist,track\nGreatest Hits,A,One\nGreatest Hits,B,One\n",
+		      "date,album,artist,track,total\n2020-01-01,Greatest Hits,B,One,5\n"
+		      "2020-01-01,Greatest Hits,A,One,7\n",
+		      NULL);
+	assert_int_equal(ss_dataset_nalbums(&ds), 2);
+	assert_int_equal(f->used, 2);
+	assert_int_equal(ds.obs[0].track, 1); /* B's */
+	assert_int_equal(ds.obs[1].track, 0);
+	assert_int_equal(ds.problems.count[SS_P_NOT_IN_CATALOG], 0);
+	ss_dataset_release(&ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +300,8 @@ int main(void)
 		cmocka_unit_test(test_album_from_catalog),
 		cmocka_unit_test(test_release_conflict),
 		cmocka_unit_test(test_empty_and_header_only),
+		cmocka_unit_test(test_album_by_artist),
+		cmocka_unit_test(test_album_by_artist_catalog),
 	};
 
 	return cmocka_run_group_tests_name("ingest", tests, NULL, NULL);
