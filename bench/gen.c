@@ -132,6 +132,14 @@ static const char *const album_second[] = {
 	"Smoke", "Sun",	   "Snow",   "Eyes", "Bloom", "Echo",  "Wings", "Ghost", "Paris", "Tokyo",
 	"Seoul", "Island", "Garden", "Sea",  "Storm", "Tapes", "Hymns", "Songs", "Skies", "Lumière",
 	"Été",	 "Mañana", "봄날",   "夜空", "Ночь",  "Era",   "Fever", "Motel"};
+/* Titles that many artists use: one album in SHARED_EVERY takes one, so
+ * that a history holds same-titled albums by different artists, as real
+ * catalogs do. */
+static const char *const shared_titles[] = {"Greatest Hits", "Love Yourself", "Live",
+					    "Christmas",     "Home",	      "Unplugged",
+					    "Reflections",   "The Collection"};
+#define SHARED_EVERY 8
+
 static const char *const track_words[] = {
 	"Home",	     "Alone",	  "Again",	"Bloom",	 "Butter",     "Closer",
 	"Dance",     "Drive",	  "Echo",	"Fever",	 "Float",      "Ghost",
@@ -342,14 +350,28 @@ static struct album *make_albums(const struct options *o, char ***artists_out, s
 		artist_name(buf, i, r);
 		artists[i] = xstrdup(buf);
 	}
+	size_t ns = COUNT(shared_titles);
+	/* shared[t * na + a]: artist a has an album titled shared_titles[t] */
+	unsigned char *shared = xcalloc(ns * na, 1);
+
 	for (size_t i = 0; i < o->albums; i++) {
 		int32_t day = last - 1 - (int32_t)below(r, 730);
+		/* titles in pairs, so that even a small history repeats one */
+		size_t t = (i / (2 * SHARED_EVERY)) % ns, a = below(r, (uint32_t)na);
 
-		album_name(buf, i, r);
+		if (i % SHARED_EVERY == SHARED_EVERY - 1 && i / (2 * SHARED_EVERY * ns) < na / 2) {
+			while (shared[t * na + a]) /* one artist, one album of a title */
+				a = (a + 1) % na;
+			shared[t * na + a] = 1;
+			snprintf(buf, NAME_MAX_LEN, "%s", shared_titles[t]);
+		} else {
+			album_name(buf, i, r);
+		}
 		albums[i].name = xstrdup(buf);
-		albums[i].artist = below(r, (uint32_t)na);
+		albums[i].artist = (uint32_t)a;
 		albums[i].release = day - (weekday(day) - 4 + 7) % 7; /* a Friday */
 	}
+	free(shared);
 	*artists_out = artists;
 	*nartists = na;
 	return albums;

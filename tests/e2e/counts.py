@@ -6,7 +6,8 @@ usage: counts.py STREAMSTAT [--catalog CATALOG] DATA.csv [MORE.csv ...]
 
 For well-formed input (every row usable) the tool must report exactly the
 rows, albums, tracks and distinct (album, track, date) observations that a
-separate CSV reader finds, the observed date range, and no problem.
+separate CSV reader finds, the observed date range, and no problem.  An album
+is its (artist, title) where the input gives an artist.
 """
 import csv
 import re
@@ -38,14 +39,16 @@ def main():
     for path in files:
         for r in read_rows(path):
             rows += 1
-            albums.add(r["album"])
-            tracks.add((r["album"], r["track"]))
-            observations.add((r["album"], r["track"], r["date"]))
+            album = (r.get("artist", ""), r["album"])
+            albums.add(album)
+            tracks.add((album, r["track"]))
+            observations.add((album, r["track"], r["date"]))
             dates.add(r["date"])
     if catalog:
         for r in read_rows(catalog[1]):
-            albums.add(r["album"])
-            tracks.add((r["album"], r["track"]))
+            album = (r.get("artist", ""), r["album"])
+            albums.add(album)
+            tracks.add((album, r["track"]))
     with_data = {(a, t) for a, t, _ in observations}
 
     out = subprocess.run([tool, "check", *catalog, *files], capture_output=True, text=True)
