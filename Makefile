@@ -40,7 +40,7 @@ LDFLAGS  += $(SANFLAGS)
 endif
 ALL_CFLAGS = -std=c11 -D_DEFAULT_SOURCE $(WARNINGS) -Iinclude \
              -DSS_VERSION='"$(VERSION)"' -MMD -MP $(CFLAGS)
-LIBS     := -lxlsxwriter -ljansson -lnettle -lcsv -lgsl -lgslcblas -lm -lpthread
+LIBS     := -lxlsxwriter -ljansson -lnettle -lcsv -lgsl -lgslcblas -lz -lm -lpthread
 
 ifeq ($(V),1)
 Q :=
@@ -49,7 +49,7 @@ Q := @
 endif
 
 # Debian packages a fresh machine needs to build, test and run everything.
-DEB_PACKAGES := gcc make pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev libjansson-dev nettle-dev \
+DEB_PACKAGES := gcc make pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev libjansson-dev nettle-dev zlib1g-dev \
                 libcmocka-dev python3 python3-openpyxl clang-format clang-tidy cppcheck
 
 # ... and what only "make test" needs: LibreOffice opens the workbook as users

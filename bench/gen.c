@@ -35,6 +35,7 @@
 #include <string.h>
 
 #include "streamstat/date.h"
+#include "streamstat/intern.h"
 #include "streamstat/xalloc.h"
 
 #define NAME_MAX_LEN 160 /* bytes in one generated name, quoting aside */
@@ -346,10 +347,23 @@ static struct album *make_albums(const struct options *o, char ***artists_out, s
 	/* Releases over two years that end a quarter into the window written. */
 	int32_t last = o->start + (int32_t)(o->days / 4);
 
+	struct ss_intern seen;
+
+	/* distinct names: albums are told apart by artist and title */
+	ss_intern_init(&seen);
 	for (size_t i = 0; i < na; i++) {
+		int added;
+
 		artist_name(buf, i, r);
+		ss_intern_add(&seen, SS_NONE, buf, strlen(buf), &added);
+		if (!added) {
+			size_t k = strlen(buf);
+			snprintf(buf + k, NAME_MAX_LEN - k, " %zu", i);
+			ss_intern_add(&seen, SS_NONE, buf, strlen(buf), NULL);
+		}
 		artists[i] = xstrdup(buf);
 	}
+	ss_intern_release(&seen);
 	size_t ns = COUNT(shared_titles);
 	/* shared[t * na + a]: artist a has an album titled shared_titles[t] */
 	unsigned char *shared = xcalloc(ns * na, 1);

@@ -46,7 +46,7 @@ static const char usage_text[] =
 	"      --albums LIST     compare only these albums: TITLE or ARTIST/TITLE, comma-\n"
 	"                        separated (\"...\" around a name with a comma); repeatable\n"
 	"      --tmpdir DIR      where the workbook library keeps its temporary files\n"
-	"                        (default: $TMPDIR or /tmp)\n"
+	"                        (default: the workbook's own directory)\n"
 	"      --no-backtest     project with the pace model (on its shipped record)\n"
 	"                        without backtesting this input\n"
 	"      --wait            wait for another report writing to the same directory\n"
@@ -342,7 +342,12 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 		char *json_w = ss_publish_writer_path(json_tmp, &jfd);
 		struct json_job jj = {.r = &r, .path = json_w};
 		int json_thread = pthread_create(&tid, NULL, json_worker, &jj) == 0;
-		enum ss_status s = ss_report_write_xlsx(&r, xlsx_w, ro->tmpdir, &err);
+		/* the library's temporaries default to the output's file system:
+		 * a small /tmp must not be able to cut the workbook short */
+		char *xdir = ro->tmpdir ? NULL : ss_dir_of(xlsx);
+		enum ss_status s =
+			ss_report_write_xlsx(&r, xlsx_w, ro->tmpdir ? ro->tmpdir : xdir, &err);
+		free(xdir);
 		if (s != SS_OK) {
 			ss_errorf("report: %s: %s", xlsx, err.msg);
 			code = ss_exit_code(s);
@@ -440,7 +445,7 @@ int cmd_report(int argc, char **argv)
 		{NULL, 0, NULL, 0}};
 	struct ss_load_options o;
 	struct ss_ms_cli mc;
-	struct report_opts ro = {.backtest = 1, .tmpdir = getenv("TMPDIR"), .moved_days = 7};
+	struct report_opts ro = {.backtest = 1, .moved_days = 7};
 	double t0 = ss_seconds();
 	int opt, code;
 

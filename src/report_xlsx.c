@@ -25,6 +25,7 @@
 #include "streamstat/number.h"
 #include "streamstat/report.h"
 #include "streamstat/xalloc.h"
+#include "streamstat/zipcheck.h"
 
 #define MAX_COLS	   40
 #define WIDTH_MAX	   60.0
@@ -44,11 +45,15 @@ struct formats {
 		*record, *record_date, *wrap;
 };
 
-/* A worksheet and the widest cell seen in each column. */
+struct ctx;
+
+/* A worksheet, the widest cell seen in each column, and the workbook's
+ * context (where the first library error is kept). */
 struct sheet {
 	lxw_worksheet *ws;
 	const char *name;
 	double width[MAX_COLS];
+	struct ctx *c;
 };
 
 struct ctx {
@@ -58,7 +63,22 @@ struct ctx {
 	int32_t excel_epoch;
 	uint32_t *order; /* the compared albums' tracks (ss_report_tracks()) */
 	size_t ntracks;
+	lxw_error failed;      /* the first error a library call returned */
+	const char *failed_in; /* the sheet it was writing */
 };
+
+/*
+ * Every libxlsxwriter call that can fail goes through ok(): the first
+ * failure is kept, and the workbook is then not published (a cell, table or
+ * chart the library refused would be missing from it).
+ */
+static void ok(struct sheet *s, lxw_error e)
+{
+	if (e != LXW_NO_ERROR && s->c->failed == LXW_NO_ERROR) {
+		s->c->failed = e;
+		s->c->failed_in = s->name;
+	}
+}
 
 /*
  * libxlsxwriter's constructors return NULL when malloc() fails, and its
@@ -154,12 +174,12 @@ static char *xml_text(const char *s)
 }
 
 /* worksheet_write_string() of any text (see xml_text()). */
-static void write_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *v,
+static void write_text(struct sheet *s, lxw_row_t row, lxw_col_t col, const char *v,
 		       lxw_format *fmt)
 {
 	char *safe = xml_text(v);
 
-	worksheet_write_string(ws, row, col, safe ? safe : v, fmt);
+	ok(s, worksheet_write_string(s->ws, row, col, safe ? safe : v, fmt));
 	free(safe);
 }
 
@@ -191,7 +211,7 @@ static void put_str(struct sheet *s, lxw_row_t row, lxw_col_t col, const char *v
 {
 	if (!v || !*v)
 		return;
-	write_text(s->ws, row, col, v, fmt);
+	write_text(s, row, col, v, fmt);
 	widen(s, col, (double)strlen(v) * 1.1 + 1);
 }
 
@@ -200,7 +220,7 @@ static void put_num(struct sheet *s, lxw_row_t row, lxw_col_t col, double v, lxw
 {
 	if (!isfinite(v))
 		return;
-	worksheet_write_number(s->ws, row, col, v, fmt);
+	ok(s, worksheet_write_number(s->ws, row, col, v, fmt));
 	widen(s, col, fabs(v) >= 1e6 ? 14 : 10);
 }
 
@@ -213,8 +233,8 @@ static void put_date(const struct ctx *c, struct sheet *s, lxw_row_t row, lxw_co
 		put_str(s, row, col, "never", NULL);
 		return;
 	}
-	worksheet_write_number(s->ws, row, col, (double)(day - c->excel_epoch),
-			       fmt ? fmt : c->f.date);
+	ok(s, worksheet_write_number(s->ws, row, col, (double)(day - c->excel_epoch),
+				     fmt ? fmt : c->f.date));
 	widen(s, col, 12);
 }
 
@@ -229,8 +249,8 @@ static void finish_sheet(struct sheet *s)
 {
 	for (lxw_col_t col = 0; col < MAX_COLS; col++)
 		if (s->width[col] > 0)
-			worksheet_set_column(s->ws, col, col, s->width[col] < 8 ? 8 : s->width[col],
-					     NULL);
+			ok(s, worksheet_set_column(s->ws, col, col,
+						   s->width[col] < 8 ? 8 : s->width[col], NULL));
 }
 
 /* buf: room for "after YYYY-MM-DD" */
@@ -297,7 +317,7 @@ static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t 
 	snprintf(label, sizeof label, total ? "Album total >= %s" : "Every track >= %s", m);
 	put_str(s, *row, 0, label, c->f.header);
 	for (size_t i = 0; i < nshown; i++)
-		worksheet_write_blank(s->ws, *row, (lxw_col_t)(i + 1), c->f.header);
+		ok(s, worksheet_write_blank(s->ws, *row, (lxw_col_t)(i + 1), c->f.header));
 	(*row)++;
 	static const char *const rows[] = {"date",	 "day",	 "status", "interval",
 					   "bottleneck", "rank", "note"};
@@ -364,27 +384,27 @@ static void sheet_summary(struct ctx *c)
 	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
-	struct sheet s = {add_streamed_sheet(c->wb, "Summary"), "Summary", {0}};
+	struct sheet s = {add_streamed_sheet(c->wb, "Summary"), "Summary", {0}, c};
 	size_t nshown = summary_albums(r);
 	lxw_row_t row = 0;
 	char buf[512], date[SS_DATE_LEN + 1];
 
 	for (size_t h = 0; h < SS_HEADLINES; h++)
 		if (r->headline[h][0])
-			write_text(s.ws, row++, 0, r->headline[h], h == 0 ? c->f.title : NULL);
+			write_text(&s, row++, 0, r->headline[h], h == 0 ? c->f.title : NULL);
 	ss_date_format(r->as_of, date);
 	snprintf(buf, sizeof buf,
 		 "As of %s. Day %d is the release day. Dates after the last observation are "
 		 "projected, with %.0f%% intervals.",
 		 date, r->ms->opt.day_zero ? 0 : 1, 100 * r->ms->opt.level);
-	write_text(s.ws, row++, 0, buf, c->f.note);
+	write_text(&s, row++, 0, buf, c->f.note);
 	if (nshown < r->nalbums) {
 		snprintf(buf, sizeof buf,
 			 "Excel holds %d columns: the first %zu of %zu albums shown, in release "
 			 "order (Milestones, Tracks and the JSON summary have all; --albums "
 			 "chooses)",
 			 SUMMARY_ALBUMS_MAX + 1, nshown, r->nalbums);
-		write_text(s.ws, row++, 0, buf, c->f.note);
+		write_text(&s, row++, 0, buf, c->f.note);
 	}
 	row++;
 	lxw_row_t top = row;
@@ -450,9 +470,9 @@ static void sheet_summary(struct ctx *c)
 			if (!r->ms->tracks[tr[j]].counts)
 				len += (size_t)snprintf(buf + len, sizeof buf - len, " %s;",
 							ss_track_name(ds, tr[j]));
-		write_text(s.ws, row++, 0, buf, c->f.note);
+		write_text(&s, row++, 0, buf, c->f.note);
 	}
-	write_text(s.ws, row++, 0,
+	write_text(&s, row++, 0,
 		   "Record holders (rank 1, among crossings observed: records are never "
 		   "projected) are highlighted. \"Every track\" is the day the last counting "
 		   "track got there; \"album total\" sums the counting tracks. Projections "
@@ -460,11 +480,11 @@ static void sheet_summary(struct ctx *c)
 		   c->f.note);
 	if (r->bt) {
 		snprintf(buf, sizeof buf, "Projections: %s.", r->bt->rule);
-		write_text(s.ws, row++, 0, buf, c->f.note);
+		write_text(&s, row++, 0, buf, c->f.note);
 	}
 	worksheet_freeze_panes(s.ws, top + 1, 1);
 	finish_sheet(&s);
-	worksheet_set_column(s.ws, 0, 0, 24, NULL);
+	ok(&s, worksheet_set_column(s.ws, 0, 0, 24, NULL));
 }
 
 /* ---- Milestones ------------------------------------------------------- */
@@ -474,7 +494,7 @@ static void sheet_milestones(struct ctx *c)
 	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
-	struct sheet s = {add_streamed_sheet(c->wb, "Milestones"), "Milestones", {0}};
+	struct sheet s = {add_streamed_sheet(c->wb, "Milestones"), "Milestones", {0}, c};
 	static const char *const cols[] = {
 		"Album",	  "Track",	 "Milestone",	 "Status", "Date",
 		"Day (track)",	  "Day (album)", "Low",		 "High",   "Model",
@@ -488,7 +508,7 @@ static void sheet_milestones(struct ctx *c)
 			buf, sizeof buf,
 			"Excel holds %d rows: the first %d of %zu shown (the JSON summary has all)",
 			LAST_ROW + 1, LAST_ROW, c->ntracks * r->ms->opt.nmilestones);
-		write_text(s.ws, 0, 16, buf, c->f.note);
+		write_text(&s, 0, 16, buf, c->f.note);
 	}
 	for (size_t q = 0; q < c->ntracks && row <= LAST_ROW; q++) {
 		size_t t = c->order[q];
@@ -527,8 +547,8 @@ static void sheet_milestones(struct ctx *c)
 	}
 	worksheet_freeze_panes(s.ws, 1, 2);
 	if (row > 1)
-		worksheet_autofilter(s.ws, 0, 0, row - 1,
-				     (lxw_col_t)(sizeof cols / sizeof cols[0] - 1));
+		ok(&s, worksheet_autofilter(s.ws, 0, 0, row - 1,
+					    (lxw_col_t)(sizeof cols / sizeof cols[0] - 1)));
 	finish_sheet(&s);
 }
 
@@ -567,7 +587,8 @@ static void sheet_tracks(struct ctx *c)
 	struct sheet s = {table ? need(workbook_add_worksheet(c->wb, "Tracks"))
 				: add_streamed_sheet(c->wb, "Tracks"),
 			  "Tracks",
-			  {0}};
+			  {0},
+			  c};
 	static const char *const cols[] = {
 		"Album",	"Track",	"Release date", "Release date from", "Counts",
 		"Observations", "First date",	"Latest date",	"Latest total",	     "Lower bound",
@@ -583,7 +604,7 @@ static void sheet_tracks(struct ctx *c)
 			 "Excel holds %d rows: the first %d of %zu tracks shown (the JSON summary "
 			 "has all)",
 			 LAST_ROW + 1, LAST_ROW, c->ntracks);
-		write_text(s.ws, 0, NCOLS + 1, buf, c->f.note);
+		write_text(&s, 0, NCOLS + 1, buf, c->f.note);
 	}
 	for (size_t q = 0; q < c->ntracks && row <= LAST_ROW; q++) {
 		size_t t = c->order[q];
@@ -639,7 +660,7 @@ static void sheet_tracks(struct ctx *c)
 		row++;
 	}
 	if (row > 1 && !table) {
-		worksheet_autofilter(s.ws, 0, 0, row - 1, NCOLS - 1);
+		ok(&s, worksheet_autofilter(s.ws, 0, 0, row - 1, NCOLS - 1));
 	} else if (row > 1) {
 		lxw_table_column tc[NCOLS], *tcp[NCOLS + 1];
 		lxw_table_options to = {.name = "Tracks",
@@ -653,7 +674,7 @@ static void sheet_tracks(struct ctx *c)
 		}
 		tcp[NCOLS] = NULL;
 		to.columns = tcp;
-		worksheet_add_table(s.ws, 0, 0, row - 1, NCOLS - 1, &to);
+		ok(&s, worksheet_add_table(s.ws, 0, 0, row - 1, NCOLS - 1, &to));
 	}
 	worksheet_freeze_panes(s.ws, 1, 2);
 	finish_sheet(&s);
@@ -726,8 +747,8 @@ static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 		chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
 	}
 	axis_names(ch, "days since release", "streams");
-	worksheet_insert_chart_opt(s->ws, 1, 0, ch,
-				   &(lxw_chart_options){.x_scale = 1.6, .y_scale = 1.4});
+	ok(s, worksheet_insert_chart_opt(s->ws, 1, 0, ch,
+					 &(lxw_chart_options){.x_scale = 1.6, .y_scale = 1.4}));
 	return col + 2;
 }
 
@@ -846,26 +867,25 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 		 * Excel has no empty chart, so the sheet says why there is none */
 		snprintf(title, sizeof title, "%s: no track has totals or a curve to chart yet.",
 			 ss_album_label(ds, a, lab, sizeof lab));
-		write_text(s->ws, at, 0, title, c->f.note);
+		write_text(s, at, 0, title, c->f.note);
 		return col;
 	}
 	axis_names(ch, "days since the track's release", "streams");
 	chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
-	worksheet_insert_chart_opt(s->ws, at, 0, ch,
-				   &(lxw_chart_options){.x_scale = 1.6, .y_scale = 1.4});
+	ok(s, worksheet_insert_chart_opt(s->ws, at, 0, ch,
+					 &(lxw_chart_options){.x_scale = 1.6, .y_scale = 1.4}));
 	return col;
 }
 
 static void sheet_charts(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
-	struct sheet s = {need(workbook_add_worksheet(c->wb, "Charts")), "Charts", {0}};
+	struct sheet s = {need(workbook_add_worksheet(c->wb, "Charts")), "Charts", {0}, c};
 	lxw_col_t col = CHART_DATA_COL;
 	lxw_row_t at = 24;
 	size_t shown = 0;
 
-	write_text(s.ws, 0, 0, "Charts read the data to their right (column U onwards).",
-		   c->f.note);
+	write_text(&s, 0, 0, "Charts read the data to their right (column U onwards).", c->f.note);
 	col = chart_albums(c, &s, col);
 	for (size_t i = 0; i < r->nalbums && shown < CHART_ALBUMS_MAX; i++, shown++) {
 		col = chart_album_tracks(c, &s, r->albums[i], col, at);
@@ -877,10 +897,10 @@ static void sheet_charts(struct ctx *c)
 			buf, sizeof buf,
 			"Per-track charts for the first %d of %zu albums (use --albums to choose).",
 			CHART_ALBUMS_MAX, r->nalbums);
-		write_text(s.ws, at, 0, buf, c->f.note);
+		write_text(&s, at, 0, buf, c->f.note);
 	}
 	finish_sheet(&s);
-	worksheet_set_column(s.ws, 0, CHART_DATA_COL - 1, 9, NULL);
+	ok(&s, worksheet_set_column(s.ws, 0, CHART_DATA_COL - 1, 9, NULL));
 }
 
 /* ---- Daily ------------------------------------------------------------ */
@@ -930,7 +950,7 @@ static void sheet_daily(struct ctx *c)
 	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
-	struct sheet s = {add_streamed_sheet(c->wb, "Daily"), "Daily", {0}};
+	struct sheet s = {add_streamed_sheet(c->wb, "Daily"), "Daily", {0}, c};
 	size_t rows = rows_of_albums(c);
 	int monthly = rows > DAILY_ROWS_MAX;
 	int months = monthly && period_rows(c, 1) > MONTH_ROWS_MAX ? 3 : 1;
@@ -957,11 +977,11 @@ static void sheet_daily(struct ctx *c)
 		snprintf(buf, sizeof buf,
 			 "The cleaned series: one row per track and observed day (%zu rows).",
 			 rows);
-	write_text(s.ws, 0, 0, buf, c->f.note);
+	write_text(&s, 0, 0, buf, c->f.note);
 	if (shown > LAST_ROW - 1) {
 		snprintf(buf, sizeof buf, "Excel holds %d rows: the first %d of %zu shown.",
 			 LAST_ROW + 1, LAST_ROW - 1, shown);
-		write_text(s.ws, 0, 8, buf, c->f.note);
+		write_text(&s, 0, 8, buf, c->f.note);
 	}
 	if (monthly)
 		headers(c, &s, 1, month_cols, sizeof month_cols / sizeof month_cols[0]);
@@ -1019,7 +1039,7 @@ static void sheet_daily(struct ctx *c)
 	}
 	worksheet_freeze_panes(s.ws, 2, 2);
 	if (row > 2)
-		worksheet_autofilter(s.ws, 1, 0, row - 1, monthly ? 5 : 6);
+		ok(&s, worksheet_autofilter(s.ws, 1, 0, row - 1, monthly ? 5 : 6));
 	finish_sheet(&s);
 }
 
@@ -1028,7 +1048,7 @@ static void sheet_daily(struct ctx *c)
 static void sheet_backtest(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
-	struct sheet s = {need(workbook_add_worksheet(c->wb, "Backtest")), "Backtest", {0}};
+	struct sheet s = {need(workbook_add_worksheet(c->wb, "Backtest")), "Backtest", {0}, c};
 	static const char *const cols[] = {"Method",	  "Horizon (days)", "Cuts",
 					   "Dated",	  "Never",	    "Median error (days)",
 					   "Bias (days)", "Judged",	    "Covered",
@@ -1037,7 +1057,7 @@ static void sheet_backtest(struct ctx *c)
 	lxw_row_t row = 4;
 
 	if (!r->bt) {
-		write_text(s.ws, 0, 0, "The backtest did not run (--no-backtest).", c->f.note);
+		write_text(&s, 0, 0, "The backtest did not run (--no-backtest).", c->f.note);
 		return;
 	}
 	snprintf(buf, sizeof buf,
@@ -1045,15 +1065,15 @@ static void sheet_backtest(struct ctx *c)
 		 "(%zu of %zu eligible tracks), refitted, projected and compared with what "
 		 "happened.",
 		 r->bt->cases, r->bt->tracks_used, r->bt->tracks_eligible);
-	write_text(s.ws, 0, 0, buf, c->f.note);
+	write_text(&s, 0, 0, buf, c->f.note);
 	snprintf(buf, sizeof buf, "Model rule: %s.", r->bt->rule);
-	write_text(s.ws, 1, 0, buf, c->f.note);
+	write_text(&s, 1, 0, buf, c->f.note);
 	snprintf(buf, sizeof buf,
 		 "Bias: median of projected minus observed day (positive is late). Coverage: "
 		 "share of observed days inside the %.0f%% interval (a wrong \"never\" counts as "
 		 "outside).",
 		 100 * r->ms->opt.level);
-	write_text(s.ws, 2, 0, buf, c->f.note);
+	write_text(&s, 2, 0, buf, c->f.note);
 	headers(c, &s, 3, cols, sizeof cols / sizeof cols[0]);
 	for (size_t i = 0; i < SS_BT_METHODS; i++) {
 		if (i >= ss_nmodels && i != SS_BT_CHOSEN)
@@ -1085,7 +1105,7 @@ static void sheet_quality(struct ctx *c)
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
 	const struct ss_problems *p = &ds->problems;
-	struct sheet s = {add_streamed_sheet(c->wb, "Data quality"), "Data quality", {0}};
+	struct sheet s = {add_streamed_sheet(c->wb, "Data quality"), "Data quality", {0}, c};
 	const struct ss_series_stats *st = r->st;
 	lxw_row_t row = 0;
 	char buf[200];
@@ -1151,7 +1171,7 @@ static void sheet_quality(struct ctx *c)
 static void sheet_about(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
-	struct sheet s = {need(workbook_add_worksheet(c->wb, "About")), "About", {0}};
+	struct sheet s = {need(workbook_add_worksheet(c->wb, "About")), "About", {0}, c};
 	lxw_row_t row = 0;
 	char buf[400];
 
@@ -1201,12 +1221,12 @@ static void sheet_changes(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
 	const struct ss_changes *ch = r->changes;
-	struct sheet s = {need(workbook_add_worksheet(c->wb, "Changes")), "Changes", {0}};
+	struct sheet s = {need(workbook_add_worksheet(c->wb, "Changes")), "Changes", {0}, c};
 	char buf[200], date[SS_DATE_LEN + 1];
 	lxw_row_t row = 2;
 
 	if (!ch || ch->since == SS_DAY_NONE) {
-		write_text(s.ws, 0, 0,
+		write_text(&s, 0, 0,
 			   "No earlier report in the output directory: nothing to "
 			   "compare with.",
 			   c->f.note);
@@ -1214,7 +1234,7 @@ static void sheet_changes(struct ctx *c)
 	}
 	ss_date_format(ch->since, date);
 	snprintf(buf, sizeof buf, "Changes since the report as of %s (%zu).", date, ch->n);
-	write_text(s.ws, 0, 0, buf, c->f.note);
+	write_text(&s, 0, 0, buf, c->f.note);
 	put_str(&s, 1, 0, "Kind", c->f.header);
 	put_str(&s, 1, 1, "Change", c->f.header);
 	for (size_t i = 0; i < ch->n && row <= LAST_ROW; i++, row++) {
@@ -1284,7 +1304,8 @@ enum ss_status ss_report_write_xlsx(const struct ss_report *r, const char *path,
 	}
 	/* the as-of date at 00:00 UTC: nothing in the file depends on the clock */
 	props.created = (time_t)r->as_of * 86400;
-	workbook_set_properties(c.wb, &props);
+	c.failed = workbook_set_properties(c.wb, &props);
+	c.failed_in = "the document properties";
 	make_formats(&c);
 	sheet_summary(&c);
 	sheet_milestones(&c);
@@ -1299,8 +1320,13 @@ enum ss_status ss_report_write_xlsx(const struct ss_report *r, const char *path,
 	lxw_error e = workbook_close(c.wb);
 	int sys = errno;
 	free(c.order);
+	if (e == LXW_NO_ERROR && c.failed != LXW_NO_ERROR)
+		return ss_error_set(
+			err, c.failed == LXW_ERROR_MEMORY_MALLOC_FAILED ? SS_ERR_NOMEM : SS_ERR_IO,
+			path, 0, "cannot write the workbook: %s: %s", c.failed_in,
+			lxw_strerror(c.failed));
 	if (e == LXW_NO_ERROR)
-		return SS_OK;
+		return ss_zip_check(path, err);
 	/* libxlsxwriter names a failed malloc or tmpfile() "a permissions error" */
 	if (e == LXW_ERROR_MEMORY_MALLOC_FAILED || sys == ENOMEM)
 		return ss_error_set(err, SS_ERR_NOMEM, path, 0,

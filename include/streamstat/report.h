@@ -77,8 +77,10 @@ void ss_report_headlines(struct ss_report *r);
 
 /*
  * Write the workbook to path (libxlsxwriter's temporary files go to tmpdir,
- * or the system's when NULL).  SS_ERR_CANTCREAT or SS_ERR_IO with the
- * library's message in err.
+ * or the system's when NULL), then read it back (ss_zip_check()): SS_OK only
+ * when every library call succeeded and the finished file is whole.  Else
+ * SS_ERR_CANTCREAT, SS_ERR_NOMEM or SS_ERR_IO with the library's message or
+ * the damaged part in err.
  */
 enum ss_status ss_report_write_xlsx(const struct ss_report *r, const char *path, const char *tmpdir,
 				    struct ss_error *err);

@@ -8,7 +8,10 @@ usage: nightly_check.py STREAMSTAT GEN WORKDIR
    and changes nothing; with --wait it waits and succeeds.
 3. As root with mount(8) allowed: a read-only directory gives exit 73, a full
    one a clear error, and in both the previous latest.* are unchanged and no
-   temporary file is left.
+   temporary file is left.  A full --tmpdir (where the workbook library's
+   write errors go unchecked) gives exit 74, "damaged", and replaces
+   nothing; a small $TMPDIR does not matter, the library's temporaries
+   living beside the output by default.
 4. A run killed with SIGKILL once its temporary files exist leaves the
    previous latest.xlsx unchanged and readable (openpyxl); its temporary
    files, once an hour old, are removed by the next run, which says so.  A
@@ -140,6 +143,36 @@ if os.geteuid() == 0 and mount_tmpfs(ro, "4m"):
           "full disk: no new report under a final name")
     check(temps(full) == [], "full disk: no temporary file left: %r" % temps(full))
     subprocess.run(["umount", full], check=True)
+
+    # a full temporary directory: the workbook library's write errors cut
+    # its parts short; the finished file is read back and not published
+    tdir, tout = os.path.join(WORK, "tmpfull"), os.path.join(WORK, "tmpout")
+    mid, midcat = os.path.join(WORK, "mid.csv"), os.path.join(WORK, "midcat.csv")
+    subprocess.run([GEN, "--albums", "150", "--catalog", midcat, "-o", mid], check=True)
+    middata = ["--catalog", midcat, mid]
+    check(mount_tmpfs(tdir, "5m"), "mount a 5 MB tmpfs for --tmpdir")
+    check(report(tout, data=middata).returncode == 0, "full tmpdir test: first run")
+    shutil.copy(os.path.join(tout, "latest.xlsx"), keep)
+    p = report(tout, "--as-of", "2023-12-30", "--tmpdir", tdir, data=middata)
+    check(p.returncode == 74, "full --tmpdir: exit %d, want 74 (%s)" % (p.returncode,
+                                                                      p.stderr[-300:]))
+    check("the finished workbook is damaged" in p.stderr,
+          "full --tmpdir: the message says the workbook is damaged: %r" % p.stderr[-300:])
+    check(filecmp.cmp(keep, os.path.join(tout, "latest.xlsx"), shallow=False),
+          "full --tmpdir: latest.xlsx unchanged")
+    check(not os.path.exists(os.path.join(tout, "streamstat-2023-12-30.xlsx")),
+          "full --tmpdir: no new report under a final name")
+    # by default the library's temporaries live beside the output, not in
+    # a small $TMPDIR
+    env = dict(os.environ, TMPDIR=tdir)
+    p = subprocess.run([BIN, "report", "-q", "--no-backtest", "-o", tout, "--as-of",
+                        "2023-12-29"] + middata, capture_output=True, text=True, env=env)
+    check(p.returncode == 0, "small $TMPDIR: exit %d (%s)" % (p.returncode, p.stderr[-300:]))
+    wb = openpyxl.load_workbook(os.path.join(tout, "streamstat-2023-12-29.xlsx"),
+                                read_only=True)
+    check(wb.sheetnames[0] == "Summary", "small $TMPDIR: the workbook opens")
+    wb.close()
+    subprocess.run(["umount", tdir], check=True)
 else:
     print("nightly_check: not root or mount not allowed: read-only and full-disk checks "
           "skipped", file=sys.stderr)
