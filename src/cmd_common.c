@@ -28,6 +28,19 @@ void ss_errorf(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+void ss_put_line(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			putc(c, out);
+	}
+	putc('\n', out);
+}
+
 void ss_csv_field(FILE *out, const char *s)
 {
 	if (!strpbrk(s, ",\"\r\n")) {

@@ -401,11 +401,11 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 		printf("%s\n%s\n", xlsx, json);
 		for (size_t h = 0; h < SS_HEADLINES; h++)
 			if (r.headline[h][0])
-				printf("%s\n", r.headline[h]);
+				ss_put_line(stdout, r.headline[h]);
 	}
 	/* the news: with -q the only thing on stdout, nothing when nothing changed */
 	for (size_t i = 0; code == SS_EXIT_OK && news && i < changes.n; i++)
-		printf("%s\n", changes.list[i].text);
+		ss_put_line(stdout, changes.list[i].text);
 	ss_changes_release(&changes);
 	if (o->verbosity >= SS_VERBOSE)
 		ss_errorf("report: %zu tracks, %zu albums compared in %.3f s: load %.3f, fit %.3f "

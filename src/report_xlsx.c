@@ -54,6 +54,7 @@ struct sheet {
 	const char *name;
 	double width[MAX_COLS];
 	struct ctx *c;
+	lxw_row_t nliteral; /* rows used in LITERAL_COL (series_name()) */
 };
 
 struct ctx {
@@ -183,19 +184,43 @@ static void write_text(struct sheet *s, lxw_row_t row, lxw_col_t col, const char
 	free(safe);
 }
 
-static void series_name(lxw_chart_series *se, const char *name)
+/*
+ * libxlsxwriter takes a series name or chart title that starts with '=' for
+ * a formula (a name "=HYPERLINK(...)" would become one).  Such a text is
+ * written as a literal into the sheet's last column and the chart refers to
+ * that cell; any other goes in as it is.
+ */
+#define LITERAL_COL (LXW_COL_MAX - 1)
+
+static lxw_row_t literal_cell(struct sheet *s, const char *text)
+{
+	lxw_row_t row = s->nliteral++;
+
+	write_text(s, row, LITERAL_COL, text, NULL);
+	return row;
+}
+
+static void series_name(struct sheet *s, lxw_chart_series *se, const char *name)
 {
 	char *safe = xml_text(name);
+	const char *v = safe ? safe : name;
 
-	chart_series_set_name(se, safe ? safe : name);
+	if (v[0] == '=')
+		chart_series_set_name_range(se, s->name, literal_cell(s, v), LITERAL_COL);
+	else
+		chart_series_set_name(se, v);
 	free(safe);
 }
 
-static void chart_title(lxw_chart *ch, const char *title)
+static void chart_title(struct sheet *s, lxw_chart *ch, const char *title)
 {
 	char *safe = xml_text(title);
+	const char *v = safe ? safe : title;
 
-	chart_title_set_name(ch, safe ? safe : title);
+	if (v[0] == '=')
+		chart_title_set_name_range(ch, s->name, literal_cell(s, v), LITERAL_COL);
+	else
+		chart_title_set_name(ch, v);
 	free(safe);
 }
 
@@ -384,7 +409,7 @@ static void sheet_summary(struct ctx *c)
 	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
-	struct sheet s = {add_streamed_sheet(c->wb, "Summary"), "Summary", {0}, c};
+	struct sheet s = {.ws = add_streamed_sheet(c->wb, "Summary"), .name = "Summary", .c = c};
 	size_t nshown = summary_albums(r);
 	lxw_row_t row = 0;
 	char buf[512], date[SS_DATE_LEN + 1];
@@ -494,7 +519,8 @@ static void sheet_milestones(struct ctx *c)
 	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
-	struct sheet s = {add_streamed_sheet(c->wb, "Milestones"), "Milestones", {0}, c};
+	struct sheet s = {
+		.ws = add_streamed_sheet(c->wb, "Milestones"), .name = "Milestones", .c = c};
 	static const char *const cols[] = {
 		"Album",	  "Track",	 "Milestone",	 "Status", "Date",
 		"Day (track)",	  "Day (album)", "Low",		 "High",   "Model",
@@ -584,11 +610,10 @@ static void sheet_tracks(struct ctx *c)
 	/* a table needs every cell in memory: past TABLE_ROWS_MAX tracks, the
 	 * rows are streamed and get filters instead */
 	int table = c->ntracks <= TABLE_ROWS_MAX;
-	struct sheet s = {table ? need(workbook_add_worksheet(c->wb, "Tracks"))
-				: add_streamed_sheet(c->wb, "Tracks"),
-			  "Tracks",
-			  {0},
-			  c};
+	struct sheet s = {.ws = table ? need(workbook_add_worksheet(c->wb, "Tracks"))
+				      : add_streamed_sheet(c->wb, "Tracks"),
+			  .name = "Tracks",
+			  .c = c};
 	static const char *const cols[] = {
 		"Album",	"Track",	"Release date", "Release date from", "Counts",
 		"Observations", "First date",	"Latest date",	"Latest total",	     "Lower bound",
@@ -699,7 +724,7 @@ static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 	lxw_chart *ch = need(workbook_add_chart(c->wb, LXW_CHART_SCATTER_STRAIGHT_WITH_MARKERS));
 	double xmax = 1;
 
-	chart_title(ch, "Album total (counting tracks) by days since release");
+	chart_title(s, ch, "Album total (counting tracks) by days since release");
 	for (size_t i = 0; i < r->nalbums && i < CHART_ALBUMS_MAX; i++) {
 		uint32_t a = r->albums[i];
 		int32_t *days;
@@ -719,7 +744,7 @@ static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 			chart_series_set_categories(se, s->name, 2, col, (lxw_row_t)(n + 1), col);
 			chart_series_set_values(se, s->name, 2, col + 1, (lxw_row_t)(n + 1),
 						col + 1);
-			series_name(se, ss_album_label(r->ds, a, lab, sizeof lab));
+			series_name(s, se, ss_album_label(r->ds, a, lab, sizeof lab));
 		}
 		free(days);
 		free(tot);
@@ -742,7 +767,7 @@ static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
 				       .width = 0.75f};
 		chart_series_set_categories(se, s->name, r0, col, r0 + 1, col);
 		chart_series_set_values(se, s->name, r0, col + 1, r0 + 1, col + 1);
-		series_name(se, m);
+		series_name(s, se, m);
 		chart_series_set_line(se, &line);
 		chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
 	}
@@ -767,7 +792,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 
 	snprintf(title, sizeof title, "%s: tracks observed (points), model (line), interval (dots)",
 		 ss_album_label(ds, a, lab, sizeof lab));
-	chart_title(ch, title);
+	chart_title(s, ch, title);
 	for (size_t m = 0; m < nmembers && ntr < CHART_TRACKS_MAX; m++) {
 		uint32_t t = members[m];
 		const struct ss_track *tr = &ds->tracks[t];
@@ -804,7 +829,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 			nseries++;
 			chart_series_set_categories(se, s->name, 2, col, 1 + nobs, col);
 			chart_series_set_values(se, s->name, 2, col + 1, 1 + nobs, col + 1);
-			series_name(se, name);
+			series_name(s, se, name);
 			chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
 		}
 		if (tm->model >= 0 && tf->has_anchor) {
@@ -855,7 +880,7 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 					 q == 0	  ? ss_models[tm->model].name
 					 : q == 1 ? "low"
 						  : "high");
-				series_name(se, sname);
+				series_name(s, se, sname);
 				chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
 				chart_series_set_line(se, q == 0 ? &solid : &dots);
 			}
@@ -880,7 +905,8 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 static void sheet_charts(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
-	struct sheet s = {need(workbook_add_worksheet(c->wb, "Charts")), "Charts", {0}, c};
+	struct sheet s = {
+		.ws = need(workbook_add_worksheet(c->wb, "Charts")), .name = "Charts", .c = c};
 	lxw_col_t col = CHART_DATA_COL;
 	lxw_row_t at = 24;
 	size_t shown = 0;
@@ -950,7 +976,7 @@ static void sheet_daily(struct ctx *c)
 	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
-	struct sheet s = {add_streamed_sheet(c->wb, "Daily"), "Daily", {0}, c};
+	struct sheet s = {.ws = add_streamed_sheet(c->wb, "Daily"), .name = "Daily", .c = c};
 	size_t rows = rows_of_albums(c);
 	int monthly = rows > DAILY_ROWS_MAX;
 	int months = monthly && period_rows(c, 1) > MONTH_ROWS_MAX ? 3 : 1;
@@ -1048,7 +1074,8 @@ static void sheet_daily(struct ctx *c)
 static void sheet_backtest(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
-	struct sheet s = {need(workbook_add_worksheet(c->wb, "Backtest")), "Backtest", {0}, c};
+	struct sheet s = {
+		.ws = need(workbook_add_worksheet(c->wb, "Backtest")), .name = "Backtest", .c = c};
 	static const char *const cols[] = {"Method",	  "Horizon (days)", "Cuts",
 					   "Dated",	  "Never",	    "Median error (days)",
 					   "Bias (days)", "Judged",	    "Covered",
@@ -1105,7 +1132,8 @@ static void sheet_quality(struct ctx *c)
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
 	const struct ss_problems *p = &ds->problems;
-	struct sheet s = {add_streamed_sheet(c->wb, "Data quality"), "Data quality", {0}, c};
+	struct sheet s = {
+		.ws = add_streamed_sheet(c->wb, "Data quality"), .name = "Data quality", .c = c};
 	const struct ss_series_stats *st = r->st;
 	lxw_row_t row = 0;
 	char buf[200];
@@ -1171,7 +1199,8 @@ static void sheet_quality(struct ctx *c)
 static void sheet_about(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
-	struct sheet s = {need(workbook_add_worksheet(c->wb, "About")), "About", {0}, c};
+	struct sheet s = {
+		.ws = need(workbook_add_worksheet(c->wb, "About")), .name = "About", .c = c};
 	lxw_row_t row = 0;
 	char buf[400];
 
@@ -1221,7 +1250,8 @@ static void sheet_changes(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
 	const struct ss_changes *ch = r->changes;
-	struct sheet s = {need(workbook_add_worksheet(c->wb, "Changes")), "Changes", {0}, c};
+	struct sheet s = {
+		.ws = need(workbook_add_worksheet(c->wb, "Changes")), .name = "Changes", .c = c};
 	char buf[200], date[SS_DATE_LEN + 1];
 	lxw_row_t row = 2;
 

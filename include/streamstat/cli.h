@@ -180,6 +180,11 @@ int ss_is_interlude(const char *title);
 /* Parse --jobs (1 to 256) for command cmd; 0, or -1 after a message. */
 int ss_parse_jobs(const char *cmd, const char *arg, unsigned *jobs);
 
+/* s and a newline to out, control bytes (a name's tab, escape or newline)
+ * as \xNN as in messages: a headline or news line on a terminal or in cron's
+ * mail is one line and cannot drive the terminal. */
+void ss_put_line(FILE *out, const char *s);
+
 /* A CSV field on out, quoted (quotes doubled) only when it must be. */
 void ss_csv_field(FILE *out, const char *s);
 

@@ -36,6 +36,7 @@ usage: report_check.py STREAMSTAT WORKDIR
 """
 import csv
 import datetime as dt
+import glob
 import hashlib
 import json
 import math
@@ -877,6 +878,49 @@ def huge_catalog():
           "huge catalog: Tracks has filters over every row")
 
 
+# ---- 9. names that look like formulas, control characters ----------------
+
+def hostile_names():
+    """A name starting with '=' is a literal in chart titles and series
+    names, never a formula; a control character in a name reaches stdout
+    escaped (a backslash, x and two hex digits), not raw."""
+    path = os.path.join(WORK, "hostile.csv")
+    album, track = '=HYPERLINK("http://x.invalid","y")', "=1+1\x1b[31mred"
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["date", "album", "album_release_date", "track", "total"])
+        for d, t in (("2023-01-01", 1000000), ("2023-01-20", 60000000), ("2023-02-01", 70000000)):
+            w.writerow([d, album, "2023-01-01", track, t])
+    out = os.path.join(WORK, "hostile")
+    p = subprocess.run([BIN, "report", "--no-backtest", "--milestones", "50M,100M", "-o", out,
+                        path], capture_output=True, text=True)
+    check(p.returncode == 0, "hostile names: exit %d: %s" % (p.returncode, p.stderr))
+    check("\x1b" not in p.stdout and "\\x1b[31mred" in p.stdout,
+          "hostile names: the escape byte reaches stdout raw: %r" % p.stdout)
+    xlsx = glob.glob(os.path.join(out, "streamstat-*.xlsx"))[0]
+    with zipfile.ZipFile(xlsx) as z:
+        charts = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/charts/")]
+    check(charts, "hostile names: the workbook has charts")
+    for xml in charts:
+        formulas = re.findall(r"<c:f>([^<]*)</c:f>", xml)
+        check(not any("HYPERLINK" in f or "1+1" in f for f in formulas),
+              "hostile names: a name became a chart formula: %r" % formulas)
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["Charts"]
+    literals = [c.value for row in ws.iter_rows(min_col=16384, max_col=16384) for c in row
+                if c.value]
+    check(album in literals and any(v.startswith("=1+1") for v in literals),
+          "hostile names: the chart names are literal cells: %r" % literals)
+    refs = [s.tx.strRef.f for ch in ws._charts for s in ch.series
+            if s.tx is not None and s.tx.strRef is not None]
+    check(refs and all(r.startswith("Charts!$XFD$") for r in refs),
+          "hostile names: series names refer to the literal cells: %r" % refs)
+    for row in ws.iter_rows():
+        for c in row:
+            check(c.data_type != "f", "hostile names: a formula cell %s: %r" % (c.coordinate,
+                                                                              c.value))
+
+
 def main():
     small()
     xlsx = bundled()
@@ -885,6 +929,7 @@ def main():
     bad_output()
     odd_inputs()
     huge_catalog()
+    hostile_names()
     if failures:
         print("report_check: %d failure(s)" % len(failures), file=sys.stderr)
         sys.exit(1)
