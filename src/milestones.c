@@ -1605,7 +1605,7 @@ static size_t days_before(const int32_t *sorted, size_t n, int32_t day)
  * known to within a range [lo, hi] may rank anywhere from 1 + the albums
  * surely before it (their hi before its lo) to 1 + those possibly before it
  * (their lo before its hi): it is ranked only when that is one rank.  A
- * partial album total is compared with (its range holds) but never ranked.
+ * partial album total is neither ranked nor compared with.
  * Sorted once, so a catalog of 100,000 albums ranks in O(n log n).
  */
 static void rank_kind(const struct ss_dataset *ds, struct ss_milestones *ms, size_t k, int total)
@@ -1621,13 +1621,18 @@ static void rank_kind(const struct ss_dataset *ds, struct ss_milestones *ms, siz
 			total ? &ms->albums[a].total[k] : &ms->albums[a].all[k];
 		const struct ss_album *al = &ds->albums[a];
 		const struct ss_crossing *x = &ax->x;
+		/* a partial album total, like an unknown "every track", is not
+		 * compared: ranks are among albums whose crossing is known */
+		int partial = total && (x->flags & SS_MSF_PARTIAL);
 		int ok = x->status == SS_MS_REACHED && al->release_src != SS_SRC_NONE;
 		ax->rank = ax->rank_lo = ax->rank_hi = 0;
 		ax->unranked = SS_UNRANKED_NONE;
 		ax->rank_inferred = 0;
 		ax->vs_peer = NAN;
 		lo[a] = hi[a] = INT32_MAX;
-		if (!ok)
+		if (ok && partial)
+			ax->unranked = SS_UNRANKED_PARTIAL;
+		if (!ok || partial)
 			continue;
 		hi[a] = ss_ms_day_number(&ms->opt, x->hi != SS_DAY_NONE ? x->hi : x->day,
 					 al->release);
@@ -1650,9 +1655,7 @@ static void rank_kind(const struct ss_dataset *ds, struct ss_milestones *ms, siz
 		ax->rank_lo = 1 + (uint32_t)before;
 		ax->rank_hi = 1 + (uint32_t)maybe;
 		ax->rank_inferred = (uint8_t)inferred;
-		if (total && (ax->x.flags & SS_MSF_PARTIAL))
-			ax->unranked = SS_UNRANKED_PARTIAL;
-		else if (ax->rank_lo != ax->rank_hi)
+		if (ax->rank_lo != ax->rank_hi)
 			ax->unranked = SS_UNRANKED_OVERLAP;
 		else {
 			ax->rank = ax->rank_lo;

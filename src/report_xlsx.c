@@ -393,8 +393,14 @@ static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t 
 					flags_text(ax->x.flags, buf, sizeof buf);
 					ss_ms_album_note(r->ds, r->ms, am->album, k, total, more,
 							 sizeof more);
+					/* the rank row already says why it is unranked */
+					char rn[96];
+					const char *rest = more;
+					size_t rl = strlen(ss_ms_rank_note(ax, rn, sizeof rn));
+					if (rl && strncmp(more, rn, rl) == 0)
+						rest = more[rl] ? more + rl + 2 : more + rl;
 					snprintf(note, sizeof note, "%s%s%s", buf,
-						 buf[0] && more[0] ? "; " : "", more);
+						 buf[0] && rest[0] ? "; " : "", rest);
 					put_str(s, *row, col, note, NULL);
 					break;
 				}
