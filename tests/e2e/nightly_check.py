@@ -178,7 +178,7 @@ for f in left:
 p = report(k, "--as-of", "2023-12-28", data=bigdata)
 check(p.returncode == 0, "sweep run: exit %d: %s" % (p.returncode, p.stderr))
 check(temps(k) == [], "stale temporaries removed: %r" % temps(k))
-check("removed %d temporary files" % len(left) in p.stderr and "killed" in p.stderr,
+check("removed %d temporary file" % len(left) in p.stderr and "killed" in p.stderr,
       "the run says it removed them: %r" % p.stderr)
 
 # SIGTERM (a systemd stop, a shutdown) mid-write: the run removes its files.
