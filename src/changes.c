@@ -194,22 +194,30 @@ static void album_changes(const struct ss_report *r, const json_t *prev_albums, 
 		json_int_t prank = p ? json_integer_value(json_object_get(p, "rank")) : 0;
 
 		ss_milestone_format(r->ms->opt.milestone[k], m);
+		/* a claim counting days from an inferred release date says so */
+		const char *inferred =
+			ax->rank_inferred ? ", counting days from inferred release dates" : "";
+		char days[48];
+		ss_ms_day_text(&r->ms->opt, &ax->x, ds->albums[a].release, days, sizeof days);
 		if (ax->x.status == SS_MS_REACHED && !is_status(p, "reached")) {
-			char fastest[64] = "";
+			char fastest[96] = "";
 			date_text(ax->x.day, d1);
 			if (ax->rank == 1 && ranked > 1)
-				snprintf(fastest, sizeof fastest, ", fastest of %zu", ranked);
+				snprintf(fastest, sizeof fastest, ", fastest of %zu%s", ranked,
+					 inferred);
 			add(c, SS_CH_REACHED,
-			    "%s passed %s on %s - every %s track is now past %s, day %d%s",
+			    "%s passed %s %s %s - every %s track is now past %s, day %s%s%s",
 			    ax->bottleneck != SS_NONE ? ss_track_name(ds, ax->bottleneck) : "?", m,
-			    d1, name, m,
-			    (int)ss_ms_day_number(&r->ms->opt, ax->x.day, ds->albums[a].release),
+			    ax->x.how == SS_HOW_BY ? "by" : "on", d1, name, m, days,
+			    ds->albums[a].release_src == SS_SRC_INFERRED
+				    ? " from an inferred release date"
+				    : "",
 			    fastest);
 		}
 		if (ax->rank == 1 && ranked > 1 && p && prank != 1) {
 			add(c, SS_CH_RECORD,
-			    "%s now holds the record for every track past %s (%d days)", name, m,
-			    (int)ss_ms_day_number(&r->ms->opt, ax->x.day, ds->albums[a].release));
+			    "%s now holds the record for every track past %s (day %s%s)", name, m,
+			    days, inferred);
 		} else if (ax->rank && prank && (json_int_t)ax->rank != prank) {
 			add(c, SS_CH_RANK, "%s: rank %u for every track past %s, was %d", name,
 			    ax->rank, m, (int)prank);

@@ -88,17 +88,22 @@ static void put_day(FILE *out, int32_t day)
 	}
 }
 
-static void put_daynum(FILE *out, const struct ss_ms_options *o, int32_t day, int32_t release)
+/* A crossing's day number: a range for one only known "by" a day (see
+ * ss_ms_day_text); none past the horizon ("after"). */
+static void put_daynum(FILE *out, const struct ss_ms_options *o, const struct ss_crossing *c,
+		       int32_t release)
 {
+	char buf[48];
+
 	putc(',', out);
-	if (day != SS_DAY_NONE && day != SS_DAY_NEVER)
-		fprintf(out, "%ld", (long)ss_ms_day_number(o, day, release));
+	if (c->status != SS_MS_AFTER)
+		fputs(ss_ms_day_text(o, c, release, buf, sizeof buf), out);
 }
 
 static void put_flags(FILE *out, unsigned flags)
 {
-	static const char *const names[] = {"extrapolated", "no_interval", "recent_pace",
-					    "partial"};
+	static const char *const names[] = {"extrapolated", "no_interval", "recent_pace", "partial",
+					    "inferred_release"};
 	int first = 1;
 
 	putc(',', out);
@@ -107,12 +112,6 @@ static void put_flags(FILE *out, unsigned flags)
 			fprintf(out, "%s%s", first ? "" : " ", names[i]);
 			first = 0;
 		}
-}
-
-/* The day a day number is given for: none past the horizon ("after"). */
-static int32_t dated_day(const struct ss_crossing *c)
-{
-	return c->status == SS_MS_AFTER ? SS_DAY_NONE : c->day;
 }
 
 static void print_header(FILE *out)
@@ -146,8 +145,8 @@ static void print_track(FILE *out, const struct ss_dataset *ds, const struct ss_
 	put_text(out, ss_track_name(ds, tm->track));
 	put_text(out, ss_milestone_format(ms->opt.milestone[k], buf));
 	print_common(out, c);
-	put_daynum(out, &ms->opt, dated_day(c), tr->release);
-	put_daynum(out, &ms->opt, dated_day(c), al->release);
+	put_daynum(out, &ms->opt, c, tr->release);
+	put_daynum(out, &ms->opt, c, al->release);
 	put_day(out, c->lo);
 	put_day(out, c->hi);
 	put_text(out, c->model >= 0 ? ss_models[c->model].name : "");
@@ -179,8 +178,8 @@ static void print_album(FILE *out, const struct ss_dataset *ds, const struct ss_
 	put_text(out, "");
 	put_text(out, ss_milestone_format(ms->opt.milestone[k], buf));
 	print_common(out, c);
-	put_daynum(out, &ms->opt, dated_day(c), al->release);
-	put_daynum(out, &ms->opt, dated_day(c), al->release);
+	put_daynum(out, &ms->opt, c, al->release);
+	put_daynum(out, &ms->opt, c, al->release);
 	put_day(out, c->lo);
 	put_day(out, c->hi);
 	put_text(out, c->model >= 0 ? ss_models[c->model].name : "");
@@ -188,13 +187,16 @@ static void print_album(FILE *out, const struct ss_dataset *ds, const struct ss_
 	fputs(",,,", out);
 	put_text(out, ax->bottleneck != SS_NONE ? ss_track_name(ds, ax->bottleneck) : "");
 	put_num(out, ax->bottleneck_share, 3);
+	/* a range of ranks when the crossing's range allows several */
 	putc(',', out);
 	if (ax->rank)
 		fprintf(out, "%u", ax->rank);
+	else if (ax->unranked == SS_UNRANKED_OVERLAP)
+		fprintf(out, "%u..%u", ax->rank_lo, ax->rank_hi);
 	put_num(out, ax->vs_peer, 3);
 	fprintf(out, ",%u of %u", am->counted, am->counted + am->excluded);
 	put_flags(out, c->flags);
-	put_text(out, ss_ms_album_reason(ds, ms, am->album, k, total, why, sizeof why));
+	put_text(out, ss_ms_album_note(ds, ms, am->album, k, total, why, sizeof why));
 	putc('\n', out);
 }
 

@@ -137,19 +137,31 @@ static void crossing_init(struct ss_crossing *c)
 int ss_ms_observed(const struct ss_obs *obs, size_t n, int32_t release, int release_known, double M,
 		   struct ss_crossing *c)
 {
-	/* the point before: day, total, and whether that total is exact */
-	int32_t pday = release - 1;
-	double ptotal = 0;
-	int have = release_known, pexact = release_known;
+	/*
+	 * The last day known to be below M: an exact total under M, the day
+	 * before a bound under M was passed, or the day before a known
+	 * release.  A lower bound under M says nothing of the kind (it may
+	 * have been past M already), and only between two exact totals is the
+	 * day interpolated.
+	 */
+	int32_t below = release_known ? release - 1 : SS_DAY_NONE;
+	double btotal = 0;
+	int bexact = release_known; /* below holds an exact total, btotal */
 
 	for (size_t i = 0; i < n; i++) {
 		const struct ss_obs *o = &obs[i];
 		if (!(o->flags & SS_OBS_TOTAL))
 			continue;
 		double total = (double)o->total;
+		int exact_total = !(o->flags & SS_OBS_AT_LEAST);
 		if (total < M) {
-			pday = o->day, ptotal = total, have = 1;
-			pexact = !(o->flags & SS_OBS_AT_LEAST);
+			if (exact_total) {
+				below = o->day, btotal = total, bexact = 1;
+			} else if ((o->flags & SS_OBS_CROSSED) &&
+				   (below == SS_DAY_NONE || o->day - 1 > below)) {
+				/* passed a lower figure that day: below it the day before */
+				below = o->day - 1, bexact = 0;
+			}
 			continue;
 		}
 		crossing_init(c);
@@ -157,20 +169,23 @@ int ss_ms_observed(const struct ss_obs *obs, size_t n, int32_t release, int rele
 		c->hi = o->day;
 		/* exact: passed that very day, or the day before was below */
 		int exact = ((o->flags & SS_OBS_CROSSED) && total == M) ||
-			    (have && pexact && pday + 1 == o->day);
+			    (below != SS_DAY_NONE && below + 1 == o->day);
 		if (exact) {
 			c->how = SS_HOW_EXACT;
 			c->day = c->lo = o->day;
-		} else if (!have || pday >= o->day) {
+		} else if (below == SS_DAY_NONE || below >= o->day || !bexact || !exact_total) {
+			/* only known to be by then, at any time since the last day
+			 * known below (lo; SS_DAY_NONE when there is none) */
 			c->how = SS_HOW_BY;
 			c->day = o->day;
+			c->lo = below == SS_DAY_NONE || below >= o->day ? SS_DAY_NONE : below + 1;
 		} else {
 			/* the first day whose interpolated end-of-day total is >= M */
-			double x = (double)pday +
-				   (M - ptotal) / (total - ptotal) * (double)(o->day - pday);
+			double x = (double)below +
+				   (M - btotal) / (total - btotal) * (double)(o->day - below);
 			int32_t d = (int32_t)ceil(x - 1e-9);
 			c->how = SS_HOW_INTERPOLATED;
-			c->lo = pday + 1;
+			c->lo = below + 1;
 			c->day = d < c->lo ? c->lo : d > o->day ? o->day : d;
 		}
 		return 1;
@@ -504,14 +519,19 @@ static void track_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
 		struct ss_crossing *c = &tm->c[k];
 		double M = (double)opt->milestone[k];
 
-		if (ss_ms_observed(obs, n, tr->release, known, M, c))
+		if (ss_ms_observed(obs, n, tr->release, known, M, c)) {
+			if (!known && tr->release_src != SS_SRC_NONE)
+				c->flags |= SS_MSF_INFERRED;
 			continue;
+		}
 		if (n == 0) {
 			crossing_init(c);
 			c->why = SS_WHY_NO_DATA;
 			continue;
 		}
 		ss_ms_project(tf, tm->model, M, opt->level, tm->span, c);
+		if (!known && tr->release_src != SS_SRC_NONE)
+			c->flags |= SS_MSF_INFERRED;
 		if (c->status == SS_MS_PROJECTED &&
 		    (double)(c->day - tf->last_day) > opt->extrapolate * tm->span)
 			c->flags |= SS_MSF_EXTRAPOLATED;
@@ -662,8 +682,9 @@ struct album_ctx {
 	gsl_rng *rng;
 	/* the album-total sweep */
 	struct sweep sw;
-	int32_t reach[SS_MILESTONES_MAX], reach_prev[SS_MILESTONES_MAX];
+	int32_t reach[SS_MILESTONES_MAX];
 	uint32_t lacking, lacking_first; /* members without a total */
+	int all_exact;			 /* no member's total is a bound */
 };
 
 static const struct tab *member_tab(struct album_ctx *ac, size_t i)
@@ -713,6 +734,7 @@ static void album_all(struct album_ctx *ac, size_t k, struct ss_album_crossing *
 		if (c->status == SS_MS_NEVER) {
 			/* one track that never gets there is enough */
 			*x = *c;
+			x->flags &= (uint8_t)~SS_MSF_INFERRED; /* the album's own, later */
 			ax->bottleneck = ac->members[i];
 			return;
 		}
@@ -748,6 +770,14 @@ static void album_all(struct album_ctx *ac, size_t k, struct ss_album_crossing *
 		}
 		x->lo = lo == INT32_MIN ? SS_DAY_NONE : lo;
 		x->hi = hi;
+		/* exact only when the range is one day; "by" when a track known
+		 * only by a day could be the last (its range reaches the album's) */
+		x->how = x->lo == x->hi ? SS_HOW_EXACT : SS_HOW_INTERPOLATED;
+		for (size_t i = 0; i < ac->nmembers && x->lo != x->hi; i++) {
+			const struct ss_crossing *c = &ac->ms->tracks[ac->members[i]].c[k];
+			if (c->how == SS_HOW_BY && (x->lo == SS_DAY_NONE || c->hi >= x->lo))
+				x->how = SS_HOW_BY;
+		}
 		return;
 	}
 	if (x->flags & SS_MSF_NO_INTERVAL)
@@ -922,10 +952,94 @@ static void sweep_sums(const struct ss_dataset *ds, const uint32_t *members, siz
 	}
 }
 
+/* The first of obs[0..n) dated on or after day (binary search). */
+static size_t obs_from(const struct ss_obs *obs, size_t n, int32_t day)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (obs[mid].day < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* A member's latest total (or bound) on or before day: a lower limit of
+ * its total then (0 when it has none). */
+static double member_low(const struct cursor *cu, int32_t day)
+{
+	for (size_t j = obs_from(cu->obs, cu->n, day + 1); j-- > 0;)
+		if (cu->obs[j].flags & SS_OBS_TOTAL)
+			return (double)cu->obs[j].total;
+	return 0;
+}
+
 /*
- * For each milestone, the first day the album's total reaches it
- * (ac->reach, SS_DAY_NONE if never) and the observation day before that
- * (ac->reach_prev).  Also counts the members without a total.
+ * An upper limit of a member's total at the end of day: 0 before a known
+ * release, its next exact total, or a bound passed on a later day (the
+ * day before, it was below); INFINITY when nothing limits it.
+ */
+static double member_high(const struct ss_dataset *ds, uint32_t t, const struct cursor *cu,
+			  int32_t day)
+{
+	if (ss_release_known(ds, t) && day < ds->tracks[t].release)
+		return 0;
+	for (size_t j = obs_from(cu->obs, cu->n, day); j < cu->n; j++) {
+		const struct ss_obs *o = &cu->obs[j];
+		if (!(o->flags & SS_OBS_TOTAL))
+			continue;
+		if (!(o->flags & SS_OBS_AT_LEAST) || ((o->flags & SS_OBS_CROSSED) && o->day > day))
+			return (double)o->total;
+	}
+	return INFINITY;
+}
+
+/* A member's total at the end of day, interpolated between its exact totals
+ * (from 0 at a known release); its last total after them. */
+static double member_mid(const struct ss_dataset *ds, uint32_t t, const struct cursor *cu,
+			 int32_t day)
+{
+	size_t j = obs_from(cu->obs, cu->n, day + 1), p = j, q = j;
+	int32_t pday = ds->tracks[t].release - 1;
+	double ptotal = 0;
+
+	while (p-- > 0 && !(cu->obs[p].flags & SS_OBS_TOTAL))
+		;
+	while (q < cu->n && !(cu->obs[q].flags & SS_OBS_TOTAL))
+		q++;
+	if (p < cu->n)
+		pday = cu->obs[p].day, ptotal = (double)cu->obs[p].total;
+	if (q >= cu->n || pday >= cu->obs[q].day)
+		return ptotal;
+	return ptotal + ((double)cu->obs[q].total - ptotal) * (double)(day - pday) /
+				(double)(cu->obs[q].day - pday);
+}
+
+/* The members' sum at the end of day: 0 lower limits, 1 upper limits,
+ * 2 interpolated. */
+static double members_sum(const struct album_ctx *ac, int32_t day, int which)
+{
+	double s = 0;
+
+	for (size_t i = 0; i < ac->nmembers; i++) {
+		const struct cursor *cu = &ac->sw.cu[i];
+		uint32_t t = ac->members[i];
+		s += which == 0	  ? member_low(cu, day)
+		     : which == 1 ? member_high(ac->ds, t, cu, day)
+				  : member_mid(ac->ds, t, cu, day);
+	}
+	return s;
+}
+
+/*
+ * For each milestone, the first day the album's total is known to have
+ * reached it (ac->reach, SS_DAY_NONE if not yet): the first observation day
+ * whose latest totals and bounds add up to M.  Also counts the members
+ * without a total, and notes whether every member's totals are exact (only
+ * then is the album's day interpolated).
  */
 static void total_sweep(struct album_ctx *ac)
 {
@@ -933,17 +1047,74 @@ static void total_sweep(struct album_ctx *ac)
 
 	ac->lacking = 0;
 	ac->lacking_first = SS_NONE;
+	ac->all_exact = 1;
 	for (size_t i = 0; i < ac->nmembers; i++)
 		if (!ac->ms->tracks[ac->members[i]].has_total && !ac->lacking++)
 			ac->lacking_first = ac->members[i];
 	for (size_t q = 0; q < K; q++)
-		ac->reach[q] = ac->reach_prev[q] = SS_DAY_NONE;
+		ac->reach[q] = SS_DAY_NONE;
 	sweep_sums(ac->ds, ac->members, ac->nmembers, &ac->sw);
-	for (size_t d = 0; d < ac->sw.nd && k < K; d++)
-		for (; k < K && ac->sw.sums[d] >= (double)ac->opt->milestone[k]; k++) {
+	for (size_t i = 0; i < ac->nmembers; i++) {
+		const struct cursor *cu = &ac->sw.cu[i];
+		for (size_t j = 0; j < cu->n; j++)
+			if ((cu->obs[j].flags & SS_OBS_TOTAL) &&
+			    (cu->obs[j].flags & SS_OBS_AT_LEAST))
+				ac->all_exact = 0;
+	}
+	for (size_t d = 0; d < ac->sw.nd && k < K; d++) {
+		double low = members_sum(ac, ac->sw.days[d], 0);
+		for (; k < K && low >= (double)ac->opt->milestone[k]; k++)
 			ac->reach[k] = ac->sw.days[d];
-			ac->reach_prev[k] = d > 0 ? ac->sw.days[d - 1] : SS_DAY_NONE;
+	}
+}
+
+/*
+ * The observed album total's range and day for M, reached by day hi: it
+ * starts after the last day whose upper limits add up to less than M
+ * (upper limits only grow with the day: bisection).
+ */
+static void total_observed(struct album_ctx *ac, double M, int32_t hi, struct ss_crossing *x)
+{
+	int32_t a = INT32_MAX;
+
+	for (size_t i = 0; i < ac->nmembers; i++) {
+		uint32_t t = ac->members[i];
+		const struct cursor *cu = &ac->sw.cu[i];
+		int32_t s = ss_release_known(ac->ds, t) ? ac->ds->tracks[t].release - 1
+			    : cu->n			? cu->obs[0].day - 1
+							: hi - 1;
+		a = s < a ? s : a;
+	}
+	x->status = SS_MS_REACHED;
+	x->hi = x->day = hi;
+	x->lo = SS_DAY_NONE;
+	if (a < hi && members_sum(ac, a, 1) < M) {
+		int32_t lo = a, up = hi; /* U(lo) < M; up: not known */
+		while (up - lo > 1) {
+			int32_t mid = lo + (up - lo) / 2;
+			if (members_sum(ac, mid, 1) < M)
+				lo = mid;
+			else
+				up = mid;
 		}
+		x->lo = lo + 1;
+	}
+	if (x->lo == hi) {
+		x->how = SS_HOW_EXACT;
+	} else if (x->lo != SS_DAY_NONE && ac->all_exact && !ac->lacking) {
+		int32_t lo = x->lo - 1, up = hi; /* the first day the sum reaches M */
+		while (up - lo > 1) {
+			int32_t mid = lo + (up - lo) / 2;
+			if (members_sum(ac, mid, 2) >= M)
+				up = mid;
+			else
+				lo = mid;
+		}
+		x->how = SS_HOW_INTERPOLATED;
+		x->day = up;
+	} else {
+		x->how = SS_HOW_BY;
+	}
 }
 
 size_t ss_ms_album_series(const struct ss_dataset *ds, const struct ss_milestones *ms,
@@ -1041,11 +1212,7 @@ static void album_total(struct album_ctx *ac, size_t k, struct ss_album_crossing
 	ax->lacking = ac->lacking;
 	ax->lacking_first = ac->lacking_first;
 	if (ac->reach[k] != SS_DAY_NONE) {
-		int32_t prev = ac->reach_prev[k];
-		x->status = SS_MS_REACHED;
-		x->how = prev == SS_DAY_NONE ? SS_HOW_BY : SS_HOW_INTERPOLATED;
-		x->day = x->hi = ac->reach[k];
-		x->lo = prev == SS_DAY_NONE ? SS_DAY_NONE : prev + 1;
+		total_observed(ac, M, ac->reach[k], x);
 		if (ax->lacking)
 			x->flags |= SS_MSF_PARTIAL;
 		return;
@@ -1173,11 +1340,13 @@ static void not_before(struct ss_crossing *x, int32_t release)
 		x->day = release;
 		if (x->status == SS_MS_REACHED) {
 			x->how = SS_HOW_BY;
-			x->lo = SS_DAY_NONE;
 			x->hi = release;
 		}
 	}
-	if (x->lo != SS_DAY_NONE && x->lo < release)
+	/* nor can its range start before it: an observed one starts there at
+	 * the earliest */
+	if ((x->lo != SS_DAY_NONE && x->lo < release) ||
+	    (x->status == SS_MS_REACHED && x->lo == SS_DAY_NONE))
 		x->lo = release;
 	if (x->hi != SS_DAY_NONE && x->hi != SS_DAY_NEVER && x->hi < release)
 		x->hi = release;
@@ -1220,6 +1389,10 @@ static void album_pass(struct album_ctx *ac, const struct pass *ps, size_t a)
 		if (al->release_src != SS_SRC_NONE) {
 			not_before(&am->all[k].x, al->release);
 			not_before(&am->total[k].x, al->release);
+		}
+		if (al->release_src == SS_SRC_INFERRED) {
+			am->all[k].x.flags |= SS_MSF_INFERRED;
+			am->total[k].x.flags |= SS_MSF_INFERRED;
 		}
 	}
 }
@@ -1322,6 +1495,93 @@ const char *ss_ms_album_reason(const struct ss_dataset *ds, const struct ss_mile
 	return buf;
 }
 
+const char *ss_ms_day_text(const struct ss_ms_options *opt, const struct ss_crossing *c,
+			   int32_t release, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if ((c->status != SS_MS_REACHED && c->status != SS_MS_PROJECTED) || c->day == SS_DAY_NONE)
+		return buf;
+	long day = (long)ss_ms_day_number(opt, c->day, release);
+	if (c->status != SS_MS_REACHED || c->how != SS_HOW_BY || c->lo == c->day)
+		snprintf(buf, size, "%ld", day);
+	else if (c->lo == SS_DAY_NONE)
+		snprintf(buf, size, "<=%ld", day);
+	else
+		snprintf(buf, size, "%ld..%ld", (long)ss_ms_day_number(opt, c->lo, release), day);
+	return buf;
+}
+
+size_t ss_ms_album_bounded(const struct ss_milestones *ms, uint32_t album, size_t k, uint32_t *out,
+			   size_t max)
+{
+	const struct ss_crossing *x = &ms->albums[album].all[k].x;
+	size_t n = 0, ntr;
+	const uint32_t *tr = ss_ms_album_tracks(ms, album, &ntr);
+
+	if (x->status != SS_MS_REACHED || x->how == SS_HOW_EXACT)
+		return 0;
+	for (size_t j = 0; j < ntr; j++) {
+		const struct ss_track_ms *tm = &ms->tracks[tr[j]];
+		const struct ss_crossing *c = &tm->c[k];
+		if (!tm->counts || c->status != SS_MS_REACHED || c->how != SS_HOW_BY)
+			continue;
+		if (x->lo != SS_DAY_NONE && c->hi < x->lo)
+			continue;
+		if (n < max)
+			out[n] = tr[j];
+		n++;
+	}
+	return n;
+}
+
+const char *ss_ms_unranked_text(enum ss_ms_unranked u)
+{
+	static const char *const text[] = {"", "range overlaps", "partial sum"};
+
+	return (unsigned)u < SS_UNRANKED_COUNT ? text[u] : "?";
+}
+
+const char *ss_ms_rank_note(const struct ss_album_crossing *ax, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (ax->x.status != SS_MS_REACHED || ax->unranked == SS_UNRANKED_NONE)
+		return buf;
+	if (ax->unranked == SS_UNRANKED_OVERLAP)
+		snprintf(buf, size, "unranked: range overlaps (ranks %u to %u)", ax->rank_lo,
+			 ax->rank_hi);
+	else
+		snprintf(buf, size, "unranked: %s",
+			 ss_ms_unranked_text((enum ss_ms_unranked)ax->unranked));
+	return buf;
+}
+
+const char *ss_ms_album_note(const struct ss_dataset *ds, const struct ss_milestones *ms,
+			     uint32_t album, size_t k, int total, char *buf, size_t size)
+{
+	const struct ss_album_ms *am = &ms->albums[album];
+	const struct ss_album_crossing *ax = total ? &am->total[k] : &am->all[k];
+	uint32_t ids[8];
+	size_t len, n;
+
+	if (ax->x.status != SS_MS_REACHED)
+		return ss_ms_album_reason(ds, ms, album, k, total, buf, size);
+	ss_ms_rank_note(ax, buf, size);
+	len = strlen(buf);
+	n = total ? 0 : ss_ms_album_bounded(ms, album, k, ids, 8);
+	for (size_t i = 0; i < n && i < 8 && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+					i     ? ", "
+					: len ? "; only known by then: "
+					      : "only known by then: ",
+					ss_track_name(ds, ids[i]));
+	if (n > 8 && len < size)
+		len += (size_t)snprintf(buf + len, size - len, " and %zu more", n - 8);
+	if ((ax->rank || ax->unranked == SS_UNRANKED_OVERLAP) && ax->rank_inferred && len < size)
+		snprintf(buf + len, size - len, "%sranked on days from inferred release dates",
+			 len ? "; " : "");
+	return buf;
+}
+
 /* ---- rankings --------------------------------------------------------- */
 
 /* How many of the n sorted days come before day. */
@@ -1339,44 +1599,90 @@ static size_t days_before(const int32_t *sorted, size_t n, int32_t day)
 	return lo;
 }
 
-/* Rank the albums' crossings of milestone k by day number (1 = first;
- * ties share a rank), and compare each with the best of the others.
- * Sorted once, so a catalog of 100,000 albums ranks in O(n log n). */
+/*
+ * Rank the albums' crossings of milestone k by day number (1 = first; ties
+ * share a rank), and compare each with the best of the others.  A crossing
+ * known to within a range [lo, hi] may rank anywhere from 1 + the albums
+ * surely before it (their hi before its lo) to 1 + those possibly before it
+ * (their lo before its hi): it is ranked only when that is one rank.  A
+ * partial album total is neither ranked nor compared with.
+ * Sorted once, so a catalog of 100,000 albums ranks in O(n log n).
+ */
 static void rank_kind(const struct ss_dataset *ds, struct ss_milestones *ms, size_t k, int total)
 {
-	size_t na = ms->nalbums, nsorted = 0;
-	int32_t *days = xcalloc(na ? na : 1, sizeof *days);
-	int32_t *sorted = xcalloc(na ? na : 1, sizeof *sorted);
+	size_t na = ms->nalbums, nc = 0, nranked = 0;
+	int32_t *lo = xcalloc(na ? na : 1, sizeof *lo), *hi = xcalloc(na ? na : 1, sizeof *hi);
+	int32_t *slo = xcalloc(na ? na : 1, sizeof *slo), *shi = xcalloc(na ? na : 1, sizeof *shi);
+	int32_t *sday = xcalloc(na ? na : 1, sizeof *sday);
+	int inferred = 0;
 
 	for (size_t a = 0; a < na; a++) {
 		struct ss_album_crossing *ax =
 			total ? &ms->albums[a].total[k] : &ms->albums[a].all[k];
 		const struct ss_album *al = &ds->albums[a];
-		int ok = ax->x.status == SS_MS_REACHED && al->release_src != SS_SRC_NONE;
-		days[a] = ok ? ss_ms_day_number(&ms->opt, ax->x.day, al->release) : INT32_MAX;
-		if (ok)
-			sorted[nsorted++] = days[a];
+		const struct ss_crossing *x = &ax->x;
+		/* a partial album total, like an unknown "every track", is not
+		 * compared: ranks are among albums whose crossing is known */
+		int partial = total && (x->flags & SS_MSF_PARTIAL);
+		int ok = x->status == SS_MS_REACHED && al->release_src != SS_SRC_NONE;
+		ax->rank = ax->rank_lo = ax->rank_hi = 0;
+		ax->unranked = SS_UNRANKED_NONE;
+		ax->rank_inferred = 0;
+		ax->vs_peer = NAN;
+		lo[a] = hi[a] = INT32_MAX;
+		if (ok && partial)
+			ax->unranked = SS_UNRANKED_PARTIAL;
+		if (!ok || partial)
+			continue;
+		hi[a] = ss_ms_day_number(&ms->opt, x->hi != SS_DAY_NONE ? x->hi : x->day,
+					 al->release);
+		lo[a] = x->lo != SS_DAY_NONE ? ss_ms_day_number(&ms->opt, x->lo, al->release)
+					     : INT32_MIN;
+		slo[nc] = lo[a];
+		shi[nc++] = hi[a];
+		inferred |= al->release_src == SS_SRC_INFERRED;
 	}
-	qsort(sorted, nsorted, sizeof *sorted, cmp_i32);
+	qsort(slo, nc, sizeof *slo, cmp_i32);
+	qsort(shi, nc, sizeof *shi, cmp_i32);
 	for (size_t a = 0; a < na; a++) {
 		struct ss_album_crossing *ax =
 			total ? &ms->albums[a].total[k] : &ms->albums[a].all[k];
-		ax->rank = 0;
-		ax->vs_peer = NAN;
-		if (days[a] == INT32_MAX)
+		if (hi[a] == INT32_MAX)
 			continue;
-		ax->rank = 1 + (uint32_t)days_before(sorted, nsorted, days[a]);
-		/* the best other album: the first, unless this is the first alone */
-		int32_t best_other = INT32_MAX;
-		if (days[a] != sorted[0] || (nsorted > 1 && sorted[1] == sorted[0]))
-			best_other = sorted[0];
-		else if (nsorted > 1)
-			best_other = sorted[1];
-		if (best_other != INT32_MAX && best_other != 0)
-			ax->vs_peer = (double)days[a] / (double)best_other;
+		/* itself is not before itself: only its lo can be below its hi */
+		size_t before = days_before(shi, nc, lo[a]);
+		size_t maybe = days_before(slo, nc, hi[a]) - (lo[a] < hi[a]);
+		ax->rank_lo = 1 + (uint32_t)before;
+		ax->rank_hi = 1 + (uint32_t)maybe;
+		ax->rank_inferred = (uint8_t)inferred;
+		if (ax->rank_lo != ax->rank_hi)
+			ax->unranked = SS_UNRANKED_OVERLAP;
+		else {
+			ax->rank = ax->rank_lo;
+			sday[nranked++] = hi[a];
+		}
 	}
-	free(sorted);
-	free(days);
+	/* the best other ranked album: the first, unless this is the first
+	 * alone (a ranked crossing's range is one day where it matters) */
+	qsort(sday, nranked, sizeof *sday, cmp_i32);
+	for (size_t a = 0; a < na; a++) {
+		struct ss_album_crossing *ax =
+			total ? &ms->albums[a].total[k] : &ms->albums[a].all[k];
+		if (!ax->rank || lo[a] != hi[a])
+			continue;
+		int32_t best_other = INT32_MAX;
+		if (hi[a] != sday[0] || (nranked > 1 && sday[1] == sday[0]))
+			best_other = sday[0];
+		else if (nranked > 1)
+			best_other = sday[1];
+		if (best_other != INT32_MAX && best_other != 0)
+			ax->vs_peer = (double)hi[a] / (double)best_other;
+	}
+	free(sday);
+	free(shi);
+	free(slo);
+	free(hi);
+	free(lo);
 }
 
 /* ---- the horizon ------------------------------------------------------ */

@@ -119,6 +119,37 @@ static uint32_t record_holder(const struct ss_report *r, size_t k, size_t *ranke
 	return best;
 }
 
+/* The first compared album whose every track reached milestone k. */
+static uint32_t first_reached(const struct ss_report *r, size_t k)
+{
+	for (size_t i = 0; i < r->nalbums; i++)
+		if (r->ms->albums[r->albums[i]].all[k].x.status == SS_MS_REACHED)
+			return r->albums[i];
+	return SS_NONE;
+}
+
+size_t ss_report_when(const struct ss_report *r, uint32_t album, const struct ss_crossing *x,
+		      char *buf, size_t size)
+{
+	const struct ss_album *al = &r->ds->albums[album];
+	char date[SS_DATE_LEN + 1], from[SS_DATE_LEN + 1], days[48];
+	size_t len;
+
+	ss_date_format(x->day, date);
+	ss_ms_day_text(&r->ms->opt, x, al->release, days, sizeof days);
+	if (x->status == SS_MS_REACHED && x->how == SS_HOW_BY && x->lo != x->day)
+		len = (size_t)snprintf(buf, size, "by %s (day %s)", date, days);
+	else
+		len = (size_t)snprintf(buf, size, "on %s, day %s", date, days);
+	/* a day count from an inferred release date says so where it stands */
+	if (al->release_src == SS_SRC_INFERRED && len < size) {
+		ss_date_format(al->release, from);
+		len += (size_t)snprintf(buf + len, size - len,
+					" counted from an inferred release date (%s)", from);
+	}
+	return len < size ? len : size - 1;
+}
+
 void ss_report_headlines(struct ss_report *r)
 {
 	const struct ss_dataset *ds = r->ds;
@@ -141,26 +172,38 @@ void ss_report_headlines(struct ss_report *r)
 	if (reached_k >= 0) {
 		size_t ranked;
 		uint32_t a = record_holder(r, (size_t)reached_k, &ranked);
+		if (a == SS_NONE)
+			a = first_reached(r, (size_t)reached_k);
 		const struct ss_album_crossing *ax = &ms->albums[a].all[reached_k];
-		if (a != SS_NONE && ax->x.status == SS_MS_REACHED) {
-			ss_milestone_format(ms->opt.milestone[reached_k], m);
-			ss_date_format(ax->x.day, date);
-			const char *last =
-				ax->bottleneck != SS_NONE ? ss_track_name(ds, ax->bottleneck) : "?";
-			int dayn =
-				(int)ss_ms_day_number(&ms->opt, ax->x.day, ds->albums[a].release);
-			/* ranks are of observed crossings only */
-			if (ranked > 1)
-				snprintf(r->headline[line++], SS_HEADLINE_LEN,
-					 "Every %s track passed %s on %s, day %d, %s last: the "
-					 "fastest of %zu albums observed there.",
-					 ss_album_name(ds, a), m, date, dayn, last, ranked);
-			else
-				snprintf(r->headline[line++], SS_HEADLINE_LEN,
-					 "Every %s track passed %s on %s, day %d, %s last: the "
-					 "first album observed there.",
-					 ss_album_name(ds, a), m, date, dayn, last);
-		}
+		char when[160], claim[160];
+		ss_milestone_format(ms->opt.milestone[reached_k], m);
+		ss_report_when(r, a, &ax->x, when, sizeof when);
+		const char *last =
+			ax->bottleneck != SS_NONE ? ss_track_name(ds, ax->bottleneck) : "?";
+		/* ranks are of observed crossings only, and hold over their
+		 * whole ranges; one counting from an inferred date says so */
+		const char *inferred =
+			ax->rank_inferred ? ", counting days from inferred release dates" : "";
+		if (ax->rank == 1 && ranked > 1)
+			snprintf(claim, sizeof claim, "the fastest of %zu albums observed there%s",
+				 ranked, inferred);
+		else if (ax->rank == 1)
+			snprintf(claim, sizeof claim, "the first album observed there%s", inferred);
+		else
+			snprintf(claim, sizeof claim,
+				 "unranked, as its range overlaps another album's (ranks %u to %u)",
+				 ax->rank_lo, ax->rank_hi);
+		/* "Blue last"; of tracks only known by then, none is surely last */
+		char who[96];
+		snprintf(who, sizeof who, ax->x.how == SS_HOW_BY ? "%s last known" : "%s last",
+			 last);
+		char text[640];
+		snprintf(text, sizeof text, "Every %s track passed %s %s, %s: %s.",
+			 ss_album_name(ds, a), m, when, who, claim);
+		/* long names are cut at SS_HEADLINE_LEN */
+		size_t n = strlen(text) < SS_HEADLINE_LEN ? strlen(text) : SS_HEADLINE_LEN - 1;
+		memcpy(r->headline[line], text, n);
+		r->headline[line++][n] = '\0';
 	}
 	if (next_k >= 0) {
 		for (size_t i = 0; i < r->nalbums && line < SS_HEADLINES - 1; i++) {

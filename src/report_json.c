@@ -181,13 +181,15 @@ static json_t *crossing_begin(struct out *o, const struct ss_crossing *c, size_t
 	return j;
 }
 
-/* low, high, high_open, model. */
+/* low, high, high_open, range_low, range_high, day_low, day_high, model. */
 /*
  * low/high: a projection's prediction interval (null when reached); an
  * observed crossing's range (the days it lies between) goes to
- * range_low/range_high instead.
+ * range_low/range_high instead, and its day numbers to day_low/day_high
+ * (day_low null when nothing says it was below before).
  */
-static void crossing_range(struct out *o, json_t *j, const struct ss_crossing *c)
+static void crossing_range(struct out *o, json_t *j, const struct ss_crossing *c, int32_t release,
+			   int release_src)
 {
 	int reached = c->status == SS_MS_REACHED;
 
@@ -196,14 +198,16 @@ static void crossing_range(struct out *o, json_t *j, const struct ss_crossing *c
 	set(o, j, "high_open", json_boolean(!reached && c->hi == SS_DAY_NEVER));
 	set(o, j, "range_low", reached ? date(c->lo) : json_null());
 	set(o, j, "range_high", reached ? date(c->hi) : json_null());
+	set(o, j, "day_low", reached ? day_number(o, c->lo, release, release_src) : json_null());
+	set(o, j, "day_high", reached ? day_number(o, c->hi, release, release_src) : json_null());
 	set(o, j, "model", model_name(c->model));
 }
 
 /* reason, flags: the end of every crossing entry.  reason may be NULL. */
 static void crossing_end(struct out *o, json_t *j, const struct ss_crossing *c, json_t *reason)
 {
-	static const char *const names[] = {"extrapolated", "no_interval", "recent_pace",
-					    "partial"};
+	static const char *const names[] = {"extrapolated", "no_interval", "recent_pace", "partial",
+					    "inferred_release"};
 	json_t *flags = json_array();
 
 	if (!reason)
@@ -224,14 +228,28 @@ static json_t *album_crossing(struct out *o, const struct ss_album_ms *am,
 	json_t *j = crossing_begin(o, c, k, al->release, al->release_src);
 	json_t *reason = NULL;
 
-	crossing_range(o, j, c);
+	crossing_range(o, j, c, al->release, al->release_src);
 	if (every_track) {
+		uint32_t ids[64];
+		size_t n = ss_ms_album_bounded(o->r->ms, am->album, k, ids, 64);
+		json_t *names = json_array();
+
 		set(o, j, "bottleneck_track",
 		    ax->bottleneck != SS_NONE ? text(ss_track_name(o->ds, ax->bottleneck))
 					      : json_null());
 		set(o, j, "bottleneck_share", real_or_null(ax->bottleneck_share));
+		for (size_t i = 0; i < n && i < 64; i++)
+			push(o, names, text(ss_track_name(o->ds, ids[i])));
+		set(o, j, "bounded_tracks", names);
 	}
 	set(o, j, "rank", ax->rank ? json_integer(ax->rank) : json_null());
+	/* the ranks a reached crossing's range allows, and why it has none */
+	set(o, j, "rank_low", ax->rank_lo ? json_integer(ax->rank_lo) : json_null());
+	set(o, j, "rank_high", ax->rank_hi ? json_integer(ax->rank_hi) : json_null());
+	set(o, j, "unranked",
+	    ax->unranked ? json_string(ss_ms_unranked_text((enum ss_ms_unranked)ax->unranked))
+			 : json_null());
+	set(o, j, "rank_inferred", json_boolean(ax->rank_lo && ax->rank_inferred));
 	set(o, j, "vs_peer", real_or_null(ax->vs_peer));
 	if (c->why != SS_WHY_NONE) {
 		char buf[1024];
@@ -319,7 +337,7 @@ static json_t *track(struct out *o, uint32_t t)
 		set(o, e, "day_album",
 		    c->status == SS_MS_AFTER ? json_null()
 					     : day_number(o, c->day, al->release, al->release_src));
-		crossing_range(o, e, c);
+		crossing_range(o, e, c, tr->release, tr->release_src);
 		set(o, e, "needed_pace", real_or_null(c->needed));
 		set(o, e, "needed_by", isfinite(c->needed) ? date(tm->target) : json_null());
 		crossing_end(o, e, c, NULL);

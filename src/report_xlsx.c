@@ -297,7 +297,7 @@ static const char *status_text(const struct ss_crossing *x, char *buf, size_t n)
 static void flags_text(unsigned flags, char *buf, size_t n)
 {
 	static const char *const names[] = {"extrapolated", "no interval", "recent pace",
-					    "partial sum"};
+					    "partial sum", "inferred release date"};
 	size_t len = 0;
 
 	buf[0] = '\0';
@@ -313,6 +313,17 @@ static void interval_text(const struct ss_crossing *x, char *buf, size_t n)
 	char a[SS_DATE_LEN + 1], b[SS_DATE_LEN + 1];
 
 	buf[0] = '\0';
+	if (x->status == SS_MS_REACHED && x->hi != SS_DAY_NONE && x->lo != x->hi) {
+		/* an observed crossing known to within days: the days it lies in */
+		ss_date_format(x->hi, b);
+		if (x->lo == SS_DAY_NONE) {
+			snprintf(buf, n, "by %s (no earlier limit)", b);
+			return;
+		}
+		ss_date_format(x->lo, a);
+		snprintf(buf, n, "between %s and %s", a, b);
+		return;
+	}
 	if (x->status != SS_MS_PROJECTED || x->lo == SS_DAY_NONE || x->hi == SS_DAY_NONE)
 		return;
 	ss_date_format(x->lo, a);
@@ -322,6 +333,13 @@ static void interval_text(const struct ss_crossing *x, char *buf, size_t n)
 	}
 	ss_date_format(x->hi, b);
 	snprintf(buf, n, "%s to %s", a, b);
+}
+
+/* An observed crossing only known to be by its day, at some day of a range:
+ * its day number is written as that range (ss_ms_day_text). */
+static int is_range(const struct ss_crossing *x)
+{
+	return x->status == SS_MS_REACHED && x->how == SS_HOW_BY && x->lo != x->day;
 }
 
 /* ---- Summary ---------------------------------------------------------- */
@@ -365,11 +383,16 @@ static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t 
 						 record ? c->f.record_date : c->f.date);
 				break;
 			case 1:
-				if (dated)
+				if (dated && !is_range(&ax->x))
 					put_num(s, *row, col,
 						ss_ms_day_number(&r->ms->opt, ax->x.day,
 								 al->release),
 						record ? c->f.record : c->f.day);
+				else if (dated)
+					put_str(s, *row, col,
+						ss_ms_day_text(&r->ms->opt, &ax->x, al->release,
+							       buf, sizeof buf),
+						record ? c->f.record : NULL);
 				break;
 			case 2:
 				put_str(s, *row, col, status_text(&ax->x, buf, sizeof buf), NULL);
@@ -385,17 +408,47 @@ static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t 
 				break;
 			case 5:
 				if (ax->rank) {
-					snprintf(buf, sizeof buf, "%u%s", ax->rank,
-						 record ? " (record)" : "");
+					/* a rank counting days from an inferred release
+					 * date says so in the same cell */
+					const char *inf =
+						ax->rank_inferred
+							? "days from inferred release dates"
+							: "";
+					if (record)
+						snprintf(buf, sizeof buf, "%u (record%s%s)",
+							 ax->rank, inf[0] ? "; " : "", inf);
+					else
+						snprintf(buf, sizeof buf,
+							 inf[0] ? "%u (%s)" : "%u%s", ax->rank,
+							 inf);
 					put_str(s, *row, col, buf, record ? c->f.record : NULL);
+				} else {
+					put_str(s, *row, col, ss_ms_rank_note(ax, buf, sizeof buf),
+						NULL);
 				}
 				break;
 			default:
-				if (!dated)
+				if (!dated) {
 					ss_ms_album_reason(r->ds, r->ms, am->album, k, total, buf,
 							   sizeof buf);
-				else
+				} else {
+					/* flags, then the rank's note and the tracks only
+					 * known by then */
+					char more[400], note[600];
 					flags_text(ax->x.flags, buf, sizeof buf);
+					ss_ms_album_note(r->ds, r->ms, am->album, k, total, more,
+							 sizeof more);
+					/* the rank row already says why it is unranked */
+					char rn[96];
+					const char *rest = more;
+					size_t rl = strlen(ss_ms_rank_note(ax, rn, sizeof rn));
+					if (rl && strncmp(more, rn, rl) == 0)
+						rest = more[rl] ? more + rl + 2 : more + rl;
+					snprintf(note, sizeof note, "%s%s%s", buf,
+						 buf[0] && rest[0] ? "; " : "", rest);
+					put_str(s, *row, col, note, NULL);
+					break;
+				}
 				put_str(s, *row, col, buf, NULL);
 				break;
 			}
@@ -547,7 +600,21 @@ static void sheet_milestones(struct ctx *c)
 			put_str(&s, row, 1, ss_track_name(ds, (uint32_t)t), NULL);
 			put_num(&s, row, 2, (double)r->ms->opt.milestone[k], c->f.millions);
 			put_str(&s, row, 3, status_text(x, buf, sizeof buf), NULL);
-			if (dated) {
+			if (dated && is_range(x)) {
+				/* only known by then: the days it may have been */
+				put_date(c, &s, row, 4, x->day, NULL);
+				put_str(&s, row, 5,
+					ss_ms_day_text(&r->ms->opt, x, tr->release, buf,
+						       sizeof buf),
+					NULL);
+				put_str(&s, row, 6,
+					ss_ms_day_text(&r->ms->opt, x,
+						       ds->albums[tr->album].release, buf,
+						       sizeof buf),
+					NULL);
+				put_date(c, &s, row, 7, x->lo, NULL);
+				put_date(c, &s, row, 8, x->hi, NULL);
+			} else if (dated) {
 				put_date(c, &s, row, 4, x->day, NULL);
 				put_num(&s, row, 5,
 					ss_ms_day_number(&r->ms->opt, x->day, tr->release),

@@ -2,12 +2,14 @@
  * milestones.h - when tracks and albums cross stream milestones.
  *
  * For each track and milestone M (50M, 100M ...):
- *  - observed: the first day whose total is at least M.  Between two
- *    observations the day is interpolated linearly and marked so (its range
- *    is the days between them); daily totals on consecutive days, or a
- *    lower bound marked "crossed" that day (bound=crossed) at exactly M, give
- *    the exact day.  Before the first observation the chain starts from 0 at
- *    the release when the release date is known.
+ *  - observed: the first day whose total is at least M.  Its range starts
+ *    after the last day known to be below M (an exact total under M, the
+ *    day before a bound under M was passed, or the day before a known
+ *    release) and ends at the first total (or bound) at least M.  Between
+ *    two exact totals the day is interpolated linearly and marked so;
+ *    daily totals on consecutive days, or a lower bound marked "crossed"
+ *    that day (bound=crossed) at exactly M, give the exact day; anything
+ *    resting on a lower bound is only known to be "by" the range's end.
  *  - projected: the day the track's model, continued from the last observed
  *    total, reaches M (Brent's method), with a prediction interval; "never"
  *    when the model's total stays below M (its asymptote, or beyond
@@ -33,9 +35,13 @@
  *    tracks together), and the album's day is the maximum in each draw (its
  *    date is the draws' median, its bottleneck the track most often last).  A
  *    counting track without data, or without a model, makes it unknown.
- *  - "album total >= M": the sum of the tracks' totals, each interpolated
- *    between its own observations (a track past its last observation counts
- *    its last total, so the sum is a lower bound); projected by solving
+ *  - "album total >= M": reached by the first day on which the tracks'
+ *    latest totals (bounds included) add up to M; its range starts after the
+ *    last day on which upper limits of every track (its next exact total,
+ *    a bound passed the day after, 0 before a known release) add up to less
+ *    than M.  Interpolated (the tracks' totals summed, each interpolated
+ *    between its own observations) only when every total is exact, else
+ *    "by"; a sum missing tracks is flagged partial.  Projected by solving
  *    sum C_i(t) = M (bisection on days), its interval by the delta method
  *    on the sum: the tracks' parameter parts independent, their noise parts
  *    moving together.
@@ -47,7 +53,11 @@
  *    SS_MS_AFTER, "after" the horizon's end, with no day number or interval.
  *  - rankings: per milestone, albums by days from release to "every track"
  *    (and to "album total"), observed only: rank 1 holds the record, and
- *    records are observed, never projected.
+ *    records are observed, never projected.  A crossing known to within a
+ *    range is ranked only where its rank is the same on every day of the
+ *    range (rank_lo..rank_hi give the ranks it allows), a partial album
+ *    total never, and a ranking that counts from an inferred release date
+ *    says so (rank_inferred, SS_MSF_INFERRED).
  *
  * Days: the release day is day 1 (day_zero: day 0, elapsed days).
  *
@@ -105,13 +115,24 @@ enum ss_ms_flag {
 	SS_MSF_EXTRAPOLATED = 1u << 0, /* horizon over extrapolate x the observed span */
 	SS_MSF_NO_INTERVAL = 1u << 1,  /* too few observations for an interval */
 	SS_MSF_FALLBACK = 1u << 2,     /* projected by the recent pace: no curve was usable */
-	SS_MSF_PARTIAL = 1u << 3       /* album total: some tracks lack data, the sum is a
+	SS_MSF_PARTIAL = 1u << 3,      /* album total: some tracks lack data, the sum is a
 					* lower bound */
+	SS_MSF_INFERRED = 1u << 4      /* its day numbers count from an inferred release
+					* date (the first observation, or its tracks') */
 };
 
-const char *ss_ms_status_name(enum ss_ms_status s); /* "reached", "projected" ... */
-const char *ss_ms_how_name(enum ss_ms_how h);	    /* "exact", "interpolated", "by" */
-const char *ss_ms_why_text(enum ss_ms_why w);	    /* a phrase for reports */
+/* Why a reached album crossing has no rank. */
+enum ss_ms_unranked {
+	SS_UNRANKED_NONE,
+	SS_UNRANKED_OVERLAP, /* its range overlaps another album's: the order is not known */
+	SS_UNRANKED_PARTIAL, /* album total of a partial sum: a lower bound is no record */
+	SS_UNRANKED_COUNT
+};
+
+const char *ss_ms_status_name(enum ss_ms_status s);	/* "reached", "projected" ... */
+const char *ss_ms_how_name(enum ss_ms_how h);		/* "exact", "interpolated", "by" */
+const char *ss_ms_why_text(enum ss_ms_why w);		/* a phrase for reports */
+const char *ss_ms_unranked_text(enum ss_ms_unranked u); /* "range overlaps", ... */
 
 /* One track (or album) and one milestone. */
 struct ss_crossing {
@@ -152,7 +173,13 @@ struct ss_album_crossing {
 	uint32_t lacking;	 /* unknown: how many counting tracks lack data/model */
 	uint32_t lacking_first;	 /* ... and the first of them */
 	uint32_t rank;		 /* 1 = the record; 0 = unranked */
-	double vs_peer;		 /* days / the best other ranked album's days */
+	uint32_t rank_lo;	 /* reached: the ranks its range allows (rank_lo ==
+				  * rank_hi == rank when ranked); 0 when not compared */
+	uint32_t rank_hi;
+	uint8_t unranked;      /* reached but unranked: enum ss_ms_unranked */
+	uint8_t rank_inferred; /* the ranking counts days from some album's inferred
+				* release date (this one's or another's) */
+	double vs_peer;	       /* days / the best other ranked album's days */
 };
 
 struct ss_album_ms {
@@ -291,5 +318,39 @@ double ss_ms_span(const struct ss_obs *obs, size_t n, int32_t release, int relea
  */
 void ss_ms_project(const struct ss_track_fit *tf, int model, double M, double level, double span,
 		   struct ss_crossing *c);
+
+/*
+ * The day number of an observed or projected crossing as people read it:
+ * "72"; for one only known to be "by" a day, the range from the first day
+ * it may have happened, "1..100", or "<=100" when nothing says it was below
+ * before.  "" for a crossing with no day.  Returns buf.
+ */
+const char *ss_ms_day_text(const struct ss_ms_options *opt, const struct ss_crossing *c,
+			   int32_t release, char *buf, size_t size);
+
+/*
+ * The counting tracks whose crossing of milestone k is only known to be
+ * "by" a day that could still make them the album's last (their range
+ * reaches the album's): "every track" rests on bounds there.  Stores at
+ * most max ids in out; returns how many there are.
+ */
+size_t ss_ms_album_bounded(const struct ss_milestones *ms, uint32_t album, size_t k, uint32_t *out,
+			   size_t max);
+
+/*
+ * Why an album's reached crossing has no rank, for reports: "unranked:
+ * range overlaps (ranks 1 to 2)" or "unranked: partial sum"; "" when ranked
+ * or not reached.  Returns buf.
+ */
+const char *ss_ms_rank_note(const struct ss_album_crossing *ax, char *buf, size_t size);
+
+/*
+ * The note of an album's crossing for reports: the reason when it is not
+ * reached (ss_ms_album_reason), else why it has no rank, the tracks only
+ * known "by" then (every track), and "ranked on days from inferred release
+ * dates" when the ranking rests on one, joined by "; ".  Returns buf.
+ */
+const char *ss_ms_album_note(const struct ss_dataset *ds, const struct ss_milestones *ms,
+			     uint32_t album, size_t k, int total, char *buf, size_t size);
 
 #endif

@@ -71,6 +71,15 @@ enum ss_status ss_report_albums(const struct ss_dataset *ds, const char *const *
  * (the caller frees it). */
 size_t ss_report_tracks(const struct ss_report *r, uint32_t **order);
 
+/*
+ * When an album's crossing x was, for a sentence: "on 2023-11-18, day 72",
+ * "by 2023-11-18 (day 1..100)" for one only known by then, and "... counted
+ * from an inferred release date (2020-09-05)" when the day rests on one.
+ * Returns the length written to buf.
+ */
+size_t ss_report_when(const struct ss_report *r, uint32_t album, const struct ss_crossing *x,
+		      char *buf, size_t size);
+
 /* Fill r->headline: three sentences a person reads first (e.g. which album
  * reached which milestone fastest). */
 void ss_report_headlines(struct ss_report *r);

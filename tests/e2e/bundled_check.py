@@ -107,8 +107,44 @@ subprocess.run([BIN, "report", "-q", "--no-backtest", "-o", os.path.join(WORK, "
 js3 = json.load(open(os.path.join(WORK, "x.json")))
 be = [e for a in js3["albums"] if a["album"] == "BE" for e in a["all_tracks"]
       if e["milestone"] == 50000000][0]
-check(be["status"] == "reached" and be["rank"] == 2,
-      "BE ranked once its tracks without data are excluded: %r" % be)
+# Blue & Grey passed 100M on 2021-05-03, day 165, and nothing says when it
+# passed 50M: BE's range, day 1 to 165, overlaps Layover's day 72
+check(be["status"] == "reached" and be["how"] == "by" and be["day_low"] == 1 and
+      be["day_high"] == 165 and be["rank"] is None and be["unranked"] == "range overlaps" and
+      be["rank_low"] == 1 and be["rank_high"] == 2,
+      "BE by day 165 once its tracks without data are excluded, unranked: %r" % be)
+
+# Rainy Days (out 2023-08-11) is over 40M on 2023-10-25 and over 50M on
+# 2023-11-18, both lower bounds: past 50M by 2023-11-18, at any day since
+# its release (day 1 to 100), never interpolated
+rd = [e for t in js["tracks"] if t["track"] == "Rainy Days" for e in t["milestones"]
+      if e["milestone"] == 50000000][0]
+check(rd["how"] == "by" and rd["range_low"] == "2023-08-11" and rd["day_low"] == 1 and
+      rd["day_high"] == 100, "Rainy Days 50M by day 100, from its release: %r" % rd)
+# BE's album total of 1B is a partial sum (5 tracks without data): no record
+bet = [e for a in js["albums"] if a["album"] == "BE" for e in a["album_total"]
+       if e["milestone"] == 1000000000][0]
+check(bet["rank"] is None and bet["unranked"] == "partial sum" and bet["how"] == "by" and
+      bet["range_low"] == "2020-11-20", "BE's partial 1B total unranked: %r" % bet)
+
+# without the catalog every release date is inferred: a day count, "first"
+# or "fastest" claim says so in the same sentence, and the JSON carries it
+subprocess.run([BIN, "report", "-q", "--no-backtest", "--as-of", "2023-11-21", "-o",
+                os.path.join(WORK, "nocat.xlsx"), "datasets/spotify_albums.csv"], check=True,
+               stderr=subprocess.DEVNULL)
+js4 = json.load(open(os.path.join(WORK, "nocat.json")))
+for h in js4["headline"]:
+    if "day " in h or "fastest" in h or "first album" in h:
+        check("inferred release date" in h, "no-catalog headline says inferred: %r" % h)
+claims = [e for a in js4["albums"] for e in a["all_tracks"] + a["album_total"]
+          if e["rank"] is not None]
+check(claims and all(e["rank_inferred"] and "inferred_release" in e["flags"] for e in claims),
+      "no-catalog ranks carry rank_inferred and the flag: %r" % claims[:1])
+ws4 = openpyxl.load_workbook(os.path.join(WORK, "nocat.xlsx"))["Summary"]
+ranks = [str(c.value) for row in ws4.iter_rows() if row[0].value == "rank" for c in row[1:]
+         if c.value and str(c.value)[0].isdigit()]
+check(ranks and all("inferred" in r for r in ranks),
+      "Summary ranks say they count from inferred dates: %r" % ranks)
 
 if failures:
     sys.exit("bundled_check: %d failure(s)" % len(failures))

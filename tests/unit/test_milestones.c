@@ -73,10 +73,13 @@ static void test_observed(void **state)
 	assert_true(ss_ms_observed(o, 2, r, 1, 50e6, &c));
 	assert_int_equal(c.how, SS_HOW_EXACT);
 	assert_int_equal(c.day, r + 71);
-	/* ... but only at M: for 45M it is interpolated */
+	/* ... but only at M: for 45M the figure is a lower bound, so 45M was
+	 * passed by then, at any time since the last exact total below it */
 	assert_true(ss_ms_observed(o, 2, r, 1, 45e6, &c));
-	assert_int_equal(c.how, SS_HOW_INTERPOLATED);
-	assert_int_equal(c.day, r + 59);
+	assert_int_equal(c.how, SS_HOW_BY);
+	assert_int_equal(c.day, r + 71);
+	assert_int_equal(c.lo, r + 48);
+	assert_int_equal(c.hi, r + 71);
 
 	/* from the release when it is known: 0 at the end of the day before */
 	o[0] = total_at(r + 9, 100000000, 0);
@@ -271,12 +274,20 @@ static void test_albums(void **state)
 	assert_int_equal(L->all[0].x.day, D(2023, 11, 18));
 	assert_int_equal(ss_ms_day_number(&mo, L->all[0].x.day, D(2023, 9, 8)), 72);
 	assert_int_equal(L->all[0].bottleneck, track_id(&ds, "Blue"));
-	/* F: Alone over 50M by Aug 27 (day 157): slower, so L holds the record */
+	/* F: Alone over 50M by Aug 27 (day 157), at any day since the release
+	 * (its 29M was a lower bound too): F may have been first or second, so
+	 * neither album is ranked */
 	assert_int_equal(F->all[0].x.status, SS_MS_REACHED);
+	assert_int_equal(F->all[0].x.how, SS_HOW_BY);
+	assert_int_equal(F->all[0].x.lo, D(2023, 3, 24));
 	assert_int_equal(F->all[0].bottleneck, track_id(&ds, "Alone"));
-	assert_int_equal(L->all[0].rank, 1);
-	assert_int_equal(F->all[0].rank, 2);
-	assert_float_equal(L->all[0].vs_peer, 72.0 / 157.0, 1e-12);
+	assert_int_equal(L->all[0].rank, 0);
+	assert_int_equal(L->all[0].unranked, SS_UNRANKED_OVERLAP);
+	assert_int_equal(L->all[0].rank_lo, 1);
+	assert_int_equal(L->all[0].rank_hi, 2);
+	assert_int_equal(F->all[0].rank, 0);
+	assert_int_equal(F->all[0].unranked, SS_UNRANKED_OVERLAP);
+	assert_true(isnan(L->all[0].vs_peer));
 	/* B: Stay has no data: unknown, not ranked, the track named */
 	assert_int_equal(B->all[0].x.status, SS_MS_UNKNOWN);
 	assert_int_equal(B->all[0].x.why, SS_WHY_TRACKS);
@@ -298,6 +309,94 @@ static void test_albums(void **state)
 	assert_int_equal(ms.albums[0].counted, 2);
 	assert_int_equal(ms.albums[0].excluded, 1);
 	assert_int_equal(ms.albums[0].all[0].bottleneck, track_id(&ds, "For Us"));
+	ss_milestones_release(&ms);
+	ss_fits_release(&fits);
+	ss_dataset_release(&ds);
+}
+
+/*
+ * Lower bounds are not interpolated: two "at least" figures say a track
+ * passed M by the second, at any time since the last day known to be below
+ * M (here the day before its release).  Day numbers of such crossings read
+ * as ranges, an album is ranked only where its whole range holds the rank,
+ * a partial album total is never a record, and days from an inferred
+ * release date are flagged.
+ */
+static void test_bounds(void **state)
+{
+	struct ss_dataset ds;
+	struct ss_fits fits;
+	struct ss_milestones ms;
+	struct ss_ms_options mo = ss_ms_defaults();
+	char buf[64];
+	uint32_t ids[4];
+
+	(void)state;
+	load(&ds,
+	     "album,album_release_date,track,track_release_date\n"
+	     "L,2023-09-08,Rainy Days,2023-08-11\nL,2023-09-08,Blue,2023-09-08\n"
+	     "E,2023-01-01,e,\nP,2023-01-01,p,\nP,2023-01-01,q,\n",
+	     "date,track,total,bound\n"
+	     "2023-08-11,Rainy Days,3576108,at_least\n"
+	     "2023-10-25,Rainy Days,40000000,at_least\n"
+	     "2023-11-18,Rainy Days,50000000,at_least\n"
+	     "2023-11-17,Blue,49000000,\n2023-11-18,Blue,50000000,crossed\n"
+	     "2023-01-09,e,40000000,crossed\n2023-03-01,e,60000000,at_least\n"
+	     "2023-01-05,p,70000000,at_least\n");
+	assert_int_equal(ss_ms_parse_list("50M", &mo), 0);
+	run(&ds, &mo, &fits, &ms);
+	const struct ss_crossing *rd = &ms.tracks[track_id(&ds, "Rainy Days")].c[0];
+	assert_int_equal(rd->status, SS_MS_REACHED);
+	assert_int_equal(rd->how, SS_HOW_BY);
+	assert_int_equal(rd->lo, D(2023, 8, 11));
+	assert_int_equal(rd->hi, D(2023, 11, 18));
+	assert_string_equal(ss_ms_day_text(&mo, rd, D(2023, 8, 11), buf, sizeof buf), "1..100");
+	/* L: Blue crossed that day, so every track is past 50M exactly on
+	 * Nov 18, and Rainy Days is named as only known by then */
+	const struct ss_album_crossing *L = &ms.albums[0].all[0];
+	assert_int_equal(L->x.how, SS_HOW_EXACT);
+	assert_int_equal(L->x.day, D(2023, 11, 18));
+	assert_int_equal(ss_ms_album_bounded(&ms, 0, 0, ids, 4), 0); /* exact: none matter */
+	/* e passed 40M on Jan 9, so it was below 50M on Jan 8: by Mar 1, day
+	 * 9..60 */
+	const struct ss_crossing *e = &ms.tracks[track_id(&ds, "e")].c[0];
+	assert_int_equal(e->how, SS_HOW_BY);
+	assert_int_equal(e->lo, D(2023, 1, 9));
+	assert_string_equal(ss_ms_day_text(&mo, e, D(2023, 1, 1), buf, sizeof buf), "9..60");
+	/* E's every track (9..60) and its album total overlap nothing of L's
+	 * (released months apart, but days count from each release: 9..60
+	 * against 72): E is first for every track wherever its day falls */
+	const struct ss_album_crossing *E = &ms.albums[1].all[0];
+	assert_int_equal(E->x.how, SS_HOW_BY);
+	assert_int_equal(E->rank, 1);
+	assert_int_equal(L->rank, 2);
+	assert_int_equal(ss_ms_album_bounded(&ms, 1, 0, ids, 4), 1);
+	assert_int_equal(ids[0], track_id(&ds, "e"));
+	/* P: q has no data, so P's total of 70M by Jan 5 is partial: never
+	 * ranked, though its range (day 1..5) is before everyone's */
+	const struct ss_album_crossing *P = &ms.albums[2].total[0];
+	assert_int_equal(P->x.status, SS_MS_REACHED);
+	assert_true(P->x.flags & SS_MSF_PARTIAL);
+	assert_int_equal(P->rank, 0);
+	assert_int_equal(P->unranked, SS_UNRANKED_PARTIAL);
+	assert_string_equal(ss_ms_rank_note(P, buf, sizeof buf), "unranked: partial sum");
+	/* release dates from the catalog: nothing inferred */
+	assert_false(ms.albums[0].total[0].x.flags & SS_MSF_INFERRED);
+	ss_milestones_release(&ms);
+	ss_fits_release(&fits);
+	ss_dataset_release(&ds);
+
+	/* without a catalog, days count from inferred release dates: flagged */
+	load(&ds, NULL,
+	     "date,album,track,total\n2023-11-19,K,k,60000000\n2023-11-20,K,k,61000000\n");
+	run(&ds, &mo, &fits, &ms);
+	assert_true(ms.tracks[0].c[0].flags & SS_MSF_INFERRED);
+	assert_int_equal(ms.tracks[0].c[0].how, SS_HOW_BY);
+	assert_string_equal(
+		ss_ms_day_text(&mo, &ms.tracks[0].c[0], ds.tracks[0].release, buf, sizeof buf),
+		"<=1");
+	assert_true(ms.albums[0].all[0].x.flags & SS_MSF_INFERRED);
+	assert_true(ms.albums[0].all[0].rank_inferred);
 	ss_milestones_release(&ms);
 	ss_fits_release(&fits);
 	ss_dataset_release(&ds);
@@ -416,6 +515,7 @@ int main(void)
 		cmocka_unit_test(test_recent_pace_projection),
 		cmocka_unit_test(test_curve_projection),
 		cmocka_unit_test(test_albums),
+		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_ranks),
 		cmocka_unit_test(test_not_before_release),
 		cmocka_unit_test(test_day_zero),

@@ -275,7 +275,8 @@ static void test_summary(void **state)
 	assert_int_equal(integer(e, "tracks_excluded"), 0);
 	assert_int_equal(integer(e, "latest_total"), 160000000);
 	assert_int_equal(json_array_size(at(e, "all_tracks")), 2);
-	/* every L track over 50M: Blue crossed it on Nov 18, day 72, the record */
+	/* every L track over 50M: Blue crossed it on Nov 18, day 72; F's range
+	 * (day 1 to 157) overlaps it, so neither is ranked */
 	json_t *c = json_array_get(at(e, "all_tracks"), 0);
 	assert_int_equal(integer(c, "milestone"), 50000000);
 	assert_string_equal(str(c, "status"), "reached");
@@ -283,8 +284,15 @@ static void test_summary(void **state)
 	assert_string_equal(str(c, "date"), "2023-11-18");
 	assert_int_equal(integer(c, "day"), 72);
 	assert_string_equal(str(c, "bottleneck_track"), "Blue");
-	assert_int_equal(integer(c, "rank"), 1);
-	assert_float_equal(json_real_value(at(c, "vs_peer")), 72.0 / 157.0, 1e-12);
+	assert_null_at(c, "rank");
+	assert_int_equal(integer(c, "rank_low"), 1);
+	assert_int_equal(integer(c, "rank_high"), 2);
+	assert_string_equal(str(c, "unranked"), "range overlaps");
+	assert_true(json_is_false(at(c, "rank_inferred")));
+	assert_null_at(c, "vs_peer");
+	assert_int_equal(integer(c, "day_low"), 72);
+	assert_int_equal(integer(c, "day_high"), 72);
+	assert_int_equal(json_array_size(at(c, "bounded_tracks")), 0);
 	assert_null_at(c, "reason");
 	assert_true(json_is_false(at(c, "high_open")));
 	/* reached: no interval, the exact day as its range */
@@ -293,11 +301,19 @@ static void test_summary(void **state)
 	assert_string_equal(str(c, "range_low"), "2023-11-18");
 	assert_string_equal(str(c, "range_high"), "2023-11-18");
 	assert_int_equal(json_array_size(at(c, "flags")), 0);
-	/* F is second, Alone the last of its tracks (day 157) */
+	/* F: Alone, the last of its tracks, only known to be over 50M by day
+	 * 157 (its earlier figure was a lower bound too): day 1 to 157 */
 	c = json_array_get(at(json_array_get(v, 1), "all_tracks"), 0);
+	assert_string_equal(str(c, "how"), "by");
 	assert_int_equal(integer(c, "day"), 157);
+	assert_int_equal(integer(c, "day_low"), 1);
+	assert_int_equal(integer(c, "day_high"), 157);
 	assert_string_equal(str(c, "bottleneck_track"), "Alone");
-	assert_int_equal(integer(c, "rank"), 2);
+	/* both its tracks are only bounded, and either could have been last */
+	assert_int_equal(json_array_size(at(c, "bounded_tracks")), 2);
+	assert_string_equal(json_string_value(json_array_get(at(c, "bounded_tracks"), 1)), "Alone");
+	assert_null_at(c, "rank");
+	assert_string_equal(str(c, "unranked"), "range overlaps");
 	/* B: Stay has no data, so unknown, unranked, and said why */
 	e = json_array_get(v, 0);
 	c = json_array_get(at(e, "all_tracks"), 0);
@@ -315,6 +331,8 @@ static void test_summary(void **state)
 	c = json_array_get(at(e, "album_total"), 1);
 	assert_string_equal(str(c, "status"), "reached");
 	assert_string_equal(json_string_value(json_array_get(at(c, "flags"), 0)), "partial");
+	assert_null_at(c, "rank");
+	assert_string_equal(str(c, "unranked"), "partial sum");
 	assert_null(json_object_get(c, "bottleneck_track"));
 
 	/* tracks: B's, then F's, then L's, each in id order */
