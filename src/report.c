@@ -152,6 +152,7 @@ size_t ss_report_when(const struct ss_report *r, uint32_t album, const struct ss
 
 void ss_report_headlines(struct ss_report *r)
 {
+	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_dataset *ds = r->ds;
 	const struct ss_milestones *ms = r->ms;
 	size_t nk = ms->opt.nmilestones, line = 0;
@@ -199,7 +200,7 @@ void ss_report_headlines(struct ss_report *r)
 			 last);
 		char text[640];
 		snprintf(text, sizeof text, "Every %s track passed %s %s, %s: %s.",
-			 ss_album_name(ds, a), m, when, who, claim);
+			 ss_album_label(ds, a, lab, sizeof lab), m, when, who, claim);
 		/* long names are cut at SS_HEADLINE_LEN */
 		size_t n = strlen(text) < SS_HEADLINE_LEN ? strlen(text) : SS_HEADLINE_LEN - 1;
 		memcpy(r->headline[line], text, n);
@@ -222,7 +223,7 @@ void ss_report_headlines(struct ss_report *r)
 					 "Every %s track past %s: projected %s (%.0f%% interval %s "
 					 "to "
 					 "%s), waiting on %s.",
-					 ss_album_name(ds, r->albums[i]), m, date,
+					 ss_album_label(ds, r->albums[i], lab, sizeof lab), m, date,
 					 100 * ms->opt.level, lo, hi,
 					 ss_track_name(ds, ax->bottleneck));
 			} else {
@@ -230,7 +231,7 @@ void ss_report_headlines(struct ss_report *r)
 					r->headline[line++], SS_HEADLINE_LEN,
 					"Every %s track past %s: projected %s from the recent pace "
 					"(too few points for an interval), waiting on %s.",
-					ss_album_name(ds, r->albums[i]), m, date,
+					ss_album_label(ds, r->albums[i], lab, sizeof lab), m, date,
 					ss_track_name(ds, ax->bottleneck));
 			}
 			break;
@@ -247,7 +248,7 @@ void ss_report_headlines(struct ss_report *r)
 		ss_ms_album_reason(ds, ms, r->albums[i], k, 0, why, sizeof why);
 		snprintf(r->headline[line++], SS_HEADLINE_LEN,
 			 "%s cannot be ranked on every track past %s: %s.",
-			 ss_album_name(ds, r->albums[i]), m, why);
+			 ss_album_label(ds, r->albums[i], lab, sizeof lab), m, why);
 	}
 }
 
