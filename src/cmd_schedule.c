@@ -29,6 +29,11 @@ static const char usage_text[] =
 	"      --at HH:MM        the time of day (default 03:15)\n"
 	"      --name NAME       the systemd units' name (default streamstat-report)\n"
 	"  -h, --help            show this help\n"
+	"\n"
+	"Arguments are refused (exit 64) when a crontab line or a unit file cannot\n"
+	"carry them: a newline or another control character, bytes that are not\n"
+	"UTF-8 (in the current directory and this program's path too), an option\n"
+	"report does not know.\n"
 	"\n" SS_EXIT_CODES_HELP;
 
 /* path made absolute (resolved when it exists), allocated. */
@@ -305,6 +310,8 @@ int cmd_schedule(int argc, char **argv)
 			break;
 		}
 		case OPT_NAME:
+			if (check_printable("--name", optarg))
+				return SS_EXIT_USAGE;
 			/* a unit name's characters (systemd.unit(5)) and no more: the name
 			 * is written into comments and Description= too */
 			if (!*optarg ||
