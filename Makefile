@@ -54,8 +54,10 @@ DEB_PACKAGES := gcc make pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev libj
 
 # ... and what only "make test" needs: LibreOffice opens the workbook as users
 # do; valgrind checks the golden cases for memory errors and leaks; numpy
-# runs the accuracy harness on real histories (tests/accuracy/).
-TEST_PACKAGES := libreoffice-calc-nogui valgrind python3-numpy
+# runs the accuracy harness on real histories (tests/accuracy/); systemd's
+# systemd-analyze verifies the units "schedule --systemd" prints (it needs no
+# running systemd).
+TEST_PACKAGES := libreoffice-calc-nogui valgrind python3-numpy systemd
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)

@@ -427,22 +427,37 @@ out:
 	return code;
 }
 
+enum { OPT_JSON = 400, OPT_ALBUMS, OPT_TMPDIR, OPT_NO_BACKTEST, OPT_WAIT, OPT_MOVED };
+
+static const struct option report_longopts[] = {SS_LOAD_LONG_OPTIONS,
+						SS_MS_LONG_OPTIONS,
+						{"output", required_argument, NULL, 'o'},
+						{"json", required_argument, NULL, OPT_JSON},
+						{"albums", required_argument, NULL, OPT_ALBUMS},
+						{"tmpdir", required_argument, NULL, OPT_TMPDIR},
+						{"no-backtest", no_argument, NULL, OPT_NO_BACKTEST},
+						{"wait", no_argument, NULL, OPT_WAIT},
+						{"moved-days", required_argument, NULL, OPT_MOVED},
+						{"jobs", required_argument, NULL, 'j'},
+						{"help", no_argument, NULL, 'h'},
+						{NULL, 0, NULL, 0}};
+
+/*
+ * The options whose value is a file or directory: "schedule" makes them
+ * absolute, since the nightly job runs elsewhere.  A new option taking a
+ * path belongs here as well as in the table above.
+ */
+static const int report_path_opts[] = {'c', 'o', OPT_JSON, OPT_TMPDIR};
+
+const struct ss_option_table ss_report_option_table = {
+	.longopts = report_longopts,
+	.shortopts = SS_LOAD_SHORT_OPTIONS "hj:o:",
+	.paths = report_path_opts,
+	.npaths = sizeof report_path_opts / sizeof report_path_opts[0],
+};
+
 int cmd_report(int argc, char **argv)
 {
-	enum { OPT_JSON = 400, OPT_ALBUMS, OPT_TMPDIR, OPT_NO_BACKTEST, OPT_WAIT, OPT_MOVED };
-	static const struct option longopts[] = {
-		SS_LOAD_LONG_OPTIONS,
-		SS_MS_LONG_OPTIONS,
-		{"output", required_argument, NULL, 'o'},
-		{"json", required_argument, NULL, OPT_JSON},
-		{"albums", required_argument, NULL, OPT_ALBUMS},
-		{"tmpdir", required_argument, NULL, OPT_TMPDIR},
-		{"no-backtest", no_argument, NULL, OPT_NO_BACKTEST},
-		{"wait", no_argument, NULL, OPT_WAIT},
-		{"moved-days", required_argument, NULL, OPT_MOVED},
-		{"jobs", required_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
 	struct ss_load_options o;
 	struct ss_ms_cli mc;
 	struct report_opts ro = {.backtest = 1, .moved_days = 7};
@@ -452,8 +467,8 @@ int cmd_report(int argc, char **argv)
 	ss_load_options_init(&o);
 	ss_ms_cli_init(&mc);
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, SS_LOAD_SHORT_OPTIONS "hj:o:", longopts, NULL)) !=
-	       -1) {
+	while ((opt = getopt_long(argc, argv, ss_report_option_table.shortopts, report_longopts,
+				  NULL)) != -1) {
 		int r = ss_load_option(&o, opt, optarg);
 		if (r == 0)
 			r = ss_ms_option(&mc, opt, optarg);

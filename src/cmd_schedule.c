@@ -29,25 +29,12 @@ static const char usage_text[] =
 	"      --at HH:MM        the time of day (default 03:15)\n"
 	"      --name NAME       the systemd units' name (default streamstat-report)\n"
 	"  -h, --help            show this help\n"
+	"\n"
+	"Arguments are refused (exit 64) when a crontab line or a unit file cannot\n"
+	"carry them: a newline or another control character, bytes that are not\n"
+	"UTF-8 (in the current directory and this program's path too), an option\n"
+	"report does not know.\n"
 	"\n" SS_EXIT_CODES_HELP;
-
-/* Options of "report" that take a path, and those that take another value. */
-static const char *const path_options[] = {"-c",       "--catalog", "-o",
-					   "--output", "--json",    "--tmpdir"};
-static const char *const value_options[] = {
-	"--as-of",	   "--max-problems", "--milestones", "--level",	 "--by",
-	"--exclude-track", "--draws",	     "--seed",	     "--albums", "-j",
-	"--jobs",	   "--moved-days",   "--method",     "--horizon"};
-
-static int in(const char *arg, const char *const *list, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(arg, list[i]) == 0)
-			return 1;
-	return 0;
-}
-
-#define IN(arg, list) in((arg), (list), sizeof(list) / sizeof((list)[0]))
 
 /* path made absolute (resolved when it exists), allocated. */
 static char *absolute(const char *path, const char *cwd)
@@ -66,11 +53,106 @@ static char *absolute(const char *path, const char *cwd)
 	return out;
 }
 
-/* One argument for a shell (cron): single-quoted unless plain. */
-static void put_shell(const char *s)
+/*
+ * The length of the character at s when it is valid UTF-8 and not a control
+ * character (C0, DEL, C1), else 0.  A crontab line ends at a newline and a
+ * unit file's directive too, so a newline would start a line of the caller's
+ * choosing; systemd rejects invalid UTF-8; other control characters are
+ * refused alike, as no report argument needs one.
+ */
+static size_t printable_len(const unsigned char *s)
 {
-	if (*s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-			    "-_./:=,+@") == strlen(s)) {
+	unsigned c = s[0];
+	size_t n, i;
+	unsigned long cp;
+
+	if (c < 0x20 || c == 0x7f)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates, past U+10FFFF, C1 controls */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    cp > 0x10ffff || (cp >= 0x80 && cp <= 0x9f))
+		return 0;
+	return n;
+}
+
+/*
+ * Refuse what no crontab line or unit file can carry: what names the text
+ * (e.g. "argument 3"), and it shown with each bad byte as \n, \t or \xNN.
+ */
+static int check_printable(const char *what, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	const char *kind = NULL;
+	size_t n, len = strlen(s);
+	char *shown, *o;
+
+	for (; *p; p += n)
+		if (!(n = printable_len(p))) {
+			if (*p == '\n')
+				kind = "a newline";
+			else if (*p < 0x80 || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+				kind = "a control character";
+			else
+				kind = "bytes that are not UTF-8";
+			break;
+		}
+	if (!kind)
+		return 0;
+	shown = o = xmalloc(4 * len + 1);
+	for (p = (const unsigned char *)s; *p; p += n)
+		if ((n = printable_len(p))) {
+			memcpy(o, p, n);
+			o += n;
+		} else {
+			n = 1;
+			if (*p == '\n')
+				o += sprintf(o, "\\n");
+			else if (*p == '\t')
+				o += sprintf(o, "\\t");
+			else
+				o += sprintf(o, "\\x%02x", *p);
+		}
+	*o = '\0';
+	ss_errorf("schedule: %s holds %s, which a crontab line or a unit file cannot carry: '%s'",
+		  what, kind, shown);
+	free(shown);
+	return -1;
+}
+
+/* Characters no shell, cron or systemd gives a meaning to: left unquoted. */
+static int plain(const char *s)
+{
+	return *s && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			       "-_./:=,+@") == strlen(s);
+}
+
+/*
+ * One argument of the crontab line's command: cron cuts the command at the
+ * first % and feeds the rest to stdin, unless the % follows a backslash,
+ * which it then drops (crontab(5)); sh then reads the command.  So: single
+ * quotes, ' as '\'', % as \%.  A backslash of the argument is literal inside
+ * the quotes, but cron would pair it with a following % (or, in BSD cron,
+ * with a following backslash), so when one follows it the quote is closed
+ * and reopened in between: \ then '' keeps it away from both.
+ */
+static void put_cron(const char *s)
+{
+	if (plain(s)) {
 		fputs(s, stdout);
 		return;
 	}
@@ -79,17 +161,26 @@ static void put_shell(const char *s)
 		if (*s == '\'')
 			fputs("'\\''", stdout);
 		else if (*s == '%')
-			fputs("\\%", stdout); /* cron turns % into a newline */
+			fputs("\\%", stdout);
+		else if (*s == '\\' && (s[1] == '%' || s[1] == '\\'))
+			fputs("\\''", stdout);
 		else
 			putchar(*s);
 	}
 	putchar('\'');
 }
 
-/* One argument for systemd's ExecStart: double-quoted unless plain. */
-static void put_systemd(const char *s)
+/*
+ * One word of ExecStart= (systemd.service(5), systemd.syntax(7)): specifiers
+ * are expanded in the whole line first (% as %%), then the line is split
+ * into words with quotes and C escapes (double quotes, \\ and \"; a lone
+ * unquoted ; would end the command), then $ is environment substitution in
+ * the arguments ($ as $$), not in the executable's path, which is taken as
+ * it is (systemd refuses one holding \, " or ').
+ */
+static void put_exec(const char *s, int executable)
 {
-	if (*s && !strpbrk(s, " \t\"'\\%$;")) {
+	if (plain(s)) {
 		fputs(s, stdout);
 		return;
 	}
@@ -97,13 +188,93 @@ static void put_systemd(const char *s)
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
 			putchar('\\');
-		if (*s == '%')
-			putchar('%'); /* a specifier otherwise */
-		if (*s == '$')
-			putchar('$');
+		else if (*s == '%' || (*s == '$' && !executable))
+			putchar(*s);
 		putchar(*s);
 	}
 	putchar('"');
+}
+
+/*
+ * WorkingDirectory= takes the rest of the line as it is, no quotes and no
+ * escapes, after specifier expansion (% as %%); the line is stripped of
+ * whitespace at both ends and a trailing backslash joins the next line
+ * (the caller refuses a directory ending in either).
+ */
+static void put_unit_path(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '%')
+			putchar('%');
+		putchar(*s);
+	}
+}
+
+static int is_path_option(int opt)
+{
+	for (size_t i = 0; i < ss_report_option_table.npaths; i++)
+		if (ss_report_option_table.paths[i] == opt)
+			return 1;
+	return 0;
+}
+
+/* s with its tail from offset off made absolute, allocated. */
+static char *absolute_tail(const char *s, size_t off, const char *cwd)
+{
+	char *p = absolute(s + off, cwd), *out;
+	size_t size = off + strlen(p) + 1;
+
+	out = xmalloc(size);
+	snprintf(out, size, "%.*s%s", (int)off, s, p);
+	free(p);
+	return out;
+}
+
+/*
+ * The report's arguments in[0..n) as the job will pass them, into
+ * out[0..n) (allocated): the data files and the values of the options that
+ * take a path made absolute.  They are read with report's own option table,
+ * so abbreviations (--cat=FILE, --as DATE), attached values (-cFILE, -qcFILE)
+ * and -- mean what they will mean to report.  SS_EXIT_USAGE after a message
+ * when report would refuse them.
+ */
+static int report_args(int n, char **in, char **out, const char *cwd)
+{
+	const struct ss_option_table *t = &ss_report_option_table;
+	char name[] = "report", **v = xcalloc((size_t)n + 2, sizeof *v);
+	size_t len = strlen(t->shortopts) + 2;
+	char *spec = xmalloc(len);
+	int opt, k, code = SS_EXIT_OK;
+
+	v[0] = name;
+	memcpy(v + 1, in, (size_t)n * sizeof *v);
+	/* "-": each data file in its place (as opt 1), nothing permuted */
+	snprintf(spec, len, "-%s", t->shortopts);
+	optind = 0; /* start over after schedule's own options */
+	opterr = 0;
+	while ((opt = getopt_long(n + 1, v, spec, t->longopts, NULL)) != -1) {
+		if (opt == '?' || opt == ':') {
+			ss_option_error("schedule: report", opt, v);
+			code = SS_EXIT_USAGE;
+			break;
+		}
+		if (!optarg)
+			continue;
+		/* the value ends v[optind - 1], alone (-c FILE) or attached (--catalog=FILE) */
+		k = optind - 1;
+		if (opt == 1 || is_path_option(opt))
+			out[k - 1] = absolute_tail(v[k], (size_t)(optarg - v[k]), cwd);
+	}
+	/* what follows "--" is data files */
+	for (k = optind; code == SS_EXIT_OK && k <= n; k++)
+		if (!out[k - 1])
+			out[k - 1] = absolute(v[k], cwd);
+	for (k = 0; k < n; k++)
+		if (!out[k])
+			out[k] = xstrdup(in[k]);
+	free(spec);
+	free(v);
+	return code;
 }
 
 int cmd_schedule(int argc, char **argv)
@@ -139,7 +310,13 @@ int cmd_schedule(int argc, char **argv)
 			break;
 		}
 		case OPT_NAME:
-			if (!*optarg || strpbrk(optarg, "/ \t")) {
+			if (check_printable("--name", optarg))
+				return SS_EXIT_USAGE;
+			/* a unit name's characters (systemd.unit(5)) and no more: the name
+			 * is written into comments and Description= too */
+			if (!*optarg ||
+			    strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					   "0123456789:-_.") != strlen(optarg)) {
 				ss_errorf("schedule: --name: '%s' is not a unit name", optarg);
 				fputs(usage_text, stderr);
 				return SS_EXIT_USAGE;
@@ -171,30 +348,48 @@ int cmd_schedule(int argc, char **argv)
 		return SS_EXIT_IOERR;
 	}
 	self[len] = '\0';
+	if (check_printable("the current directory", cwd) ||
+	    check_printable("this program's path", self))
+		return SS_EXIT_USAGE;
+	if (kind == OPT_SYSTEMD) {
+		size_t l = strlen(cwd);
+		if (strpbrk(self, "\\\"'")) {
+			ss_errorf("schedule: this program's path holds \\, \" or ', which systemd "
+				  "refuses in an executable's name: '%s'",
+				  self);
+			return SS_EXIT_USAGE;
+		}
+		if (l && (cwd[l - 1] == ' ' || cwd[l - 1] == '\\')) {
+			ss_errorf("schedule: the current directory ends in a space or a backslash, "
+				  "which a unit file's WorkingDirectory= cannot carry: '%s'",
+				  cwd);
+			return SS_EXIT_USAGE;
+		}
+	}
 
-	/* the report's arguments, paths made absolute */
 	size_t n = (size_t)(argc - optind);
-	char **args = xcalloc(n + 1, sizeof *args);
 	for (size_t i = 0; i < n; i++) {
-		const char *a = argv[optind + (int)i], *prev = i ? argv[optind + (int)i - 1] : "";
-		const char *eq = strchr(a, '=');
-		if (IN(prev, path_options) || (a[0] != '-' && !IN(prev, value_options))) {
-			args[i] = absolute(a, cwd); /* a data file, or an option's path */
-		} else if (a[0] == '-' && eq && eq[1]) {
-			/* --catalog=FILE */
-			char *name_part = xstrndup(a, (size_t)(eq - a));
-			if (IN(name_part, path_options)) {
-				char *p = absolute(eq + 1, cwd);
-				size_t size = strlen(name_part) + strlen(p) + 2;
-				args[i] = xmalloc(size);
-				snprintf(args[i], size, "%s=%s", name_part, p);
-				free(p);
-			} else {
-				args[i] = xstrdup(a);
-			}
-			free(name_part);
-		} else {
-			args[i] = xstrdup(a);
+		char what[48];
+		snprintf(what, sizeof what, "report argument %zu", i + 1);
+		if (check_printable(what, argv[optind + (int)i]))
+			return SS_EXIT_USAGE;
+	}
+	char **args = xcalloc(n + 1, sizeof *args);
+	if (report_args((int)n, argv + optind, args, cwd) != SS_EXIT_OK) {
+		for (size_t i = 0; i < n; i++)
+			free(args[i]);
+		free(args);
+		return SS_EXIT_USAGE;
+	}
+	/* realpath() may have followed a symbolic link to a name holding one */
+	for (size_t i = 0; i < n; i++) {
+		char what[64];
+		snprintf(what, sizeof what, "report argument %zu, made absolute,", i + 1);
+		if (check_printable(what, args[i])) {
+			for (size_t j = 0; j < n; j++)
+				free(args[j]);
+			free(args);
+			return SS_EXIT_USAGE;
 		}
 	}
 
@@ -202,13 +397,13 @@ int cmd_schedule(int argc, char **argv)
 		printf("# streamstat report every night at %02d:%02d (install: crontab -e)\n", hh,
 		       mm);
 		printf("%d %d * * * cd ", mm, hh);
-		put_shell(cwd);
+		put_cron(cwd);
 		fputs(" && ", stdout);
-		put_shell(self);
+		put_cron(self);
 		fputs(" report -q", stdout);
 		for (size_t i = 0; i < n; i++) {
 			putchar(' ');
-			put_shell(args[i]);
+			put_cron(args[i]);
 		}
 		putchar('\n');
 	} else {
@@ -218,13 +413,13 @@ int cmd_schedule(int argc, char **argv)
 		       name, name);
 		printf("[Unit]\nDescription=streamstat nightly report\n\n[Service]\nType=oneshot\n"
 		       "WorkingDirectory=");
-		put_systemd(cwd);
+		put_unit_path(cwd);
 		fputs("\nExecStart=", stdout);
-		put_systemd(self);
+		put_exec(self, 1);
 		fputs(" report -q", stdout);
 		for (size_t i = 0; i < n; i++) {
 			putchar(' ');
-			put_systemd(args[i]);
+			put_exec(args[i], 0);
 		}
 		printf("\n\n# %s.timer\n[Unit]\nDescription=Run %s every night\n\n[Timer]\n"
 		       "OnCalendar=*-*-* %02d:%02d:00\nPersistent=true\n\n[Install]\n"

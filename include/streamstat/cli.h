@@ -62,6 +62,23 @@ struct ss_load_options {
 	"Exit status: 0 ok; 64 usage error; 65 data error (unusable file, no usable rows,\n"       \
 	"or any problem with --strict); 66 cannot open an input; 74 I/O error.\n"
 
+/*
+ * A command's options as getopt_long() reads them, and which of them (by
+ * their getopt value) take a file or directory: what "schedule" needs to
+ * read a report command line exactly as report will, abbreviations
+ * included, and to make its paths absolute.
+ */
+struct option;
+struct ss_option_table {
+	const struct option *longopts;
+	const char *shortopts; /* for getopt_long(), with its leading ':' */
+	const int *paths;
+	size_t npaths;
+};
+
+/* The report command's options (cmd_report.c). */
+extern const struct ss_option_table ss_report_option_table;
+
 void ss_load_options_init(struct ss_load_options *o);
 void ss_load_options_release(struct ss_load_options *o);
 

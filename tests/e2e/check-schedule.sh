@@ -29,6 +29,10 @@ line=$("$STREAMSTAT" schedule --cron -- --no-backtest -o "$work/out dir" --catal
 [ -s "$work/out dir/latest.xlsx" ] || fail "the crontab command wrote no report"
 [ ! -s "$work/stdout" ] || fail "a first quiet run printed: $(cat "$work/stdout")"
 
+# read as cron and systemd read them (systemd-analyze verify when installed),
+# from directories whose names hold what quoting must survive
+/usr/bin/python3 tests/e2e/schedule_check.py "$STREAMSTAT" "$work"
+
 # usage errors
 if "$STREAMSTAT" schedule -- x.csv 2>/dev/null; then fail "no --cron/--systemd accepted"; fi
 if "$STREAMSTAT" schedule --cron --at 25:00 -- x.csv 2>/dev/null; then fail "bad --at accepted"; fi
