@@ -35,9 +35,9 @@ static const char usage_text[] =
 static const char *const path_options[] = {"-c",       "--catalog", "-o",
 					   "--output", "--json",    "--tmpdir"};
 static const char *const value_options[] = {
-	"--as-of",	   "--max-problems", "--milestones", "--level",	 "--by",
-	"--exclude-track", "--draws",	     "--seed",	     "--albums", "-j",
-	"--jobs",	   "--moved-days",   "--method",     "--horizon"};
+	"--as-of",	   "--max-problems", "--milestones", "--level",	  "--by",
+	"--exclude-track", "--draws",	     "--seed",	     "--albums",  "-j",
+	"--jobs",	   "--moved-days",   "--method",     "--horizon", "--stale-days"};
 
 static int in(const char *arg, const char *const *list, size_t n)
 {

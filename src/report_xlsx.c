@@ -252,7 +252,7 @@ static const char *status_text(const struct ss_crossing *x, char *buf, size_t n)
 static void flags_text(unsigned flags, char *buf, size_t n)
 {
 	static const char *const names[] = {"extrapolated", "no interval", "recent pace",
-					    "partial sum"};
+					    "partial sum", "stale"};
 	size_t len = 0;
 
 	buf[0] = '\0';
@@ -519,7 +519,8 @@ static void sheet_milestones(struct ctx *c)
 				put_num(&s, row, 12, tm->pace, c->f.count);
 			flags_text(x->flags, buf, sizeof buf);
 			put_str(&s, row, 13, buf, NULL);
-			put_str(&s, row, 14, ss_ms_why_text((enum ss_ms_why)x->why), NULL);
+			put_str(&s, row, 14, ss_ms_track_reason(r->ms, tm, k, buf, sizeof buf),
+				NULL);
 		}
 	}
 	worksheet_freeze_panes(s.ws, 1, 2);
