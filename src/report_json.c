@@ -245,7 +245,11 @@ static json_t *album_crossing(struct out *o, const struct ss_album_ms *am,
 			push(o, names, text(ss_track_name(o->ds, lack[i])));
 		set(o, j, "lacking_tracks", names);
 	} else {
+		char buf[1024];
 		set(o, j, "lacking_tracks", json_array());
+		if (c->flags & SS_MSF_STALE)
+			reason = text(ss_ms_album_reason(o->ds, o->r->ms, am->album, k,
+							 !every_track, buf, sizeof buf));
 	}
 	crossing_end(o, j, c, reason);
 	return j;

@@ -262,6 +262,25 @@ static void flags_text(unsigned flags, char *buf, size_t n)
 						len ? ", " : "", names[i]);
 }
 
+/* What a reader of the Tracks sheet must know about a track's projections:
+ * that they continue from an older day (stale), or why there are none. */
+static void track_note(const struct ss_report *r, const struct ss_track_ms *tm, char *buf, size_t n)
+{
+	char last[SS_DATE_LEN + 1];
+
+	buf[0] = '\0';
+	if (tm->stale && tm->last_obs != SS_DAY_NONE) {
+		ss_date_format(tm->last_obs, last);
+		snprintf(buf, n,
+			 "stale: last observed %s, %ld days before the latest data; its "
+			 "projections continue from then",
+			 last, (long)((int64_t)r->ms->as_of - tm->last_obs));
+	} else if (r->ms->opt.nmilestones &&
+		   (tm->c[0].why == SS_WHY_NO_TOTAL || tm->c[0].why == SS_WHY_NO_START)) {
+		snprintf(buf, n, "%s", ss_ms_why_text((enum ss_ms_why)tm->c[0].why));
+	}
+}
+
 /* "2024-02-01 to 2024-05-03", "from 2024-02-01 (open)" or "" */
 static void interval_text(const struct ss_crossing *x, char *buf, size_t n)
 {
@@ -569,7 +588,8 @@ static void sheet_tracks(struct ctx *c)
 		"Album",	"Track",	"Release date", "Release date from", "Counts",
 		"Observations", "First date",	"Latest date",	"Latest total",	     "Lower bound",
 		"Latest daily", "Pace (7-day)", "Peak day",	"Peak daily",	     "Model",
-		"Fit",		"Parameters",	"RMSE (log)",	"Akaike weight",     "Intervals"};
+		"Fit",		"Parameters",	"RMSE (log)",	"Akaike weight",     "Intervals",
+		"Note"};
 	enum { NCOLS = sizeof cols / sizeof cols[0] };
 	lxw_row_t row = 1;
 	char buf[320];
@@ -633,6 +653,8 @@ static void sheet_tracks(struct ctx *c)
 		} else if (tr->n > 0) {
 			put_str(&s, row, 15, "no model", NULL);
 		}
+		track_note(r, tm, buf, sizeof buf);
+		put_str(&s, row, 20, buf, NULL);
 		row++;
 	}
 	if (row > 1 && !table) {

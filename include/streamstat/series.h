@@ -24,7 +24,10 @@
  *    its album's, unless the catalog does not list it and it was observed
  *    before the album's release (a single: then its first observed day); an
  *    album without one takes the most common first observed day of its
- *    tracks.  The source of each is kept.
+ *    tracks.  The source of each is kept;
+ *  - a track with no total at all (daily counts only, without a release
+ *    date or starting after it) is warned about (SS_P_NO_TOTAL): none of
+ *    its milestones can be dated.
  *
  * Afterwards track t's series is ds->obs[tracks[t].first ...] with
  * tracks[t].n entries, in day order, one per day.
