@@ -1347,7 +1347,7 @@ const char *ss_ms_album_reason(const struct ss_dataset *ds, const struct ss_mile
 	size_t n = ss_ms_album_lacking(ms, album, k, total, lack, 8);
 	const char *what = total ? "lack a total or a model" : "lack data or a model";
 	/* Tracks that all lack a total for the same reason: say which. */
-	uint8_t why = n <= 8 ? ms->tracks[lack[0]].c[k].why : SS_WHY_NONE;
+	uint8_t why = n && n <= 8 ? ms->tracks[lack[0]].c[k].why : SS_WHY_NONE;
 	for (size_t i = 1; i < n && i < 8; i++)
 		if (ms->tracks[lack[i]].c[k].why != why)
 			why = SS_WHY_NONE;
