@@ -80,6 +80,7 @@ void ss_load_options_init(struct ss_load_options *o)
 	memset(o, 0, sizeof(*o));
 	o->max_problems = DEFAULT_MAX_PROBLEMS;
 	o->verbosity = SS_NORMAL;
+	o->stale_days = SS_STALE_DAYS_DEFAULT;
 }
 
 void ss_load_options_release(struct ss_load_options *o)
@@ -117,6 +118,17 @@ int ss_load_option(struct ss_load_options *o, int opt, const char *arg)
 			return -1;
 		}
 		return 1;
+	case SS_OPT_STALE_DAYS: {
+		long v = strtol(arg, &end, 10);
+
+		if (*arg == '\0' || *end != '\0' || v < 0 || v > 36525) {
+			ss_errorf("--stale-days: '%s' is not a number of days from 0 to 36525",
+				  arg);
+			return -1;
+		}
+		o->stale_days = (int)v;
+		return 1;
+	}
 	case 'q':
 		o->verbosity = SS_QUIET;
 		return 1;
@@ -182,6 +194,7 @@ void ss_load(struct ss_dataset *ds, struct ss_series_stats *st, char **files, in
 		note_status(ss_ingest_file(ds, files[i], &o->ingest, &err), &err, res);
 	ss_ingest_finish(ds);
 	note_status(ss_series_build(ds, st, &err), &err, res);
+	ss_series_check_stale(ds, st, o->stale_days);
 }
 
 void ss_print_problems(const struct ss_dataset *ds, const struct ss_load_options *o)

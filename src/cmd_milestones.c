@@ -102,8 +102,8 @@ static void put_daynum(FILE *out, const struct ss_ms_options *o, const struct ss
 
 static void put_flags(FILE *out, unsigned flags)
 {
-	static const char *const names[] = {"extrapolated", "no_interval", "recent_pace", "partial",
-					    "inferred_release"};
+	static const char *const names[] = {"extrapolated", "no_interval",	"recent_pace",
+					    "partial",	    "inferred_release", "stale"};
 	int first = 1;
 
 	putc(',', out);
@@ -137,7 +137,7 @@ static void print_track(FILE *out, const struct ss_dataset *ds, const struct ss_
 	const struct ss_crossing *c = &tm->c[k];
 	const struct ss_track *tr = &ds->tracks[tm->track];
 	const struct ss_album *al = &ds->albums[tr->album];
-	char buf[32];
+	char buf[32], why[200];
 
 	fputs("track", out);
 	put_text(out, ss_album_name(ds, tr->album));
@@ -160,7 +160,7 @@ static void print_track(FILE *out, const struct ss_dataset *ds, const struct ss_
 	fputs(",,,,", out);
 	fprintf(out, ",%s", tm->counts ? "yes" : "no");
 	put_flags(out, c->flags);
-	put_text(out, ss_ms_why_text((enum ss_ms_why)c->why));
+	put_text(out, ss_ms_track_reason(ms, tm, k, why, sizeof why));
 	putc('\n', out);
 }
 
@@ -284,6 +284,7 @@ int cmd_milestones(int argc, char **argv)
 		}
 		t2 = ss_seconds();
 		mc.ms.jobs = fo.jobs;
+		mc.ms.stale_days = o.stale_days;
 		ss_milestones_run(&ds, &fits, &mc.ms, &ms, &err);
 		if (o.verbosity >= SS_VERBOSE)
 			ss_errorf("milestones: %zu tracks: fit %.3f s on %u threads, backtest %.3f "

@@ -275,6 +275,7 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 			mc->ms.model_rule = bt.rule_model;
 	}
 	mc->ms.jobs = fo.jobs;
+	mc->ms.stale_days = o->stale_days;
 	t_proj = ss_seconds();
 	progress(o, "projecting milestones");
 	ss_milestones_run(ds, &fits, &mc->ms, &ms, &err);

@@ -56,11 +56,14 @@ const char *ss_ms_why_text(enum ss_ms_why w)
 		"",
 		"no data for this track",
 		"no model could be fitted",
-		"daily counts only, and no release date to add them up from",
+		"daily counts only and no release date, so no total is known: if the history "
+		"starts at the release, give the release date (catalog or release_date column)",
 		"the model's total levels off below the milestone",
 		"not within 100 years under the model",
 		"some counting tracks lack data or a model",
 		"no track counts toward the album's milestones",
+		"daily counts only, starting after the release: the streams before the first "
+		"day are missing, so no total is known (give a total column)",
 	};
 
 	return (unsigned)w < SS_WHY_COUNT ? text[w] : "?";
@@ -79,6 +82,7 @@ struct ss_ms_options ss_ms_defaults(void)
 		.seed = 1,
 		.model_rule = -1,
 		.horizon_years = 5,
+		.stale_days = 7,
 	};
 	size_t pace;
 
@@ -497,6 +501,7 @@ static void track_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
 	tm->counts = tr->counts;
 	tm->release = tr->release;
 	tm->first_day = n ? obs[0].day : SS_DAY_NONE;
+	tm->last_obs = n ? obs[n - 1].day : SS_DAY_NONE;
 	tm->last_day = SS_DAY_NONE;
 	tm->latest_total = NAN;
 	tm->pace = recent_pace(tf);
@@ -532,6 +537,8 @@ static void track_pass(const struct ss_dataset *ds, const struct ss_fits *fits,
 		ss_ms_project(tf, tm->model, M, opt->level, tm->span, c);
 		if (!known && tr->release_src != SS_SRC_NONE)
 			c->flags |= SS_MSF_INFERRED;
+		if (c->why == SS_WHY_NO_TOTAL && known)
+			c->why = SS_WHY_NO_START;
 		if (c->status == SS_MS_PROJECTED &&
 		    (double)(c->day - tf->last_day) > opt->extrapolate * tm->span)
 			c->flags |= SS_MSF_EXTRAPOLATED;
@@ -758,7 +765,8 @@ static void album_all(struct album_ctx *ac, size_t k, struct ss_album_crossing *
 	x->lo = x->hi = SS_DAY_NONE;
 	for (size_t i = 0; i < ac->nmembers; i++) {
 		const struct ss_crossing *c = &ac->ms->tracks[ac->members[i]].c[k];
-		x->flags |= c->flags & (SS_MSF_EXTRAPOLATED | SS_MSF_NO_INTERVAL | SS_MSF_FALLBACK);
+		x->flags |= c->flags & (SS_MSF_EXTRAPOLATED | SS_MSF_NO_INTERVAL | SS_MSF_FALLBACK |
+					SS_MSF_STALE);
 	}
 	if (reached) {
 		/* the range: from the latest earliest day to the latest last day */
@@ -1233,7 +1241,7 @@ static void album_total(struct album_ctx *ac, size_t k, struct ss_album_crossing
 		}
 		base += ac->fits->tracks[ac->members[i]].anchor_total;
 		start = tm->last_day > start ? tm->last_day : start;
-		x->flags |= tm->c[k].flags & (SS_MSF_FALLBACK | SS_MSF_NO_INTERVAL);
+		x->flags |= tm->c[k].flags & (SS_MSF_FALLBACK | SS_MSF_NO_INTERVAL | SS_MSF_STALE);
 	}
 	if (ax->lacking) {
 		x->why = SS_WHY_TRACKS;
@@ -1471,6 +1479,30 @@ size_t ss_ms_album_lacking(const struct ss_milestones *ms, uint32_t album, size_
 	return n;
 }
 
+/* An album projection that rests on stale tracks: which, and from when. */
+static const char *stale_tracks(const struct ss_dataset *ds, const struct ss_milestones *ms,
+				uint32_t album, size_t k, char *buf, size_t size)
+{
+	size_t ntr, n = 0, len;
+	const uint32_t *tr = ss_ms_album_tracks(ms, album, &ntr);
+	char last[SS_DATE_LEN + 1];
+
+	len = (size_t)snprintf(buf, size, "continues from stale tracks' older totals:");
+	for (size_t j = 0; j < ntr && len < size; j++) {
+		const struct ss_track_ms *tm = &ms->tracks[tr[j]];
+		if (!tm->counts || !(tm->c[k].flags & SS_MSF_STALE) || !tm->has_total)
+			continue;
+		if (n++ == 8) {
+			snprintf(buf + len, size - len, " ...");
+			break;
+		}
+		ss_date_format(tm->last_day, last);
+		len += (size_t)snprintf(buf + len, size - len, "%s %s (%s)", n > 1 ? "," : "",
+					ss_track_name(ds, tr[j]), last);
+	}
+	return buf;
+}
+
 const char *ss_ms_album_reason(const struct ss_dataset *ds, const struct ss_milestones *ms,
 			       uint32_t album, size_t k, int total, char *buf, size_t size)
 {
@@ -1479,14 +1511,26 @@ const char *ss_ms_album_reason(const struct ss_dataset *ds, const struct ss_mile
 	uint32_t lack[8];
 
 	buf[0] = '\0';
+	if (ax->x.why == SS_WHY_NONE && (ax->x.flags & SS_MSF_STALE))
+		return stale_tracks(ds, ms, album, k, buf, size);
 	if (ax->x.why != SS_WHY_TRACKS) {
 		snprintf(buf, size, "%s", ss_ms_why_text((enum ss_ms_why)ax->x.why));
 		return buf;
 	}
 	size_t n = ss_ms_album_lacking(ms, album, k, total, lack, 8);
+	const char *what = total ? "lack a total or a model" : "lack data or a model";
+	/* Tracks that all lack a total for the same reason: say which. */
+	uint8_t why = n && n <= 8 ? ms->tracks[lack[0]].c[k].why : SS_WHY_NONE;
+	for (size_t i = 1; i < n && i < 8; i++)
+		if (ms->tracks[lack[i]].c[k].why != why)
+			why = SS_WHY_NONE;
+	if (n && why == SS_WHY_NO_TOTAL)
+		what = "have daily counts only and no release date, so no total is known";
+	else if (n && why == SS_WHY_NO_START)
+		what = "have daily counts that start after their release (the streams before are "
+		       "missing), so no total is known";
 	size_t len =
-		(size_t)snprintf(buf, size, "%zu of %u counting tracks lack %s:", n, am->counted,
-				 total ? "a total or a model" : "data or a model");
+		(size_t)snprintf(buf, size, "%zu of %u counting tracks %s:", n, am->counted, what);
 	for (size_t i = 0; i < n && i < 8 && len < size; i++)
 		len += (size_t)snprintf(buf + len, size - len, "%s %s", i ? "," : "",
 					ss_track_name(ds, lack[i]));
@@ -1710,6 +1754,50 @@ static void apply_horizon(struct ss_milestones *ms)
 		past_horizon(&ms->album_crossings[i].x, ms->horizon_end);
 }
 
+/* ---- stale tracks ----------------------------------------------------- */
+
+/*
+ * A track whose last observation is well before the latest data (its feed
+ * stopped) is projected from that older day: its projections are flagged,
+ * before the albums take the flags from their tracks.
+ */
+static void mark_stale(const struct ss_dataset *ds, struct ss_milestones *ms)
+{
+	if (ms->opt.stale_days <= 0 || ms->as_of == SS_DAY_NONE)
+		return;
+	for (size_t t = 0; t < ms->ntracks; t++) {
+		struct ss_track_ms *tm = &ms->tracks[t];
+
+		if (!ss_series_is_stale(ds, (uint32_t)t, ms->as_of, ms->opt.stale_days))
+			continue;
+		tm->stale = 1;
+		for (size_t k = 0; k < ms->opt.nmilestones; k++)
+			if (tm->c[k].status != SS_MS_REACHED)
+				tm->c[k].flags |= SS_MSF_STALE;
+	}
+}
+
+const char *ss_ms_track_reason(const struct ss_milestones *ms, const struct ss_track_ms *tm,
+			       size_t k, char *buf, size_t size)
+{
+	const struct ss_crossing *c = &tm->c[k];
+	char last[SS_DATE_LEN + 1];
+
+	if (c->why != SS_WHY_NONE) {
+		snprintf(buf, size, "%s", ss_ms_why_text((enum ss_ms_why)c->why));
+		return buf;
+	}
+	buf[0] = '\0';
+	if ((c->flags & SS_MSF_STALE) && tm->has_total) {
+		ss_date_format(tm->last_day, last);
+		snprintf(buf, size,
+			 "stale: continues from %s, its last total, %ld days before the latest "
+			 "data",
+			 last, (long)((int64_t)ms->as_of - tm->last_day));
+	}
+	return buf;
+}
+
 /* ---- the stage -------------------------------------------------------- */
 
 enum ss_status ss_milestones_run(const struct ss_dataset *ds, const struct ss_fits *fits,
@@ -1741,6 +1829,7 @@ enum ss_status ss_milestones_run(const struct ss_dataset *ds, const struct ss_fi
 	struct pass ps = {.ds = ds, .fits = fits, .opt = opt, .ms = out};
 	atomic_init(&ps.next, 0);
 	ss_parallel(opt->jobs, (nt + TRACK_CHUNK - 1) / TRACK_CHUNK, tracks_worker, &ps);
+	mark_stale(ds, out);
 	group_tracks(&ps);
 	atomic_store(&ps.next, 0);
 	ss_parallel(opt->jobs, na, albums_worker, &ps);

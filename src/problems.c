@@ -45,6 +45,8 @@ static const struct {
 	[SS_P_TOTAL_DECREASE] = {"total went down", SS_SEV_WARNING},
 	[SS_P_STREAMS_TOTAL_MISMATCH] = {"streams and total disagree", SS_SEV_WARNING},
 	[SS_P_BEFORE_RELEASE] = {"before release", SS_SEV_WARNING},
+	[SS_P_NO_TOTAL] = {"no known total", SS_SEV_WARNING},
+	[SS_P_STALE] = {"stale track", SS_SEV_WARNING},
 	[SS_P_DUPLICATE_MERGED] = {"duplicate merged", SS_SEV_INFO},
 	[SS_P_TRACK_NO_DATA] = {"track without data", SS_SEV_INFO},
 };

@@ -206,8 +206,8 @@ static void crossing_range(struct out *o, json_t *j, const struct ss_crossing *c
 /* reason, flags: the end of every crossing entry.  reason may be NULL. */
 static void crossing_end(struct out *o, json_t *j, const struct ss_crossing *c, json_t *reason)
 {
-	static const char *const names[] = {"extrapolated", "no_interval", "recent_pace", "partial",
-					    "inferred_release"};
+	static const char *const names[] = {"extrapolated", "no_interval",	"recent_pace",
+					    "partial",	    "inferred_release", "stale"};
 	json_t *flags = json_array();
 
 	if (!reason)
@@ -263,7 +263,11 @@ static json_t *album_crossing(struct out *o, const struct ss_album_ms *am,
 			push(o, names, text(ss_track_name(o->ds, lack[i])));
 		set(o, j, "lacking_tracks", names);
 	} else {
+		char buf[1024];
 		set(o, j, "lacking_tracks", json_array());
+		if (c->flags & SS_MSF_STALE)
+			reason = text(ss_ms_album_reason(o->ds, o->r->ms, am->album, k,
+							 !every_track, buf, sizeof buf));
 	}
 	crossing_end(o, j, c, reason);
 	return j;
@@ -327,6 +331,7 @@ static json_t *track(struct out *o, uint32_t t)
 	set(o, j, "latest_date", tm->has_total ? date(tm->last_day) : json_null());
 	set(o, j, "latest_total", tm->has_total ? count_of(tm->latest_total) : json_null());
 	set(o, j, "latest_is_lower_bound", json_boolean(tm->has_total && tm->latest_bound));
+	set(o, j, "stale", json_boolean(tm->stale));
 	set(o, j, "pace", real_or_null(tm->pace));
 	set(o, j, "model", model_name(tm->model));
 	set(o, j, "fit_status", json_string(fit_status(o, t, tm->model)));
@@ -340,7 +345,9 @@ static json_t *track(struct out *o, uint32_t t)
 		crossing_range(o, e, c, tr->release, tr->release_src);
 		set(o, e, "needed_pace", real_or_null(c->needed));
 		set(o, e, "needed_by", isfinite(c->needed) ? date(tm->target) : json_null());
-		crossing_end(o, e, c, NULL);
+		char why[200];
+		ss_ms_track_reason(o->r->ms, tm, k, why, sizeof why);
+		crossing_end(o, e, c, why[0] ? text(why) : NULL);
 		push(o, list, e);
 	}
 	set(o, j, "milestones", list);

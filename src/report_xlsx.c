@@ -296,8 +296,8 @@ static const char *status_text(const struct ss_crossing *x, char *buf, size_t n)
 
 static void flags_text(unsigned flags, char *buf, size_t n)
 {
-	static const char *const names[] = {"extrapolated", "no interval", "recent pace",
-					    "partial sum", "inferred release date"};
+	static const char *const names[] = {"extrapolated", "no interval",	     "recent pace",
+					    "partial sum",  "inferred release date", "stale"};
 	size_t len = 0;
 
 	buf[0] = '\0';
@@ -305,6 +305,25 @@ static void flags_text(unsigned flags, char *buf, size_t n)
 		if (flags & (1u << i))
 			len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s",
 						len ? ", " : "", names[i]);
+}
+
+/* What a reader of the Tracks sheet must know about a track's projections:
+ * that they continue from an older day (stale), or why there are none. */
+static void track_note(const struct ss_report *r, const struct ss_track_ms *tm, char *buf, size_t n)
+{
+	char last[SS_DATE_LEN + 1];
+
+	buf[0] = '\0';
+	if (tm->stale && tm->last_obs != SS_DAY_NONE) {
+		ss_date_format(tm->last_obs, last);
+		snprintf(buf, n,
+			 "stale: last observed %s, %ld days before the latest data; its "
+			 "projections continue from then",
+			 last, (long)((int64_t)r->ms->as_of - tm->last_obs));
+	} else if (r->ms->opt.nmilestones &&
+		   (tm->c[0].why == SS_WHY_NO_TOTAL || tm->c[0].why == SS_WHY_NO_START)) {
+		snprintf(buf, n, "%s", ss_ms_why_text((enum ss_ms_why)tm->c[0].why));
+	}
 }
 
 /* "2024-02-01 to 2024-05-03", "from 2024-02-01 (open)" or "" */
@@ -635,7 +654,8 @@ static void sheet_milestones(struct ctx *c)
 				put_num(&s, row, 12, tm->pace, c->f.count);
 			flags_text(x->flags, buf, sizeof buf);
 			put_str(&s, row, 13, buf, NULL);
-			put_str(&s, row, 14, ss_ms_why_text((enum ss_ms_why)x->why), NULL);
+			put_str(&s, row, 14, ss_ms_track_reason(r->ms, tm, k, buf, sizeof buf),
+				NULL);
 		}
 	}
 	worksheet_freeze_panes(s.ws, 1, 2);
@@ -685,7 +705,8 @@ static void sheet_tracks(struct ctx *c)
 		"Album",	"Track",	"Release date", "Release date from", "Counts",
 		"Observations", "First date",	"Latest date",	"Latest total",	     "Lower bound",
 		"Latest daily", "Pace (7-day)", "Peak day",	"Peak daily",	     "Model",
-		"Fit",		"Parameters",	"RMSE (log)",	"Akaike weight",     "Intervals"};
+		"Fit",		"Parameters",	"RMSE (log)",	"Akaike weight",     "Intervals",
+		"Note"};
 	enum { NCOLS = sizeof cols / sizeof cols[0] };
 	lxw_row_t row = 1;
 	char buf[320];
@@ -749,6 +770,8 @@ static void sheet_tracks(struct ctx *c)
 		} else if (tr->n > 0) {
 			put_str(&s, row, 15, "no model", NULL);
 		}
+		track_note(r, tm, buf, sizeof buf);
+		put_str(&s, row, 20, buf, NULL);
 		row++;
 	}
 	if (row > 1 && !table) {

@@ -558,6 +558,95 @@ static void reconcile(struct ctx *c, uint32_t t)
 	}
 }
 
+/*
+ * A track whose series has no total at all (daily counts only that could
+ * not be added up) has no known total, so none of its milestones can be
+ * dated: say why and how to fix it, at its first observation.
+ */
+static void check_no_total(struct ss_dataset *ds, uint32_t t)
+{
+	const struct ss_track *tr = &ds->tracks[t];
+	const struct ss_obs *s = ds->obs + tr->first;
+	char who[2 * SS_QUOTE_MAX], first[SS_DATE_LEN + 1], rel[SS_DATE_LEN + 1], n[28];
+	int64_t sum = 0;
+
+	for (size_t i = 0; i < tr->n; i++) {
+		if (s[i].flags & SS_OBS_TOTAL)
+			return;
+		if ((s[i].flags & SS_OBS_STREAMS) &&
+		    __builtin_add_overflow(sum, s[i].streams, &sum))
+			sum = INT64_MAX;
+	}
+	ss_describe_track(ds, t, who, sizeof(who));
+	ss_date_format(s[0].day, first);
+	if (!release_is_known(ds, tr)) {
+		ss_problems_add(&ds->problems, SS_P_NO_TOTAL, s[0].file, s[0].line,
+				"%s: daily counts only and no release date, so its total is "
+				"unknown and no milestone can be dated; if its history starts "
+				"at the release, give %s as its release date in a catalog or a "
+				"release_date column; if not, give its total in a total column",
+				who, first);
+		return;
+	}
+	/* The release is known, so the chain could only fail to start there:
+	 * what came before the first day is missing.  The streams counted since
+	 * are a lower bound of the total, too weak to date a milestone by. */
+	ss_date_format(tr->release, rel);
+	ss_problems_add(&ds->problems, SS_P_NO_TOTAL, s[0].file, s[0].line,
+			"%s: daily counts start on %s, not on its release date %s (%s): the "
+			"streams before %s are missing, so its total is unknown (the %s "
+			"counted since are only a lower bound) and no milestone can be dated; "
+			"give its total on some day in a total column, or the daily counts "
+			"from the release",
+			who, first, rel, ss_date_source_name((enum ss_date_source)tr->release_src),
+			first, ss_count_format(sum, n));
+}
+
+int ss_series_is_stale(const struct ss_dataset *ds, uint32_t t, int32_t latest, int32_t stale_days)
+{
+	const struct ss_track *tr = &ds->tracks[t];
+	const struct ss_obs *s = ds->obs + tr->first;
+
+	/* A feed that stopped: observed at least every stale_days days up to
+	 * its last day, then silent for longer.  A track only ever seen now and
+	 * then (a fan's figures from news reports) has no feed to stop. */
+	if (stale_days <= 0 || tr->n < 2)
+		return 0;
+	return (int64_t)latest - s[tr->n - 1].day > stale_days &&
+	       (int64_t)s[tr->n - 1].day - s[tr->n - 2].day <= stale_days;
+}
+
+void ss_series_check_stale(struct ss_dataset *ds, const struct ss_series_stats *st,
+			   int32_t stale_days)
+{
+	char who[2 * SS_QUOTE_MAX], last[SS_DATE_LEN + 1], latest[SS_DATE_LEN + 1];
+	int found = 0;
+
+	if (stale_days <= 0 || st->observations == 0)
+		return;
+	ss_date_format(st->last_day, latest);
+	for (size_t t = 0; t < ss_dataset_ntracks(ds); t++) {
+		const struct ss_track *tr = &ds->tracks[t];
+		const struct ss_obs *o;
+
+		if (!ss_series_is_stale(ds, (uint32_t)t, st->last_day, stale_days))
+			continue;
+		o = &ds->obs[tr->first + tr->n - 1];
+		ss_date_format(o->day, last);
+		ss_problems_add(&ds->problems, SS_P_STALE, o->file, o->line,
+				"%s: last observed on %s, %ld days before the latest data (%s): "
+				"its feed may have stopped, and its projections continue from "
+				"%s; add its recent rows, or pass --stale-days %ld (or more) if "
+				"that is expected",
+				ss_describe_track(ds, (uint32_t)t, who, sizeof(who)), last,
+				(long)(st->last_day - o->day), latest, last,
+				(long)(st->last_day - o->day));
+		found = 1;
+	}
+	if (found)
+		ss_problems_sort(&ds->problems);
+}
+
 enum ss_status ss_series_build(struct ss_dataset *ds, struct ss_series_stats *stats,
 			       struct ss_error *err)
 {
@@ -586,6 +675,7 @@ enum ss_status ss_series_build(struct ss_dataset *ds, struct ss_series_stats *st
 		}
 		stats->tracks_with_data++;
 		reconcile(&c, (uint32_t)t);
+		check_no_total(ds, (uint32_t)t);
 		if (stats->observations == 0 || ds->obs[tr->first].day < stats->first_day)
 			stats->first_day = ds->obs[tr->first].day;
 		if (stats->observations == 0 ||

@@ -38,13 +38,19 @@ struct ss_load_options {
 	int strict;
 	long max_problems; /* problems printed; 0 = all */
 	enum ss_verbosity verbosity;
+	int stale_days; /* --stale-days: flag tracks last seen this long before the rest */
 };
+
+/* Value options of ss_load_option() without a short letter. */
+enum { SS_OPT_STALE_DAYS = 290 };
+#define SS_STALE_DAYS_DEFAULT 7
 
 /* Long options shared by data-reading commands, and their handler. */
 #define SS_LOAD_LONG_OPTIONS                                                                       \
 	{"catalog", required_argument, NULL, 'c'}, {"as-of", required_argument, NULL, 'A'},        \
 		{"strict", no_argument, NULL, 'S'},                                                \
 		{"max-problems", required_argument, NULL, 'P'}, {"quiet", no_argument, NULL, 'q'}, \
+		{"stale-days", required_argument, NULL, SS_OPT_STALE_DAYS},                        \
 	{                                                                                          \
 		"verbose", no_argument, NULL, 'v'                                                  \
 	}
@@ -55,6 +61,8 @@ struct ss_load_options {
 	"      --as-of DATE      leave out rows dated after DATE (YYYY-MM-DD)\n"                   \
 	"      --strict          fail (exit 65) on any problem, not only unusable input\n"         \
 	"      --max-problems N  print at most N problems (default 50; 0 = all)\n"                 \
+	"      --stale-days N    warn about tracks last observed over N days before the\n"         \
+	"                        latest data (default 7; 0 = never)\n"                             \
 	"  -q, --quiet           print only problems\n"                                            \
 	"  -v, --verbose         also print informational notes\n"
 

@@ -107,6 +107,8 @@ enum ss_ms_why {
 	SS_WHY_HORIZON,	     /* never: not within SS_HORIZON_MAX days */
 	SS_WHY_TRACKS,	     /* album: some counting tracks lack data or a model */
 	SS_WHY_NOT_COUNTING, /* album: no track counts */
+	SS_WHY_NO_START,     /* daily counts only, starting after the known release:
+			      * the streams before the first day are missing */
 	SS_WHY_COUNT
 };
 
@@ -117,8 +119,11 @@ enum ss_ms_flag {
 	SS_MSF_FALLBACK = 1u << 2,     /* projected by the recent pace: no curve was usable */
 	SS_MSF_PARTIAL = 1u << 3,      /* album total: some tracks lack data, the sum is a
 					* lower bound */
-	SS_MSF_INFERRED = 1u << 4      /* its day numbers count from an inferred release
+	SS_MSF_INFERRED = 1u << 4,     /* its day numbers count from an inferred release
 					* date (the first observation, or its tracks') */
+	SS_MSF_STALE = 1u << 5	       /* the track's (album: a counting track's) last
+					* observation is over opt.stale_days before the
+					* latest data: the projection continues from then */
 };
 
 /* Why a reached album crossing has no rank. */
@@ -157,6 +162,8 @@ struct ss_track_ms {
 	int32_t release;       /* the track's release day */
 	int32_t first_day;     /* first and last observed days (SS_DAY_NONE: none) */
 	int32_t last_day;      /* last day with a total */
+	int32_t last_obs;      /* last observed day (SS_DAY_NONE: none) */
+	uint8_t stale;	       /* last_obs is over opt.stale_days before ms.as_of */
 	double latest_total;   /* that total (a lower bound when latest_bound) */
 	uint8_t latest_bound;  /* it is a lower bound */
 	double pace;	       /* mean daily streams of the last 7 days (or interval) */
@@ -206,6 +213,8 @@ struct ss_ms_options {
 	int16_t model_rule; /* -1: each track's chosen model; else ss_models index,
 			     * used where that model fitted (the backtest rule) */
 	int horizon_years;  /* projections past as-of + this are "after" (5) */
+	int stale_days;	    /* a track last observed over this many days before the
+			     * latest data is stale (7; 0: never) */
 };
 
 /* 50M ... 1B, 80%, day 1, the anniversary, 3x, 1,000 draws, seed 1. */
@@ -285,6 +294,15 @@ size_t ss_ms_album_lacking(const struct ss_milestones *ms, uint32_t album, size_
  */
 const char *ss_ms_album_reason(const struct ss_dataset *ds, const struct ss_milestones *ms,
 			       uint32_t album, size_t k, int total, char *buf, size_t size);
+
+/*
+ * A track crossing's reason, for reports: why it is unknown or never (the
+ * reason's phrase), or for a stale track's projection the older day it
+ * continues from ("stale: continues from 2023-10-01, its last total, 38
+ * days before the latest data"); "" when there is none.  Returns buf.
+ */
+const char *ss_ms_track_reason(const struct ss_milestones *ms, const struct ss_track_ms *tm,
+			       size_t k, char *buf, size_t size);
 
 /*
  * The total at the end of day under model, as projections see it: the

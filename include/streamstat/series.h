@@ -24,7 +24,10 @@
  *    its album's, unless the catalog does not list it and it was observed
  *    before the album's release (a single: then its first observed day); an
  *    album without one takes the most common first observed day of its
- *    tracks.  The source of each is kept.
+ *    tracks.  The source of each is kept;
+ *  - a track with no total at all (daily counts only, without a release
+ *    date or starting after it) is warned about (SS_P_NO_TOTAL): none of
+ *    its milestones can be dated.
  *
  * Afterwards track t's series is ds->obs[tracks[t].first ...] with
  * tracks[t].n entries, in day order, one per day.
@@ -59,6 +62,22 @@ struct ss_series_stats {
  */
 enum ss_status ss_series_build(struct ss_dataset *ds, struct ss_series_stats *stats,
 			       struct ss_error *err);
+
+/*
+ * Is track t stale: its feed stopped?  Its last observation is more than
+ * stale_days before latest (the latest of all tracks'), and it had been
+ * observed at least every stale_days days until then (its last two
+ * observations are at most that far apart: a track seen only now and then
+ * has no feed to stop).  Never when stale_days <= 0.
+ */
+int ss_series_is_stale(const struct ss_dataset *ds, uint32_t t, int32_t latest, int32_t stale_days);
+
+/*
+ * Once built: warn (SS_P_STALE) about every stale track: its projections
+ * continue from that older day.
+ */
+void ss_series_check_stale(struct ss_dataset *ds, const struct ss_series_stats *st,
+			   int32_t stale_days);
 
 /* Track t's series (n entries) once built. */
 static inline const struct ss_obs *ss_series_of(const struct ss_dataset *ds, uint32_t t, size_t *n)

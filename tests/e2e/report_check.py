@@ -596,7 +596,7 @@ def small():
           % list(ws.tables.keys()))
     if "Tracks" in ws.tables:
         ref = ws.tables["Tracks"].ref
-        check(ref == "A1:T%d" % (ntr + 1) and ws.max_row == ntr + 1,
+        check(ref == "A1:U%d" % (ntr + 1) and ws.max_row == ntr + 1,
               "small: table Tracks covers %s; sheet has %d rows, %d tracks"
               % (ref, ws.max_row, ntr))
     hdr = [c.value for c in ws[1]]
@@ -743,7 +743,7 @@ def bundled():
     check(a1 == js["headline"][0], "bundled: A1 %r, JSON headline %r" % (a1, js["headline"][0]))
     compare_milestones_json(tag, wb["Milestones"], js)
     t = wb["Tracks"]
-    check("Tracks" in t.tables and t.tables["Tracks"].ref == "A1:T%d" % (len(js["tracks"]) + 1),
+    check("Tracks" in t.tables and t.tables["Tracks"].ref == "A1:U%d" % (len(js["tracks"]) + 1),
           "bundled: table Tracks %r for %d tracks"
           % ({k: t.tables[k].ref for k in t.tables}, len(js["tracks"])))
     check(wb["Backtest"]["A4"].value == "Method" and wb["Backtest"].max_row > 4,
@@ -913,7 +913,7 @@ def huge_catalog():
         xml = z.read("xl/worksheets/sheet3.xml")
     check(not any(n.startswith("xl/tables/") for n in names),
           "huge catalog: Tracks is not a table past 100,000 rows")
-    check(b'<autoFilter ref="A1:T%d"/>' % (ntracks + 1) in xml,
+    check(b'<autoFilter ref="A1:U%d"/>' % (ntracks + 1) in xml,
           "huge catalog: Tracks has filters over every row")
 
 
