@@ -156,7 +156,7 @@ static int zip64_extra(const unsigned char *x, size_t n, struct entry *en, uint3
 
 static enum ss_status read_directory(struct zip *z, struct ss_error *err)
 {
-	uint64_t off, len, count;
+	uint64_t off = 0, len = 0, count = 0;
 	enum ss_status s = find_directory(z, &off, &len, &count, err);
 	unsigned char *d;
 	size_t at = 0;
