@@ -572,7 +572,8 @@ enum ss_status ss_lock_dir(const char *dir, int wait, int *fd, struct ss_error *
 	*fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
 	if (*fd < 0) {
 		int e = errno;
-		if (e == ELOOP)
+		/* a link in a sticky directory gives EACCES, not ELOOP */
+		if (e == ELOOP || (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)))
 			s = ss_error_set(err, SS_ERR_CANTCREAT, path, 0,
 					 "the lock file %s is a symbolic link: a lock is never "
 					 "taken through one (remove it)",
