@@ -310,10 +310,10 @@ for sig in ("SIGKILL", "SIGTERM"):
               "%s at rename %d: left %r" % (sig, when, temps(a)))
         for f in temps(a):  # a kill -9's leftovers, for the sweep an hour later
             f = os.path.join(a, f)
-            if os.path.islink(f):
-                os.unlink(f)
-            else:
+            if os.path.isdir(f) and not os.path.islink(f):
                 shutil.rmtree(f)
+            else:
+                os.unlink(f)
 
 # a directory where a destination is: exit 73 before anything is replaced
 j = os.path.join(WORK, "jsondir")
