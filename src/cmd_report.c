@@ -7,10 +7,12 @@
  * name the .xlsx itself).  Prints the path written and the headline.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <malloc.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,6 +196,55 @@ static int lock_output(const struct report_opts *ro, int *lock_fd)
 	return SS_EXIT_OK;
 }
 
+/* What a file that is not a regular file is, for a message. */
+static const char *file_kind(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a pipe";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+/*
+ * A report reads each input twice, to load it and for its checksum on the
+ * About sheet and in the summary: a pipe (<(...), /dev/stdin) would be
+ * checksummed as empty, and a FIFO with no writer would hang the run while
+ * it holds the lock.  Such inputs are refused before the lock is taken;
+ * opening with O_NONBLOCK never waits for a writer.  Returns an exit code.
+ */
+static int regular_input(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return SS_EXIT_OK; /* loading says why, as for every command */
+	int bad = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
+	close(fd);
+	if (!bad)
+		return SS_EXIT_OK;
+	ss_errorf("report: %s is %s: a report reads each input twice (to load it and for its "
+		  "SHA-256), so it takes regular files only; save it to a file first",
+		  path, file_kind(st.st_mode));
+	return SS_EXIT_NOINPUT;
+}
+
+static int regular_inputs(char **files, int n, const struct ss_load_options *o)
+{
+	for (size_t i = 0; i < o->ncatalogs; i++)
+		if (regular_input(o->catalogs[i]) != SS_EXIT_OK)
+			return SS_EXIT_NOINPUT;
+	for (int i = 0; i < n; i++)
+		if (regular_input(files[i]) != SS_EXIT_OK)
+			return SS_EXIT_NOINPUT;
+	return SS_EXIT_OK;
+}
+
 /* Input checksums, computed on a thread while the fit runs. */
 struct checksums {
 	struct ss_report_file *files;
@@ -229,6 +280,124 @@ static void *json_worker(void *arg)
 	return NULL;
 }
 
+/* ".base", allocated: the pointer that makes base's files current */
+static char *dotted(const char *base)
+{
+	size_t n = strlen(base) + 2;
+	char *p = xmalloc(n);
+
+	snprintf(p, n, ".%s", base);
+	return p;
+}
+
+static int same_dir(const char *a, const char *b)
+{
+	struct stat x, y;
+
+	return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+/*
+ * Write the workbook and the summary into a run directory beside the
+ * workbook's final name, then make them current by one rename of the
+ * pointer ".BASE" (README: "As a nightly job"), then latest the same way.
+ * A summary in another directory gets a run of its own there, published
+ * first.  Returns an exit code.
+ */
+static int write_and_publish(const struct ss_report *r, const struct report_opts *ro,
+			     const char *xlsx, const char *json)
+{
+	struct ss_error err = {0};
+	char *xdir = ss_dir_of(xlsx), *jdir = ss_dir_of(json);
+	char *xfile = ss_base_of(xlsx, ""), *jfile = ss_base_of(json, "");
+	char *xbase = ss_base_of(xlsx, ".xlsx"), *jbase = ss_base_of(json, ".json");
+	char *xptr = dotted(xbase), *jptr = dotted(jbase);
+	int same = same_dir(xdir, jdir);
+	int latest = !(ro->out && ends_with(ro->out, ".xlsx")) && !ro->json;
+	char *xt = path_in(xptr, SS_RUN_XLSX), *jt = path_in(same ? xptr : jptr, SS_RUN_JSON);
+	struct ss_link xl[2] = {{xfile, xt}, {jfile, jt}}, jl[1] = {{jfile, jt}};
+	static const struct ss_link ll[2] = {{"latest.xlsx", "latest/" SS_RUN_XLSX},
+					     {"latest.json", "latest/" SS_RUN_JSON}};
+	size_t nxl = same ? 2 : 1;
+	struct ss_run xr = SS_RUN_INIT, jr = SS_RUN_INIT;
+	char *xw = NULL, *jw = NULL;
+	enum ss_status s;
+	int code = SS_EXIT_OK;
+	pthread_t tid;
+
+	/* every name is checked before anything is written, so that one in
+	 * the way (a directory named like the summary) replaces nothing */
+	s = ss_publish_check(xdir, xptr, xl, nxl, &err);
+	if (s == SS_OK && !same)
+		s = ss_publish_check(jdir, jptr, jl, 1, &err);
+	if (s == SS_OK && latest)
+		s = ss_publish_check(xdir, "latest", ll, 2, &err);
+	if (s == SS_OK)
+		s = ss_run_begin(&xr, xdir, xptr, &err);
+	if (s == SS_OK && !same)
+		s = ss_run_begin(&jr, jdir, jptr, &err);
+	if (s == SS_OK && !(xw = ss_run_file(&xr, SS_RUN_XLSX, &err)))
+		s = SS_ERR_CANTCREAT;
+	if (s == SS_OK && !(jw = ss_run_file(same ? &xr : &jr, SS_RUN_JSON, &err)))
+		s = SS_ERR_CANTCREAT;
+	if (s != SS_OK) {
+		ss_errorf("report: %s", err.msg);
+		code = ss_exit_code(s);
+	}
+	if (code == SS_EXIT_OK) {
+		struct json_job jj = {.r = r, .path = jw};
+		int json_thread = pthread_create(&tid, NULL, json_worker, &jj) == 0;
+		/* the library's temporaries default to the output's file system:
+		 * a small /tmp must not be able to cut the workbook short */
+		s = ss_report_write_xlsx(r, xw, ro->tmpdir ? ro->tmpdir : xdir, &err);
+		if (s != SS_OK) {
+			ss_errorf("report: %s: %s", xlsx, err.msg);
+			code = ss_exit_code(s);
+		}
+		if (json_thread)
+			pthread_join(tid, NULL);
+		else
+			json_worker(&jj);
+		if (jj.status != SS_OK) {
+			ss_errorf("report: %s: %s", json, jj.err.msg);
+			code = code ? code : ss_exit_code(jj.status);
+		}
+	}
+	if (code == SS_EXIT_OK) {
+		/* a stop signal waits until every rename is done: it never
+		 * lands between the pair's and latest's */
+		sigset_t old;
+		ss_publish_hold(&old);
+		s = same ? SS_OK : ss_run_publish(&jr, jl, 1, &err);
+		if (s == SS_OK)
+			s = ss_run_publish(&xr, xl, nxl, &err);
+		if (s == SS_OK && latest)
+			s = ss_publish_point(xdir, "latest", xptr, ll, 2, &err);
+		if (s != SS_OK) {
+			ss_errorf("report: %s", err.msg);
+			code = ss_exit_code(s);
+		}
+		ss_run_discard(&jr);
+		ss_run_discard(&xr);
+		ss_publish_release(&old);
+	}
+	ss_run_discard(&jr);
+	ss_run_discard(&xr);
+	free(xw);
+	free(jw);
+	free(xt);
+	free(jt);
+	free(xptr);
+	free(jptr);
+	free(xbase);
+	free(jbase);
+	free(xfile);
+	free(jfile);
+	free(xdir);
+	free(jdir);
+	return code;
+}
+
 static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	       const struct ss_load_options *o, struct ss_ms_cli *mc, const struct report_opts *ro,
 	       int argc, char **argv, double t_start)
@@ -240,7 +409,7 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	struct ss_error err = {0};
 	struct ss_report r;
 	int code = SS_EXIT_OK;
-	char *xlsx = NULL, *json = NULL, *xlsx_tmp = NULL, *json_tmp = NULL;
+	char *xlsx = NULL, *json = NULL;
 	uint32_t *albums = NULL;
 	double t_fit = ss_seconds(), t_bt, t_proj, t_write;
 	pthread_t tid;
@@ -327,76 +496,10 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 		free(latest);
 		free(dir);
 	}
-	enum ss_status ps = SS_OK;
-	if (code == SS_EXIT_OK && ((ps = ss_publish_temp(xlsx, &xlsx_tmp, &err)) != SS_OK ||
-				   (ps = ss_publish_temp(json, &json_tmp, &err)) != SS_OK)) {
-		ss_errorf("report: %s", err.msg);
-		code = ss_exit_code(ps);
-	}
 	if (code == SS_EXIT_OK) {
 		progress(o, "writing %s", xlsx);
 		r.seconds = ss_seconds() - t_start;
-		/* the writers open the temporaries through descriptors: a stop
-		 * signal that removes their names cannot make them create new ones */
-		int xfd, jfd;
-		char *xlsx_w = ss_publish_writer_path(xlsx_tmp, &xfd);
-		char *json_w = ss_publish_writer_path(json_tmp, &jfd);
-		struct json_job jj = {.r = &r, .path = json_w};
-		int json_thread = pthread_create(&tid, NULL, json_worker, &jj) == 0;
-		/* the library's temporaries default to the output's file system:
-		 * a small /tmp must not be able to cut the workbook short */
-		char *xdir = ro->tmpdir ? NULL : ss_dir_of(xlsx);
-		enum ss_status s =
-			ss_report_write_xlsx(&r, xlsx_w, ro->tmpdir ? ro->tmpdir : xdir, &err);
-		free(xdir);
-		if (s != SS_OK) {
-			ss_errorf("report: %s: %s", xlsx, err.msg);
-			code = ss_exit_code(s);
-		}
-		if (json_thread)
-			pthread_join(tid, NULL);
-		else
-			json_worker(&jj);
-		if (jj.status != SS_OK) {
-			ss_errorf("report: %s: %s", json, jj.err.msg);
-			code = code ? code : ss_exit_code(jj.status);
-		}
-		if (xfd >= 0)
-			close(xfd);
-		if (jfd >= 0)
-			close(jfd);
-		free(xlsx_w);
-		free(json_w);
-	}
-	if (code == SS_EXIT_OK) {
-		char *tmps[2] = {xlsx_tmp, json_tmp}, *finals[2] = {xlsx, json};
-		if ((ps = ss_publish(tmps, finals, 2, &err)) != SS_OK) {
-			ss_errorf("report: %s", err.msg);
-			code = ss_exit_code(ps);
-		}
-	}
-	/* named by date in a directory: latest.xlsx and latest.json follow,
-	 * only now that both are complete */
-	if (code == SS_EXIT_OK && !(ro->out && ends_with(ro->out, ".xlsx")) && !ro->json) {
-		const char *dir = ro->out ? ro->out : DEFAULT_DIR;
-		size_t n = strlen(dir) + sizeof "/latest.xlsx";
-		char *alias = xmalloc(n);
-		snprintf(alias, n, "%s/latest.xlsx", dir);
-		if ((ps = ss_publish_alias(xlsx, alias, &err)) == SS_OK) {
-			snprintf(alias, n, "%s/latest.json", dir);
-			ps = ss_publish_alias(json, alias, &err);
-		}
-		if (ps != SS_OK) {
-			ss_errorf("report: %s", err.msg);
-			code = ss_exit_code(ps);
-		}
-		free(alias);
-	}
-	if (code != SS_EXIT_OK) {
-		if (xlsx_tmp)
-			ss_publish_discard(xlsx_tmp);
-		if (json_tmp)
-			ss_publish_discard(json_tmp);
+		code = write_and_publish(&r, ro, xlsx, json);
 	}
 	if (code == SS_EXIT_OK && o->verbosity >= SS_NORMAL) {
 		printf("%s\n%s\n", xlsx, json);
@@ -421,8 +524,6 @@ out:
 	free((char *)r.options);
 	free(xlsx);
 	free(json);
-	free(xlsx_tmp);
-	free(json_tmp);
 	ss_milestones_release(&ms);
 	ss_fits_release(&fits);
 	return code;
@@ -542,7 +643,12 @@ int cmd_report(int argc, char **argv)
 	struct ss_series_stats st;
 	int lock_fd = -1;
 
-	code = lock_output(&ro, &lock_fd);
+	/* a file-size limit (ulimit -f) makes a write fail with EFBIG, which
+	 * the writers report (exit 74), instead of killing the run unheard */
+	signal(SIGXFSZ, SIG_IGN);
+	code = regular_inputs(argv + optind, argc - optind, &o);
+	if (code == SS_EXIT_OK)
+		code = lock_output(&ro, &lock_fd);
 	if (code != SS_EXIT_OK) {
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);

@@ -2,9 +2,12 @@
  * report.c - what both report writers share: the albums compared and their
  * order, the headline sentences, and input checksums.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <nettle/sha2.h>
 
@@ -261,10 +264,21 @@ enum ss_status ss_sha256_file(const char *path, char *out, uint64_t *bytes, stru
 	static const char hex[] = "0123456789abcdef";
 	char buf[1 << 16];
 	size_t got;
-	FILE *f = fopen(path, "rb");
+	struct stat st;
+	/* never a FIFO's open that waits for a writer; and a file read once
+	 * already (a pipe) would be checksummed as what is left of it */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *f = NULL;
 
 	out[0] = '\0';
 	*bytes = 0;
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+		close(fd);
+		return ss_error_set(err, SS_ERR_NOINPUT, path, 0,
+				    "not a regular file: no checksum");
+	}
+	if (fd >= 0 && !(f = fdopen(fd, "rb")))
+		close(fd);
 	if (!f)
 		return ss_error_set(err, SS_ERR_NOINPUT, path, 0, "cannot open for a checksum");
 	sha256_init(&ctx);

@@ -1,79 +1,152 @@
 /*
  * publish.h - put finished files in place so that readers only ever see
- * complete ones, and keep two report runs from writing at once.
+ * complete ones, of one run, and keep two report runs from writing at once.
  *
- * A file is written under a temporary name in its final directory
- * (ss_publish_temp()), flushed to disk, renamed over its final name, and
- * the directory is flushed (ss_publish()): a crash, a kill or a full disk at
- * any moment leaves either the old file or the new one under the final
- * name, never half of one.  ss_publish_alias() gives a finished file a
- * second name the same way ("latest.xlsx").  ss_lock_dir() takes an
- * exclusive flock(2) on DIR/.streamstat.lock, held until the process ends.
+ * A run's files are written in a private directory (a "run directory",
+ * DIR/.BASE.run.XXXXXX, mode 0700 while it is written) inside the output
+ * directory DIR, so that nothing another user can reach is ever opened by
+ * name for writing.  A file's final name in DIR is a symbolic link that never
+ * changes, "BASE.xlsx -> .BASE/report.xlsx", and DIR/.BASE (the "pointer")
+ * is a symbolic link to the run directory: one rename of the pointer makes
+ * every file of the run current at once.  "latest" is a pointer to a
+ * pointer ("latest -> .BASE", "latest.xlsx -> latest/report.xlsx").  A
+ * final name that is still a plain file (written by an older version) is
+ * first moved, with its partner, into a run directory of its own, so that
+ * even the change of layout never shows a torn pair.
  *
- * Temporaries not yet published are remembered, so that a run that is
+ * Run directories not yet published are remembered, so that a run that is
  * stopped (SIGINT, SIGTERM, SIGHUP: ss_publish_catch_signals()) or runs out
- * of memory (xalloc_die()) removes them on its way out.  Only a kill -9
- * leaves one behind, and ss_publish_sweep() removes those later.  The
- * functions that create, publish or discard temporaries are for one thread.
+ * of memory (xalloc_die()) removes them on its way out; ss_publish_hold()
+ * holds those signals back across the renames, so that a stop never lands
+ * between two of them.  Only a kill -9 or a crash leaves a run directory
+ * behind, and ss_publish_sweep() removes those later.  The functions that
+ * create, publish or discard runs are for one thread.
+ *
+ * ss_lock_dir() takes an exclusive flock(2) on DIR/.streamstat.lock, a
+ * regular file of the runner's, mode 0600, never reached through a link.
  */
 #ifndef STREAMSTAT_PUBLISH_H
 #define STREAMSTAT_PUBLISH_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "streamstat/error.h"
 
 #define SS_LOCK_NAME ".streamstat.lock"
 
+/* The names of the files inside a run directory. */
+#define SS_RUN_XLSX  "report.xlsx"
+#define SS_RUN_JSON  "report.json"
+#define SS_RUN_FILES 2
+
 /* The directory part of path ("." when none; "/" for "/x"), allocated. */
 char *ss_dir_of(const char *path);
 
-/* A new empty file beside path, "DIR/.BASE.XXXXXX", with the permissions a
- * new file gets (the umask applied).  *tmp is allocated. */
-enum ss_status ss_publish_temp(const char *path, char **tmp, struct ss_error *err);
+/* The last component of path, without suffix when it ends in it, allocated. */
+char *ss_base_of(const char *path, const char *suffix);
+
+/* DIR/NAME -> TARGET, a symbolic link publishing makes (or keeps) right. */
+struct ss_link {
+	const char *name;
+	const char *target;
+};
+
+/* A run directory being written. */
+struct ss_run {
+	int dfd;       /* the output directory */
+	int rfd;       /* the run directory */
+	char *dir;     /* the output directory's path, for messages */
+	char *pointer; /* ".BASE", the link in dir that makes the run current */
+	char *run;     /* ".BASE.run.XXXXXX", its name in dir */
+	int fds[SS_RUN_FILES];
+	size_t nfiles;
+	int slot; /* its place in the table the signal handler reads; -1 none */
+};
+
+/* A run not begun: safe to ss_run_discard(). */
+#define SS_RUN_INIT                                                                                \
+	{                                                                                          \
+		.dfd = -1, .rfd = -1, .slot = -1                                                   \
+	}
 
 /*
- * A name under which a writer opens the temporary tmp without ever creating
- * a file: "/proc/self/fd/N" of a descriptor open on tmp, kept in *fd (close
- * it once written).  A stop signal may remove tmp's name at any moment, and a
- * writer opening the name after that (libxlsxwriter opens its output only
- * when it closes the workbook) would create the file anew, to be left
- * behind.  Where /proc is not mounted: tmp itself, *fd -1.  Allocated.
+ * Would publishing pointer and links in dir replace only what it may
+ * replace?  Each link's name must be missing, a symbolic link or a regular
+ * file, the pointer missing or a symbolic link.  SS_ERR_CANTCREAT naming the
+ * first that is not (a directory, say): checked before anything is written,
+ * so that nothing is replaced when one of the names is in the way.
  */
-char *ss_publish_writer_path(const char *tmp, int *fd);
+enum ss_status ss_publish_check(const char *dir, const char *pointer, const struct ss_link *links,
+				size_t n, struct ss_error *err);
 
-/* Remove the temporary tmp and forget it (it will not be published). */
-void ss_publish_discard(const char *tmp);
+/* Make a new run directory in dir for the pointer ".BASE" (pointer is
+ * ".BASE"; the directory is ".BASE.run.XXXXXX"), remembered for removal. */
+enum ss_status ss_run_begin(struct ss_run *run, const char *dir, const char *pointer,
+			    struct ss_error *err);
 
-/* Remove every temporary not yet published or discarded.  Async-signal-safe. */
+/*
+ * Create name (SS_RUN_XLSX, SS_RUN_JSON) in the run directory, mode 0666
+ * less the umask, and return the path a writer opens it by: "/proc/self/fd/N"
+ * of the descriptor the run keeps, so that a stop signal removing the
+ * directory cannot make a writer (libxlsxwriter opens its output only when
+ * it closes the workbook) create the file anew; where /proc is not mounted,
+ * the name inside the private directory.  NULL with err set on failure.
+ */
+char *ss_run_file(struct ss_run *run, const char *name, struct ss_error *err);
+
+/*
+ * Flush the run's files and directory to disk, give the directory the
+ * permissions a new directory gets, make links right, and rename the pointer
+ * to the run directory: that one rename makes the run current.  The run it
+ * replaced is removed.  Call it with ss_publish_hold() in force.  On failure
+ * the run is not published and still the caller's to discard.
+ */
+enum ss_status ss_run_publish(struct ss_run *run, const struct ss_link *links, size_t n,
+			      struct ss_error *err);
+
+/* Remove an unpublished run directory (none: nothing), and release run. */
+void ss_run_discard(struct ss_run *run);
+
+/*
+ * Point pointer in dir at target (a run directory or another pointer), by
+ * one rename, links made right first (ss_run_publish() uses it; "latest"
+ * -> ".BASE" is published with it).  A run directory the pointer named
+ * before is removed.
+ */
+enum ss_status ss_publish_point(const char *dir, const char *pointer, const char *target,
+				const struct ss_link *links, size_t n, struct ss_error *err);
+
+/* Remove every run directory not yet published or discarded.
+ * Async-signal-safe. */
 void ss_publish_cleanup(void);
 
 /* From now on SIGINT, SIGTERM and SIGHUP (unless ignored) remove the
- * temporaries, then end the process as the signal would have; running out
- * of memory removes them too. */
+ * unpublished runs, then end the process as the signal would have; running
+ * out of memory removes them too. */
 void ss_publish_catch_signals(void);
 
+/* Hold SIGINT, SIGTERM and SIGHUP back (the mask before goes to *old) until
+ * ss_publish_release(old): one arriving meanwhile acts only then. */
+void ss_publish_hold(sigset_t *old);
+void ss_publish_release(const sigset_t *old);
+
 /*
- * Remove the temporaries of runs that were killed outright: files in dir
- * named like ss_publish_temp()'s (".NAME.xlsx.XXXXXX", ".NAME.json.XXXXXX")
- * and not modified for min_age seconds.  Call it holding dir's lock.
- * Returns how many were removed.
+ * Remove what runs killed outright left in dir: run directories that no
+ * link in dir names and that were not modified for min_age seconds (only
+ * the files a run writes are removed, then the directory if that empties
+ * it), and older versions' temporaries (".NAME.xlsx.XXXXXX"), as old.  Call
+ * it holding dir's lock.  Returns how many were removed.
  */
 size_t ss_publish_sweep(const char *dir, long min_age);
-
-/* fsync each tmps[i], rename it to finals[i], fsync their directories.
- * On failure nothing renamed so far is undone; temporaries are left to the
- * caller to remove. */
-enum ss_status ss_publish(char *const *tmps, char *const *finals, size_t n, struct ss_error *err);
-
-/* Make alias a name of the finished file path (a hard link, or a copy where
- * links are not possible), replacing alias atomically. */
-enum ss_status ss_publish_alias(const char *path, const char *alias, struct ss_error *err);
 
 /*
  * Lock dir for this process: SS_OK (*fd holds the lock; keep it open),
  * SS_ERR_LOCKED when another process holds it and wait is 0, or
- * SS_ERR_CANTCREAT when the lock file cannot be created.
+ * SS_ERR_CANTCREAT when the lock file cannot be created or is not one to
+ * trust: a symbolic link, not a regular file, or another user's (who could
+ * hold it to block this run).  A lock file of the runner's that others may
+ * open is made private (0600).
  */
 enum ss_status ss_lock_dir(const char *dir, int wait, int *fd, struct ss_error *err);
 

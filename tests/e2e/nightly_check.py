@@ -18,6 +18,17 @@ usage: nightly_check.py STREAMSTAT GEN WORKDIR
    run stopped with SIGTERM dies of it and leaves no temporary file.  Out of
    memory (RLIMIT_AS; not under ASan, which needs the address space), a run
    exits 71 with the message and replaces nothing.
+6. The pair is one: a run killed (SIGKILL) or stopped (SIGTERM) at each of
+   its renames (strace injects the signal) leaves streamstat-<as-of>.* and
+   latest.* each a workbook and a summary of one run; a directory where
+   latest.json or the --json file goes gives exit 73 and replaces nothing.
+7. Inputs: a pipe (/dev/stdin) and a FIFO are refused at once (exit 66), not
+   checksummed as empty or waited on; a file-size limit (ulimit -f) gives
+   exit 74 with the write error, not a silent SIGXFSZ.
+8. As root in a shared (1777) directory: an unprivileged user planting
+   links at every name the run lets go of (strace widens the windows) never
+   makes it write to another file; the lock file is never followed through
+   a link, is 0600, and another user's is refused with the reason.
 5. Two runs with a day of rows appended between them: the second
    prints the news (Blue completes Layover's 50M) on stdout with -q, in the
    JSON and on the Changes sheet; rerunning it prints nothing and rewrites
@@ -33,6 +44,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 
 import openpyxl
@@ -54,11 +66,15 @@ def report(outdir, *extra, data=DATA):
                           data, capture_output=True, text=True)
 
 
-TEMP = re.compile(r"^\..+\.(xlsx|json)\.[A-Za-z0-9]{6}$")
+# run directories (.NAME.run.XXXXXX), links not yet renamed (.NAME.ln.XXXXXX)
+# and older versions' temporaries; a run directory a link names is published
+TEMP = re.compile(r"^\..+\.(xlsx|json|run|ln)\.[A-Za-z0-9]{6}$")
 
 
 def temps(d):
-    return [f for f in os.listdir(d) if TEMP.match(f)]
+    names = os.listdir(d)
+    named = {os.readlink(os.path.join(d, f)) for f in names if os.path.islink(os.path.join(d, f))}
+    return [f for f in names if TEMP.match(f) and f not in named]
 
 
 def stop_mid_write(outdir, as_of, sig, data):
@@ -286,6 +302,188 @@ p = report(n, data=day1)
 check(p.returncode == 0 and p.stdout == "", "rerun: nothing new to say: %r" % p.stdout[:200])
 check(open(os.path.join(n, "streamstat-2023-11-18.xlsx"), "rb").read() == first,
       "rerun: the same workbook, byte for byte")
+
+# 6. the pair is one: killed or stopped at each rename, every pair a run's
+def identity(d, name):
+    """(as-of, options) of NAME.xlsx and of NAME.json, or None where missing."""
+    x, j = os.path.join(d, name + ".xlsx"), os.path.join(d, name + ".json")
+    if not os.path.exists(x) and not os.path.exists(j):
+        return "none", "none"
+    try:
+        wb = openpyxl.load_workbook(x)
+        opts = next(r[1] for r in wb["About"].iter_rows(values_only=True) if r and
+                    r[0] == "options")
+        wx = (wb.properties.created.date().isoformat(), opts)
+    except Exception as e:  # a missing or unreadable workbook beside a summary
+        wx = "workbook: %s" % e
+    try:
+        js = json.load(open(j))
+        wj = (js["as_of"], js["options"])
+    except Exception as e:
+        wj = "summary: %s" % e
+    return wx, wj
+
+
+# LeakSanitizer cannot run under ptrace: strace's runs of an ASan build skip it
+TRACED = dict(os.environ, ASAN_OPTIONS="detect_leaks=0")
+a = os.path.join(WORK, "atomic")
+check(report(a, "--as-of", "2023-11-17").returncode == 0, "atomic: first run")
+runs = 0
+for sig in ("SIGKILL", "SIGTERM"):
+    for when in range(1, 6):
+        runs += 1
+        cmd = ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=rename,renameat,renameat2",
+               "-e", "inject=rename,renameat,renameat2:signal=%s:when=%d" % (sig, when), BIN,
+               "report", "-q", "--no-backtest", "-o", a, "--as-of", "2023-11-18",
+               "--moved-days", str(runs)] + DATA
+        p = subprocess.run(cmd, capture_output=True, text=True, env=TRACED)
+        for name in ("latest", "streamstat-2023-11-18", "streamstat-2023-11-17"):
+            wx, wj = identity(a, name)
+            check(wx == wj, "%s at rename %d: %s.xlsx is %r, %s.json %r" % (sig, when, name, wx,
+                                                                          name, wj))
+        check(temps(a) == [] or sig == "SIGKILL",
+              "%s at rename %d: left %r" % (sig, when, temps(a)))
+        for f in temps(a):  # a kill -9's leftovers, for the sweep an hour later
+            f = os.path.join(a, f)
+            if os.path.isdir(f) and not os.path.islink(f):
+                shutil.rmtree(f)
+            else:
+                os.unlink(f)
+
+# a directory where a destination is: exit 73 before anything is replaced
+j = os.path.join(WORK, "jsondir")
+check(report(j).returncode == 0, "json-dir: first run")
+keep = os.path.join(WORK, "keep-json.xlsx")
+shutil.copy(os.path.join(j, "latest.xlsx"), keep)
+os.unlink(os.path.join(j, "latest.json"))
+os.mkdir(os.path.join(j, "latest.json"))
+p = report(j, "--as-of", "2023-11-17")
+check(p.returncode == 73 and "latest.json" in p.stderr,
+      "latest.json a directory: exit %d, %r" % (p.returncode, p.stderr))
+check(filecmp.cmp(keep, os.path.join(j, "latest.xlsx"), shallow=False),
+      "latest.json a directory: latest.xlsx unchanged")
+check(not os.path.exists(os.path.join(j, "streamstat-2023-11-17.xlsx")),
+      "latest.json a directory: no new report")
+x = os.path.join(j, "r.xlsx")
+check(report(x).returncode == 0, "--json dir: first run")
+shutil.copy(x, keep)
+os.mkdir(os.path.join(j, "sub"))
+p = report(x, "--json", os.path.join(j, "sub"), "--as-of", "2023-11-17")
+check(p.returncode == 73 and "sub" in p.stderr, "--json DIR: exit %d, %r" % (p.returncode,
+                                                                           p.stderr))
+check(filecmp.cmp(keep, x, shallow=False), "--json DIR: the workbook unchanged")
+check(temps(j) == [], "--json DIR: left %r" % temps(j))
+
+# 7. pipes and FIFOs as inputs; a file-size limit
+pin = os.path.join(WORK, "pipes")
+rows = open("datasets/spotify_albums.csv", "rb").read()
+p = subprocess.run([BIN, "report", "-q", "--no-backtest", "-o", pin, "--catalog",
+                    "datasets/catalog.csv", "/dev/stdin"], input=rows, capture_output=True)
+check(p.returncode == 66 and b"/dev/stdin is a pipe" in p.stderr,
+      "a pipe: exit %d, %r" % (p.returncode, p.stderr))
+fifo = os.path.join(WORK, "fifo.csv")
+os.mkfifo(fifo)
+try:
+    p = subprocess.run([BIN, "report", "-q", "--no-backtest", "-o", pin, fifo],
+                       capture_output=True, text=True, timeout=20)
+    check(p.returncode == 66 and "is a pipe" in p.stderr,
+          "a FIFO: exit %d, %r" % (p.returncode, p.stderr))
+except subprocess.TimeoutExpired:
+    check(False, "a FIFO: the run waits forever")
+
+fz = os.path.join(WORK, "fsize")
+check(report(fz).returncode == 0, "file-size limit: first run")
+shutil.copy(os.path.join(fz, "latest.xlsx"), keep)
+
+
+def small_files():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (20 << 10, 20 << 10))
+
+
+p = subprocess.run([BIN, "report", "-q", "--no-backtest", "-o", fz, "--as-of", "2023-11-17"] +
+                   DATA, capture_output=True, text=True, preexec_fn=small_files)
+check(p.returncode == 74 and "File too large" in p.stderr,
+      "file-size limit: exit %d, want 74 with the error: %r" % (p.returncode, p.stderr))
+check(filecmp.cmp(keep, os.path.join(fz, "latest.xlsx"), shallow=False),
+      "file-size limit: latest.xlsx unchanged")
+check(temps(fz) == [], "file-size limit: left %r" % temps(fz))
+
+
+# 8. a shared directory and an unprivileged user (root only)
+def as_nobody():
+    os.setgid(65534)
+    os.setuid(65534)
+
+
+ATTACK = r"""
+import os, sys, time
+d, victim, stop = sys.argv[1:]
+seen = set()
+while not os.path.exists(stop):
+    now = set(f for f in os.listdir(d) if f.startswith("."))
+    for f in seen - now:
+        try:
+            os.symlink(victim, os.path.join(d, f))
+        except OSError:
+            pass
+    seen = now
+"""
+if os.geteuid() == 0:
+    shared = tempfile.mkdtemp(prefix="ss-shared-")
+    os.chmod(shared, 0o1777)
+    victim = os.path.join(WORK, "victim")
+    with open(victim, "w") as f:
+        f.write("secret\n")
+    os.chmod(victim, 0o600)
+    stop = os.path.join(shared, "stop-attack")  # where the attacker can see it
+    check(report(shared).returncode == 0, "shared: first run")
+    attacker = subprocess.Popen([sys.executable, "-c", ATTACK, shared, victim, stop],
+                                preexec_fn=as_nobody)
+    time.sleep(0.3)
+    for day in ("2023-11-17", "2023-11-16", "2023-11-18"):
+        # each removal of a name is held 0.2 s: the window an attacker needs
+        p = subprocess.run(["strace", "-f", "-qq", "-o", "/dev/null", "-e",
+                            "trace=unlink,unlinkat", "-e",
+                            "inject=unlink,unlinkat:delay_exit=200000", BIN, "report", "-q",
+                            "--no-backtest", "-o", shared, "--as-of", day] + DATA,
+                           capture_output=True, text=True, env=TRACED)
+        check(p.returncode == 0, "shared: run of %s: exit %d %s" % (day, p.returncode, p.stderr))
+    open(stop, "w").close()
+    attacker.wait()
+    check(open(victim).read() == "secret\n", "shared: the victim file was overwritten")
+    check(os.stat(victim).st_mode & 0o777 == 0o600, "shared: the victim's mode changed")
+    wb = openpyxl.load_workbook(os.path.join(shared, "latest.xlsx"))
+    check(wb.sheetnames[0] == "Summary", "shared: latest.xlsx opens")
+
+    lock = os.path.join(shared, ".streamstat.lock")
+    check(os.stat(lock).st_mode & 0o777 == 0o600 and os.stat(lock).st_uid == 0,
+          "the lock file is root's, 0600: %o" % os.stat(lock).st_mode)
+    holder = subprocess.Popen(["flock", "-n", lock, "sleep", "3"], preexec_fn=as_nobody,
+                              stderr=subprocess.DEVNULL)
+    time.sleep(0.3)
+    p = report(shared, "--as-of", "2023-11-15")
+    check(p.returncode == 0, "another user cannot hold the lock: exit %d %s" % (p.returncode,
+                                                                               p.stderr))
+    holder.wait()
+    os.unlink(lock)
+    made = os.path.join(tempfile.gettempdir(), "ss-made-through-link-%d" % os.getpid())
+    subprocess.run(["ln", "-s", made, lock], preexec_fn=as_nobody, check=True)
+    p = report(shared, "--as-of", "2023-11-14")
+    check(p.returncode == 73 and "symbolic link" in p.stderr,
+          "a link at the lock: exit %d %r" % (p.returncode, p.stderr))
+    check(not os.path.lexists(made), "a link at the lock made root create %s" % made)
+    os.unlink(lock)
+    subprocess.run(["touch", lock], preexec_fn=as_nobody, check=True)
+    p = report(shared, "--as-of", "2023-11-14")
+    check(p.returncode == 73 and "belongs to user 65534" in p.stderr,
+          "another user's lock file: exit %d %r" % (p.returncode, p.stderr))
+    if os.path.lexists(made):
+        os.unlink(made)
+    os.unlink(stop)
+    shutil.rmtree(shared)
+else:
+    print("nightly_check: not root: the shared-directory checks skipped", file=sys.stderr)
+
 
 if failures:
     sys.exit("nightly_check: %d failure(s)" % len(failures))
