@@ -13,6 +13,7 @@
 #include "streamstat/cli.h"
 #include "streamstat/date.h"
 #include "streamstat/number.h"
+#include "streamstat/utf8.h"
 #include "streamstat/xalloc.h"
 
 #define DEFAULT_MAX_PROBLEMS 50
@@ -30,13 +31,17 @@ void ss_errorf(const char *fmt, ...)
 
 void ss_put_line(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s) {
+		uint32_t cp;
+		size_t n = ss_utf8_char(s, &cp);
 
-		if (c < 0x20 || c == 0x7f)
-			fprintf(out, "\\x%02x", c);
-		else
-			putc(c, out);
+		if (n == 0 || ss_is_control(cp)) {
+			for (size_t i = 0; i < (n ? n : 1); i++)
+				fprintf(out, "\\x%02x", (unsigned char)s[i]);
+		} else {
+			fwrite(s, 1, n, out);
+		}
+		s += n ? n : 1;
 	}
 	putc('\n', out);
 }

@@ -152,48 +152,69 @@ struct report_opts {
  * run killed outright (kill -9, a power cut): removed. */
 #define STALE_TEMP_SECONDS 3600
 
-/*
- * The output directory, created when missing (the default reports/, or the
- * one -o names or holds), then locked for this run, and swept of the
- * temporary files of killed runs.  Returns an exit code.
- */
-static int lock_output(const struct report_opts *ro, int *lock_fd)
+/* Lock dir for this run and sweep it of killed runs' leftovers; an exit
+ * code.  out is what the user named, for the message. */
+static int lock_one(const char *dir, const char *out, int wait, int *fd)
 {
-	const char *out = ro->out ? ro->out : DEFAULT_DIR;
-	char *dir;
-	struct stat sb;
 	struct ss_error err = {0};
-	enum ss_status st;
+	enum ss_status st = ss_lock_dir(dir, wait, fd, &err);
 
-	if (ends_with(out, ".xlsx")) {
-		dir = ss_dir_of(out);
-	} else {
-		dir = xstrdup(out);
-		if (stat(dir, &sb) != 0 && mkdir(dir, 0777) != 0 && errno != EEXIST) {
-			ss_errorf("report: cannot create the directory %s: %s", dir,
-				  strerror(errno));
-			free(dir);
-			return SS_EXIT_CANTCREAT;
-		}
-	}
-	st = ss_lock_dir(dir, ro->wait, lock_fd, &err);
 	if (st == SS_OK) {
 		size_t stale = ss_publish_sweep(dir, STALE_TEMP_SECONDS);
 		if (stale)
 			ss_errorf("report: removed %zu temporary file%s in %s left by a run that "
 				  "was killed",
 				  stale, stale == 1 ? "" : "s", dir);
+		return SS_EXIT_OK;
 	}
-	free(dir);
-	if (st == SS_ERR_LOCKED) {
+	if (st == SS_ERR_LOCKED)
 		ss_errorf("report: %s", err.msg);
-		return ss_exit_code(st);
-	}
-	if (st != SS_OK) {
+	else
 		ss_errorf("report: cannot write to %s: %s", out, err.msg);
-		return ss_exit_code(st);
+	return ss_exit_code(st);
+}
+
+/*
+ * The output directory, created when missing (the default reports/, or the
+ * one -o names or holds), and the summary's when --json puts it elsewhere:
+ * each locked for this run (into fd[0], fd[1]) and swept of the leftovers
+ * of killed runs.  Two directories are locked in the order of their device
+ * and inode, so that two runs naming the same pair the other way round
+ * cannot wait on each other.  Returns an exit code.
+ */
+static int lock_output(const struct report_opts *ro, int fd[2])
+{
+	const char *out = ro->out ? ro->out : DEFAULT_DIR;
+	char *dir[2] = {NULL, NULL};
+	struct stat sb[2];
+	int code = SS_EXIT_OK, n = 1;
+
+	if (ends_with(out, ".xlsx")) {
+		dir[0] = ss_dir_of(out);
+	} else {
+		dir[0] = xstrdup(out);
+		if (stat(dir[0], &sb[0]) != 0 && mkdir(dir[0], 0777) != 0 && errno != EEXIST) {
+			ss_errorf("report: cannot create the directory %s: %s", dir[0],
+				  strerror(errno));
+			free(dir[0]);
+			return SS_EXIT_CANTCREAT;
+		}
 	}
-	return SS_EXIT_OK;
+	if (ro->json) {
+		dir[1] = ss_dir_of(ro->json);
+		if (stat(dir[0], &sb[0]) == 0 && stat(dir[1], &sb[1]) == 0 &&
+		    (sb[0].st_dev != sb[1].st_dev || sb[0].st_ino != sb[1].st_ino))
+			n = 2;
+	}
+	int first = n == 2 && (sb[1].st_dev < sb[0].st_dev ||
+			       (sb[1].st_dev == sb[0].st_dev && sb[1].st_ino < sb[0].st_ino));
+	for (int i = 0; i < n && code == SS_EXIT_OK; i++) {
+		int k = first ? 1 - i : i;
+		code = lock_one(dir[k], k == 0 ? out : ro->json, ro->wait, &fd[k]);
+	}
+	free(dir[0]);
+	free(dir[1]);
+	return code;
 }
 
 /* What a file that is not a regular file is, for a message. */
@@ -641,15 +662,18 @@ int cmd_report(int argc, char **argv)
 
 	struct ss_dataset ds;
 	struct ss_series_stats st;
-	int lock_fd = -1;
+	int lock_fd[2] = {-1, -1};
 
 	/* a file-size limit (ulimit -f) makes a write fail with EFBIG, which
 	 * the writers report (exit 74), instead of killing the run unheard */
 	signal(SIGXFSZ, SIG_IGN);
 	code = regular_inputs(argv + optind, argc - optind, &o);
 	if (code == SS_EXIT_OK)
-		code = lock_output(&ro, &lock_fd);
+		code = lock_output(&ro, lock_fd);
 	if (code != SS_EXIT_OK) {
+		for (int i = 0; i < 2; i++)
+			if (lock_fd[i] >= 0)
+				close(lock_fd[i]);
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);
 		ss_list_free(ro.albums, ro.nalbums);
@@ -666,6 +690,8 @@ int cmd_report(int argc, char **argv)
 	ss_load_options_release(&o);
 	ss_ms_cli_release(&mc);
 	ss_list_free(ro.albums, ro.nalbums);
-	close(lock_fd); /* the lock goes with it */
+	for (int i = 0; i < 2; i++) /* the locks go with them */
+		if (lock_fd[i] >= 0)
+			close(lock_fd[i]);
 	return code;
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "streamstat/cli.h"
+#include "streamstat/utf8.h"
 #include "streamstat/xalloc.h"
 
 static const char usage_text[] =
@@ -62,32 +63,10 @@ static char *absolute(const char *path, const char *cwd)
  */
 static size_t printable_len(const unsigned char *s)
 {
-	unsigned c = s[0];
-	size_t n, i;
-	unsigned long cp;
+	uint32_t cp;
+	size_t n = ss_utf8_char((const char *)s, &cp);
 
-	if (c < 0x20 || c == 0x7f)
-		return 0;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		n = 2, cp = c & 0x1f;
-	else if (c >= 0xe0 && c <= 0xef)
-		n = 3, cp = c & 0x0f;
-	else if (c >= 0xf0 && c <= 0xf4)
-		n = 4, cp = c & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* overlong forms, surrogates, past U+10FFFF, C1 controls */
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    cp > 0x10ffff || (cp >= 0x80 && cp <= 0x9f))
-		return 0;
-	return n;
+	return n && !ss_is_control(cp) ? n : 0;
 }
 
 /*

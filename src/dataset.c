@@ -100,6 +100,7 @@ static uint32_t new_album(struct ss_dataset *ds, uint32_t artist, const char *ti
 	a->artist = artist;
 	a->src_file = SS_NONE;
 	a->next_title = SS_NONE;
+	a->unnamed_file = SS_NONE;
 	for (link = &ds->title_head[t]; *link != SS_NONE; link = &ds->albums[*link].next_title)
 		;
 	*link = id; /* albums of a title stay in the order they were met */
@@ -130,6 +131,7 @@ enum ss_album_lookup ss_dataset_album(struct ss_dataset *ds, uint32_t artist, co
 	if (artist != SS_NONE && nunnamed == 1) {
 		/* the title was met without an artist: this is its artist */
 		ds->albums[unnamed].artist = artist;
+		ds->albums[unnamed].adopted = 1;
 		*id = unnamed;
 		return SS_ALBUM_FOUND;
 	}
@@ -145,27 +147,38 @@ int ss_album_title_shared(const struct ss_dataset *ds, uint32_t album)
 	return first != album || ds->albums[album].next_title != SS_NONE;
 }
 
-int ss_album_spec_is(const struct ss_dataset *ds, uint32_t album, const char *spec, size_t len)
+/* 2: spec is the album's ARTIST/TITLE, 1: its title, 0: neither. */
+static int spec_match(const struct ss_dataset *ds, uint32_t album, const char *spec, size_t len)
 {
 	const char *title = ss_album_name(ds, album), *artist = ss_album_artist(ds, album);
 	size_t tl = strlen(title), al = strlen(artist);
 
-	if (tl == len && memcmp(title, spec, len) == 0)
-		return 1;
-	return al && al + 1 + tl == len && memcmp(spec, artist, al) == 0 && spec[al] == '/' &&
-	       memcmp(spec + al + 1, title, tl) == 0;
+	if (al && al + 1 + tl == len && memcmp(spec, artist, al) == 0 && spec[al] == '/' &&
+	    memcmp(spec + al + 1, title, tl) == 0)
+		return 2;
+	return tl == len && memcmp(title, spec, len) == 0;
+}
+
+int ss_album_spec_is(const struct ss_dataset *ds, uint32_t album, const char *spec, size_t len)
+{
+	return spec_match(ds, album, spec, len) != 0;
 }
 
 size_t ss_dataset_find_album(const struct ss_dataset *ds, const char *spec, size_t len,
 			     uint32_t *id)
 {
-	size_t n = 0, na = ss_dataset_nalbums(ds);
+	size_t n[3] = {0, 0, 0}, na = ss_dataset_nalbums(ds);
+	uint32_t first[3] = {SS_NONE, SS_NONE, SS_NONE};
 
-	*id = SS_NONE;
-	for (size_t a = 0; a < na; a++)
-		if (ss_album_spec_is(ds, (uint32_t)a, spec, len) && n++ == 0)
-			*id = (uint32_t)a;
-	return n;
+	for (size_t a = 0; a < na; a++) {
+		int m = spec_match(ds, (uint32_t)a, spec, len);
+		if (m && n[m]++ == 0)
+			first[m] = (uint32_t)a;
+	}
+	/* "X/Y" names X's album "Y" before an album titled "X/Y" */
+	int best = n[2] ? 2 : 1;
+	*id = first[best];
+	return n[best];
 }
 
 const char *ss_album_label(const struct ss_dataset *ds, uint32_t album, char *buf, size_t n)

@@ -410,6 +410,38 @@ static const char *artists_of(const struct ss_dataset *ds, uint32_t first, char 
 	return buf;
 }
 
+/*
+ * Album id is new, by an artist, and an album of its title was met without
+ * an artist and given another artist's name (ss_dataset_album()): the rows
+ * that named it without an artist may have meant this one.  Said once, at
+ * the first of them.
+ */
+static void warn_adopted(struct ingest *in, const struct ss_csv_row *row, uint32_t id)
+{
+	struct ss_dataset *ds = in->ds;
+	const char *title = ss_album_name(ds, id);
+	char q[SS_QUOTE_MAX], was[SS_QUOTE_MAX], now[SS_QUOTE_MAX];
+
+	for (uint32_t b = ss_dataset_albums_titled(ds, title, strlen(title)); b != SS_NONE;
+	     b = ds->albums[b].next_title) {
+		struct ss_album *al = &ds->albums[b];
+		const char *wa = ss_album_artist(ds, b), *na = ss_album_artist(ds, id);
+
+		if (b == id || !al->adopted || al->warned_adopted || al->unnamed_file == SS_NONE)
+			continue;
+		al->warned_adopted = 1;
+		ss_problems_add(&ds->problems, SS_P_ALBUM_ARTIST_ASSUMED, al->unnamed_file,
+				al->unnamed_line,
+				"album %s is named here without an artist and was taken to be %s's "
+				"(the first artist given for it), but %s also has an album of that "
+				"title (%s:%llu): give the album's artist in an 'artist' column",
+				ss_quote_name(q, sizeof q, title, strlen(title)),
+				ss_quote_name(was, sizeof was, wa, strlen(wa)),
+				ss_quote_name(now, sizeof now, na, strlen(na)),
+				ds->files[in->file].path, (unsigned long long)row->line);
+	}
+}
+
 /* The album (artist, title) of a data or catalog row; SS_NONE (logged) when
  * it cannot be had.  *added says whether it is new. */
 static uint32_t find_album(struct ingest *in, const struct ss_csv_row *row, const char *s,
@@ -429,6 +461,8 @@ static uint32_t find_album(struct ingest *in, const struct ss_csv_row *row, cons
 	switch (ss_dataset_album(ds, artist, s, len, &id)) {
 	case SS_ALBUM_ADDED:
 		*added = 1;
+		if (artist != SS_NONE)
+			warn_adopted(in, row, id);
 		break;
 	case SS_ALBUM_FOUND:
 		break;
@@ -442,6 +476,10 @@ static uint32_t find_album(struct ingest *in, const struct ss_csv_row *row, cons
 	case SS_ALBUM_LIMIT:
 		problem(in, SS_P_LIMIT, row->line, "too many distinct albums");
 		return SS_NONE;
+	}
+	if (artist == SS_NONE && ds->albums[id].unnamed_file == SS_NONE) {
+		ds->albums[id].unnamed_file = in->file;
+		ds->albums[id].unnamed_line = row->line;
 	}
 	in->last_album_id = id;
 	return id;

@@ -82,7 +82,7 @@ struct ss_ms_options ss_ms_defaults(void)
 		.seed = 1,
 		.model_rule = -1,
 		.horizon_years = 5,
-		.stale_days = 7,
+		.stale_days = SS_STALE_DAYS_DEFAULT,
 	};
 	size_t pace;
 

@@ -39,6 +39,7 @@ static const struct {
 	[SS_P_RELEASE_CONFLICT] = {"release date conflict", SS_SEV_WARNING},
 	[SS_P_RELEASE_UNCERTAIN] = {"uncertain release date", SS_SEV_WARNING},
 	[SS_P_CATALOG_CONFLICT] = {"catalog conflict", SS_SEV_WARNING},
+	[SS_P_ALBUM_ARTIST_ASSUMED] = {"album artist assumed", SS_SEV_WARNING},
 	[SS_P_NOT_IN_CATALOG] = {"not in catalog", SS_SEV_WARNING},
 	[SS_P_CATALOG_NO_DATA] = {"album without data", SS_SEV_WARNING},
 	[SS_P_DUPLICATE_CONFLICT] = {"conflicting duplicate", SS_SEV_WARNING},

@@ -160,6 +160,15 @@ static int run_name(const char *name)
 	return named_like(name, ".run");
 }
 
+/* Is name a run directory of pointer's: "POINTER.run.XXXXXX", no '/'? */
+static int own_run(const char *pointer, const char *name)
+{
+	size_t n = strlen(pointer);
+
+	return strncmp(name, pointer, n) == 0 && strncmp(name + n, ".run.", 5) == 0 &&
+	       !strchr(name, '/') && run_name(name);
+}
+
 /* ".NAME.ln.XXXXXX": a link not yet renamed into place */
 static int link_temp_name(const char *name)
 {
@@ -368,7 +377,9 @@ static enum ss_status point_at(int dfd, const char *dir, const char *pointer, co
 	if (fsync(dfd) != 0)
 		return ss_error_set(err, SS_ERR_IO, dir, 0, "cannot flush the directory %s: %s",
 				    dir, strerror(errno));
-	if (ol > 0 && run_name(old) && strcmp(old, target) != 0)
+	/* only this pointer's own run, a bare name in this directory: a link
+	 * planted to point elsewhere ("../other/.x.run.AbC123") is not followed */
+	if (ol > 0 && own_run(pointer, old) && strcmp(old, target) != 0)
 		remove_run(dfd, old);
 	return SS_OK;
 }

@@ -193,10 +193,18 @@ void ss_report_headlines(struct ss_report *r)
 				 ranked, inferred);
 		else if (ax->rank == 1)
 			snprintf(claim, sizeof claim, "the first album observed there%s", inferred);
-		else
+		else if (ax->rank > 1) /* ranked among albums not compared here */
+			snprintf(claim, sizeof claim, "ranked %u of the albums observed there%s",
+				 ax->rank, inferred);
+		else if (ax->unranked == SS_UNRANKED_OVERLAP)
 			snprintf(claim, sizeof claim,
 				 "unranked, as its range overlaps another album's (ranks %u to %u)",
 				 ax->rank_lo, ax->rank_hi);
+		else
+			snprintf(claim, sizeof claim, "unranked (%s)",
+				 ax->unranked
+					 ? ss_ms_unranked_text((enum ss_ms_unranked)ax->unranked)
+					 : "no release date to count days from");
 		/* "Blue last"; of tracks only known by then, none is surely last */
 		char who[96];
 		snprintf(who, sizeof who, ax->x.how == SS_HOW_BY ? "%s last known" : "%s last",

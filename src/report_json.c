@@ -22,6 +22,7 @@
 
 #include "streamstat/date.h"
 #include "streamstat/report.h"
+#include "streamstat/utf8.h"
 #include "streamstat/xalloc.h"
 
 #define SCHEMA	   1 /* bump when a key changes meaning or goes away */
@@ -49,43 +50,19 @@ static void push(struct out *o, json_t *arr, json_t *v)
 		o->failed = 1;
 }
 
-/* Length of the valid UTF-8 sequence at s (as jansson checks it), 0 if none. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned c = s[0];
-	size_t n;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) ||
-	    (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
-		return 0;
-	return n;
-}
-
 /* A JSON string of s: each byte that is not valid UTF-8 becomes U+FFFD. */
 static json_t *text(const char *s)
 {
 	json_t *j = json_string(s);
-	const unsigned char *p = (const unsigned char *)s;
+	const char *p = s;
 	char *buf, *q;
+	uint32_t cp;
 
 	if (j)
 		return j;
 	buf = q = xmalloc(3 * strlen(s) + 1);
 	while (*p) {
-		size_t n = utf8_len(p);
+		size_t n = ss_utf8_char(p, &cp); /* as jansson checks it */
 		if (n) {
 			memcpy(q, p, n);
 			q += n;

@@ -24,6 +24,7 @@
 #include "streamstat/date.h"
 #include "streamstat/number.h"
 #include "streamstat/report.h"
+#include "streamstat/utf8.h"
 #include "streamstat/xalloc.h"
 #include "streamstat/zipcheck.h"
 
@@ -116,26 +117,9 @@ static lxw_worksheet *add_streamed_sheet(lxw_workbook *wb, const char *name)
 static size_t xml_char(const unsigned char *s)
 {
 	uint32_t cp;
-	size_t n;
+	size_t n = ss_utf8_char((const char *)s, &cp);
 
-	if (s[0] < 0x80) {
-		return s[0] >= 0x20 || s[0] == '\t' || s[0] == '\n' || s[0] == '\r' ? 1 : 0;
-	} else if ((s[0] & 0xe0) == 0xc0) {
-		cp = s[0] & 0x1fu, n = 2;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		cp = s[0] & 0x0fu, n = 3;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		cp = s[0] & 0x07u, n = 4;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3fu);
-	}
-	static const uint32_t least[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe ||
+	if (n == 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xfffe ||
 	    cp == 0xffff)
 		return 0;
 	return n;

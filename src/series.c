@@ -567,7 +567,7 @@ static void check_no_total(struct ss_dataset *ds, uint32_t t)
 {
 	const struct ss_track *tr = &ds->tracks[t];
 	const struct ss_obs *s = ds->obs + tr->first;
-	char who[2 * SS_QUOTE_MAX], first[SS_DATE_LEN + 1], rel[SS_DATE_LEN + 1], n[28];
+	char who[SS_DESCRIBE_MAX], first[SS_DATE_LEN + 1], rel[SS_DATE_LEN + 1], n[28];
 	int64_t sum = 0;
 
 	for (size_t i = 0; i < tr->n; i++) {
@@ -619,7 +619,7 @@ int ss_series_is_stale(const struct ss_dataset *ds, uint32_t t, int32_t latest, 
 void ss_series_check_stale(struct ss_dataset *ds, const struct ss_series_stats *st,
 			   int32_t stale_days)
 {
-	char who[2 * SS_QUOTE_MAX], last[SS_DATE_LEN + 1], latest[SS_DATE_LEN + 1];
+	char who[SS_DESCRIBE_MAX], last[SS_DATE_LEN + 1], latest[SS_DATE_LEN + 1];
 	int found = 0;
 
 	if (stale_days <= 0 || st->observations == 0)
@@ -652,6 +652,7 @@ enum ss_status ss_series_build(struct ss_dataset *ds, struct ss_series_stats *st
 {
 	struct ctx c = {ds, stats};
 	size_t nt = ss_dataset_ntracks(ds);
+	char who[SS_DESCRIBE_MAX];
 
 	memset(stats, 0, sizeof(*stats));
 	if (ds->nobs > UINT32_MAX)
@@ -666,11 +667,10 @@ enum ss_status ss_series_build(struct ss_dataset *ds, struct ss_series_stats *st
 
 		if (tr->n == 0) {
 			if (tr->in_catalog)
-				ss_problems_add(&ds->problems, SS_P_TRACK_NO_DATA, tr->cat_file,
-						tr->cat_line,
-						"track '%s' of album '%s' has no data",
-						ss_track_name(ds, (uint32_t)t),
-						ss_album_name(ds, tr->album));
+				ss_problems_add(
+					&ds->problems, SS_P_TRACK_NO_DATA, tr->cat_file,
+					tr->cat_line, "%s has no data",
+					ss_describe_track(ds, (uint32_t)t, who, sizeof who));
 			continue;
 		}
 		stats->tracks_with_data++;

@@ -186,8 +186,10 @@ static enum ss_status read_directory(struct zip *z, struct ss_error *err)
 		en->usize = le32(c + 24);
 		en->offset = le32(c + 42);
 		en->name = xstrndup((const char *)c + CDIR_LEN, nl);
-		if (zip64_extra(c + CDIR_LEN + nl, xl, en, le32(c + 42)) != 0)
+		if (zip64_extra(c + CDIR_LEN + nl, xl, en, le32(c + 42)) != 0) {
+			free(en->name);
 			break;
+		}
 		at += CDIR_LEN + nl + xl + cl;
 	}
 	free(d);

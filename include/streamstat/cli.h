@@ -43,7 +43,6 @@ struct ss_load_options {
 
 /* Value options of ss_load_option() without a short letter. */
 enum { SS_OPT_STALE_DAYS = 290 };
-#define SS_STALE_DAYS_DEFAULT 7
 
 /* Long options shared by data-reading commands, and their handler. */
 #define SS_LOAD_LONG_OPTIONS                                                                       \
@@ -152,8 +151,8 @@ enum {
 	"      --day-zero        count the release day as day 0 (elapsed days), not day 1\n"       \
 	"      --by DATE         \"needed pace\": reach each milestone by DATE (default:\n"        \
 	"                        the album's first anniversary)\n"                                 \
-	"      --exclude-track T leave track T (\"ALBUM/TRACK\" or a title) out of album\n"        \
-	"                        milestones (repeatable)\n"                                        \
+	"      --exclude-track T leave track T (a title, \"ALBUM/TRACK\" or\n"                     \
+	"                        \"ARTIST/ALBUM/TRACK\") out of album milestones (repeatable)\n"   \
 	"      --exclude-interludes  leave out tracks titled as an interlude or a skit\n"          \
 	"      --draws N         joint draws for album intervals (default 1000)\n"                 \
 	"      --seed N          seed of those draws (default 1)\n"                                \
@@ -205,9 +204,10 @@ int ss_is_interlude(const char *title);
 /* Parse --jobs (1 to 256) for command cmd; 0, or -1 after a message. */
 int ss_parse_jobs(const char *cmd, const char *arg, unsigned *jobs);
 
-/* s and a newline to out, control bytes (a name's tab, escape or newline)
- * as \xNN as in messages: a headline or news line on a terminal or in cron's
- * mail is one line and cannot drive the terminal. */
+/* s and a newline to out, each byte of a control character (a name's tab,
+ * escape, newline or C1 CSI) or of invalid UTF-8 as \xNN, as in messages: a
+ * headline or news line on a terminal or in cron's mail is one line and
+ * cannot drive the terminal. */
 void ss_put_line(FILE *out, const char *s);
 
 /* A CSV field on out, quoted (quotes doubled) only when it must be. */

@@ -65,6 +65,10 @@ struct ss_album {
 	uint32_t cat_file; /* where the catalog first lists it */
 	uint64_t cat_line;
 	uint32_t ntracks;
+	uint8_t adopted;	/* met without an artist, then given the first one named */
+	uint8_t warned_adopted; /* ... and another artist's album of its title was logged */
+	uint32_t unnamed_file;	/* where a row first named it without an artist, or SS_NONE */
+	uint64_t unnamed_line;
 };
 
 struct ss_track {
@@ -190,7 +194,8 @@ int ss_album_title_shared(const struct ss_dataset *ds, uint32_t album);
  * How a user names an album on the command line (--albums, --exclude-track):
  * its title, or ARTIST/TITLE.  The album spec names, into *id: 1 when one
  * album matches, 0 when none does, and the number of matches (> 1) when it
- * is ambiguous (*id is then the first).
+ * is ambiguous (*id is then the first).  An ARTIST/TITLE match wins over a
+ * title: with Z's album "X/Y" and X's "Y", "X/Y" names X's.
  */
 size_t ss_dataset_find_album(const struct ss_dataset *ds, const char *spec, size_t len,
 			     uint32_t *id);

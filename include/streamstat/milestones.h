@@ -214,8 +214,10 @@ struct ss_ms_options {
 			     * used where that model fitted (the backtest rule) */
 	int horizon_years;  /* projections past as-of + this are "after" (5) */
 	int stale_days;	    /* a track last observed over this many days before the
-			     * latest data is stale (7; 0: never) */
+			     * latest data is stale (SS_STALE_DAYS_DEFAULT; 0: never) */
 };
+
+#define SS_STALE_DAYS_DEFAULT 7 /* --stale-days */
 
 /* 50M ... 1B, 80%, day 1, the anniversary, 3x, 1,000 draws, seed 1. */
 struct ss_ms_options ss_ms_defaults(void);

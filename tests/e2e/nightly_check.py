@@ -116,6 +116,19 @@ p = report(d, "--wait")
 check(p.returncode == 0, "--wait: exit %d" % p.returncode)
 check(holder.poll() is not None, "--wait returned after the holder finished")
 holder.wait()
+# --json in another directory: that one is locked too (its run directories
+# are written there, and a run of that directory sweeps them)
+jd = os.path.join(WORK, "json-elsewhere")
+os.makedirs(jd, exist_ok=True)
+holder = subprocess.Popen(["flock", os.path.join(jd, ".streamstat.lock"), "sleep", "3"])
+time.sleep(0.3)
+p = report(d, "--json", os.path.join(jd, "summary.json"), "--as-of", "2023-11-17")
+check(p.returncode == 75, "--json directory locked by another run: exit %d, want 75 (%s)"
+      % (p.returncode, p.stderr))
+holder.wait()
+p = report(d, "--json", os.path.join(jd, "summary.json"), "--as-of", "2023-11-17")
+check(p.returncode == 0, "--json elsewhere: exit %d (%s)" % (p.returncode, p.stderr))
+check(os.path.exists(os.path.join(jd, "summary.json")), "--json elsewhere: the summary")
 
 
 def mount_tmpfs(path, size):

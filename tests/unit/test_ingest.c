@@ -290,6 +290,49 @@ static void test_album_by_artist_catalog(void **state)
 	ss_dataset_release(&ds);
 }
 
+/* Rows without an artist that were given to the first artist named, when a
+ * second artist's album of that title comes later: said, at the first such
+ * row; and an ARTIST/TITLE name wins over a title with a slash. */
+static void test_album_artist_assumed(void **state)
+{
+	struct ss_dataset ds;
+	const struct ss_file *f;
+	char buf[512];
+	uint32_t id;
+
+	(void)state;
+	f = load_text(&ds, NULL,
+		      "date,album,artist,track,total\n"
+		      "2020-01-01,Live,,Song,10\n"
+		      "2020-01-02,Live,A,Song,20\n"
+		      "2020-01-02,Live,B,Song,30\n"
+		      "2020-01-02,X/Y,Z,Song,1\n"
+		      "2020-01-02,Y,X,Song,2\n",
+		      NULL);
+	assert_int_equal(f->used, 5);
+	assert_int_equal(ss_dataset_nalbums(&ds), 4);
+	assert_int_equal(ds.problems.count[SS_P_ALBUM_ARTIST_ASSUMED], 1);
+	ss_problems_sort(&ds.problems);
+	{
+		static const char head[] =
+			"album artist assumed@2: album 'Live' is named here without an artist "
+			"and was taken to be 'A''s (the first artist given for it), but 'B' also "
+			"has an album of that title (";
+		static const char tail[] = ":4): give the album's artist in an 'artist' column";
+		const char *msg = first_problem(&ds, buf, sizeof(buf));
+		size_t n = strlen(msg);
+
+		if (strncmp(msg, head, sizeof head - 1) != 0 || n < sizeof tail ||
+		    strcmp(msg + n - (sizeof tail - 1), tail) != 0)
+			fail_msg("message: %s", msg);
+	}
+	assert_int_equal(ss_dataset_find_album(&ds, "X/Y", 3, &id), 1);
+	assert_string_equal(ss_album_artist(&ds, id), "X");
+	assert_int_equal(ss_dataset_find_album(&ds, "Z/X/Y", 5, &id), 1);
+	assert_string_equal(ss_album_artist(&ds, id), "Z");
+	ss_dataset_release(&ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_empty_and_header_only),
 		cmocka_unit_test(test_album_by_artist),
 		cmocka_unit_test(test_album_by_artist_catalog),
+		cmocka_unit_test(test_album_artist_assumed),
 	};
 
 	return cmocka_run_group_tests_name("ingest", tests, NULL, NULL);
