@@ -141,7 +141,8 @@ else
 		>/dev/null 2>"$out/report.err"
 	grep -E 'report: [0-9]+ tracks' "$out/report.err" | sed 's/^streamstat: /  /'
 fi
-ls -l "$out/report" | awk 'NR > 1 { printf "  %s %s bytes\n", $9, $5 }'
+# the published names are links into the run's directory: their files' sizes
+ls -lL "$out/report" | awk 'NR > 1 && $9 ~ /\.(xlsx|json)$/ { printf "  %s %s bytes\n", $9, $5 }'
 
 if [ "${BENCH_CATALOG:-1}" != 0 ] && [ -x /usr/bin/time ]; then
 	big=$out/catalog-1m
@@ -164,6 +165,6 @@ if [ "${BENCH_CATALOG:-1}" != 0 ] && [ -x /usr/bin/time ]; then
 		awk -v c="$cmd" -v s="$status" '{ printf "  %-6s exit %d, %.1f s, max RSS %.0f MiB\n", c, s, $1, $2 / 1024 }' \
 			"$big/$cmd.time"
 	done
-	ls -l "$big/report" | awk 'NR > 1 && $9 ~ /^streamstat/ { printf "  %s %s bytes\n", $9, $5 }'
+	ls -lL "$big/report" | awk 'NR > 1 && $9 ~ /^streamstat/ { printf "  %s %s bytes\n", $9, $5 }'
 	rm -rf "$big/report"
 fi

@@ -8,6 +8,7 @@
 #include "streamstat/pace.h"
 
 #include <math.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -150,9 +151,9 @@ static void grid_L(const struct ss_pace_cal *cal, const struct ss_pace_track *pt
 	}
 }
 
-/* R(h) from the grid's L. */
+/* R(h) from the grid's L (and the median's, med, past the grid). */
 static double from_grid(const struct ss_pace_cal *cal, const struct ss_pace_track *pt,
-			const double *L, double h)
+			const double *L, const double *med, double h)
 {
 	const size_t last = SS_PACE_NH - 1;
 	double lh = log(h);
@@ -176,8 +177,6 @@ static double from_grid(const struct ss_pace_cal *cal, const struct ss_pace_trac
 	 * growth allows, so that every quantile still rises.
 	 */
 	double H = cal->h[last], a = pt->age;
-	double med[SS_PACE_NH];
-	grid_L(cal, pt, 0.5, med);
 	double beta = cal->beta * cal->med[last][0];
 	beta = beta < 0 ? 0 : beta > 0.95 ? 0.95 : beta;
 	/* the pace at the end of the grid, from the median's last slope */
@@ -192,32 +191,79 @@ static double from_grid(const struct ss_pace_cal *cal, const struct ss_pace_trac
 	return H * pt->p7 * exp(L[last]) + more * exp(err * (1.0 + k * log(h / H)));
 }
 
+/*
+ * The grids of one (track, quantile), kept: a projection asks the same
+ * track for R(h) many times over (each step of a root search, each day of
+ * an album's sum), and a grid costs some sixty logarithms and normal
+ * scores.  A small per-thread memo of the latest ones, matched on the
+ * features and the quantile; only a cache, so that a miss just computes
+ * again.  Only the shipped calibration is memoised: it is const, while
+ * another one (a test's) may change under the same address.
+ */
+#define MEMO 64
+
+struct grid_memo {
+	const struct ss_pace_cal *cal;
+	struct ss_pace_track pt;
+	double p;
+	double L[SS_PACE_NH], med[SS_PACE_NH];
+};
+
+static _Thread_local struct grid_memo memo[MEMO];
+static _Thread_local unsigned memo_n, memo_next;
+
+/* The grids of (pt, p) under cal; in *scratch when cal is not the shipped
+ * calibration. */
+static const struct grid_memo *grids(const struct ss_pace_cal *cal, const struct ss_pace_track *pt,
+				     double p, struct grid_memo *scratch)
+{
+	struct grid_memo *m = scratch;
+
+	if (cal == &ss_pace_shipped) {
+		for (unsigned i = 0; i < memo_n; i++) {
+			m = &memo[(memo_next + MEMO - 1 - i) % MEMO]; /* the newest first */
+			if (m->p == p && memcmp(&m->pt, pt, sizeof *pt) == 0)
+				return m;
+		}
+		m = &memo[memo_next];
+		memo_next = (memo_next + 1) % MEMO;
+		memo_n += memo_n < MEMO;
+	}
+	m->cal = cal;
+	m->pt = *pt;
+	m->p = p;
+	grid_L(cal, pt, p, m->L);
+	grid_L(cal, pt, 0.5, m->med);
+	return m;
+}
+
 double ss_pace_remaining(const struct ss_pace_cal *cal, const struct ss_pace_track *pt, double h,
 			 double p)
 {
-	double L[SS_PACE_NH];
+	struct grid_memo scratch;
 
 	if (!(h > 0))
 		return 0;
-	grid_L(cal, pt, p, L);
-	return from_grid(cal, pt, L, h);
+	const struct grid_memo *g = grids(cal, pt, p, &scratch);
+	return from_grid(cal, pt, g->L, g->med, h);
 }
 
 double ss_pace_solve(const struct ss_pace_cal *cal, const struct ss_pace_track *pt, double need,
 		     double p, double max_h)
 {
-	double L[SS_PACE_NH];
+	struct grid_memo scratch;
+	const struct grid_memo *g = grids(cal, pt, p, &scratch);
+	const double *L = g->L, *med = g->med;
 
-	grid_L(cal, pt, p, L);
-	if (from_grid(cal, pt, L, max_h) < need)
+	if (from_grid(cal, pt, L, med, max_h) < need)
 		return NAN;
 	double lo = 0, hi = 1;
-	while (hi < max_h && from_grid(cal, pt, L, hi) < need)
+	while (hi < max_h && from_grid(cal, pt, L, med, hi) < need)
 		lo = hi, hi = hi * 2 < max_h ? hi * 2 : max_h;
 	/* R grows with h: bisect to a hundredth of a day */
 	while (hi - lo > 0.01) {
 		double mid = 0.5 * (lo + hi);
-		if (from_grid(cal, pt, L, mid) < need)
+		if (from_grid(cal, pt, L, med, mid) < need)
 			lo = mid;
 		else
 			hi = mid;
