@@ -282,6 +282,36 @@ static void test_projection_uses_it(void **state)
 	ss_dataset_release(&ds);
 }
 
+/* The memo of the shipped calibration's grids gives what computing them
+ * afresh gives (a copy of the table at another address is never memoised),
+ * for more tracks than the memo holds, asked in turn. */
+static void test_memo_same_answers(void **state)
+{
+	static struct ss_pace_cal copy;
+	struct ss_pace_track pt[100];
+
+	(void)state;
+	copy = ss_pace_shipped;
+	for (int i = 0; i < 100; i++)
+		pt[i] = (struct ss_pace_track){.age = 20 + 37 * i,
+					       .p7 = 1000 + 500 * i,
+					       .t7 = 0.01 * (i % 7) - 0.03,
+					       .t90 = 0.02 * (i % 5) - 0.04,
+					       .lag = 0};
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 100; i++)
+			for (double h = 1; h < 20000; h *= 3.7) {
+				double p = round == 1 ? 0.1 : 0.9;
+				double a = ss_pace_remaining(&ss_pace_shipped, &pt[i], h, p);
+				double b = ss_pace_remaining(&copy, &pt[i], h, p);
+				if (a != b)
+					fail_msg("track %d, h %g: %.17g memoised, %.17g afresh", i,
+						 h, a, b);
+			}
+	assert_true(ss_pace_solve(&ss_pace_shipped, &pt[3], 1e6, 0.5, 36500) ==
+		    ss_pace_solve(&copy, &pt[3], 1e6, 0.5, 36500));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +321,7 @@ int main(void)
 		cmocka_unit_test(test_shipped_in_order),
 		cmocka_unit_test(test_shipped_monotone_and_inverse),
 		cmocka_unit_test(test_projection_uses_it),
+		cmocka_unit_test(test_memo_same_answers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
