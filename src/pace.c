@@ -8,7 +8,6 @@
 #include "streamstat/pace.h"
 
 #include <math.h>
-#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -210,6 +209,12 @@ struct grid_memo {
 };
 
 static _Thread_local struct grid_memo memo[MEMO];
+
+static int same_track(const struct ss_pace_track *a, const struct ss_pace_track *b)
+{
+	return a->age == b->age && a->p7 == b->p7 && a->t7 == b->t7 && a->t90 == b->t90 &&
+	       a->lag == b->lag;
+}
 static _Thread_local unsigned memo_n, memo_next;
 
 /* The grids of (pt, p) under cal; in *scratch when cal is not the shipped
@@ -222,7 +227,7 @@ static const struct grid_memo *grids(const struct ss_pace_cal *cal, const struct
 	if (cal == &ss_pace_shipped) {
 		for (unsigned i = 0; i < memo_n; i++) {
 			m = &memo[(memo_next + MEMO - 1 - i) % MEMO]; /* the newest first */
-			if (m->p == p && memcmp(&m->pt, pt, sizeof *pt) == 0)
+			if (m->p == p && same_track(&m->pt, pt))
 				return m;
 		}
 		m = &memo[memo_next];
