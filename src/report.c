@@ -46,17 +46,18 @@ enum ss_status ss_report_albums(const struct ss_dataset *ds, const char *const *
 		uint32_t a;
 		size_t found = ss_dataset_find_album(ds, only[i], strlen(only[i]), &a);
 
-		if (found != 1) {
-			const char *title = ss_album_name(ds, a == SS_NONE ? 0 : a);
-
+		if (found == 0) {
 			free(keys);
-			if (found == 0)
-				return ss_error_set(err, SS_ERR_USAGE, NULL, 0,
-						    "--albums: no album '%s' in the data", only[i]);
+			return ss_error_set(err, SS_ERR_USAGE, NULL, 0,
+					    "--albums: no album '%s' in the data", only[i]);
+		}
+		if (found > 1) { /* a is the first of them */
+			free(keys);
 			return ss_error_set(err, SS_ERR_USAGE, NULL, 0,
 					    "--albums: %zu albums are titled '%s'; name one as "
 					    "ARTIST/TITLE (e.g. '%s/%s')",
-					    found, only[i], ss_album_artist(ds, a), title);
+					    found, only[i], ss_album_artist(ds, a),
+					    ss_album_name(ds, a));
 		}
 		int dup = 0;
 		for (size_t j = 0; j < k; j++)
