@@ -673,6 +673,8 @@ struct sweep {
 	size_t nd, days_cap;
 	double *sums; /* the album total at each */
 	size_t sums_cap;
+	double *mins; /* the least of the members' totals at each */
+	size_t mins_cap;
 };
 
 struct album_ctx {
@@ -900,13 +902,15 @@ static void sweep_release(struct sweep *sw)
 	free(sw->cu);
 	free(sw->days);
 	free(sw->sums);
+	free(sw->mins);
 	memset(sw, 0, sizeof *sw);
 }
 
 /*
  * The album total of members[0..nm) at each day one of them has a total:
  * each member's total interpolated between its own observations (from 0 at
- * its release when that is known), its last total after them.
+ * its release when that is known), its last total after them; and the least
+ * of those totals (the "every track" line).
  */
 static void sweep_sums(const struct ss_dataset *ds, const uint32_t *members, size_t nm,
 		       struct sweep *sw)
@@ -933,7 +937,7 @@ static void sweep_sums(const struct ss_dataset *ds, const uint32_t *members, siz
 	sw->nd = 0;
 	for (size_t d = 0; d < nd; d++) {
 		int32_t D = sw->days[d];
-		double sum = 0;
+		double sum = 0, least = INFINITY;
 		if (d > 0 && D == sw->days[d - 1])
 			continue;
 		for (size_t i = 0; i < nm; i++) {
@@ -953,9 +957,12 @@ static void sweep_sums(const struct ss_dataset *ds, const uint32_t *members, siz
 							 (double)(D - cu->pday) /
 							 (double)(cu->obs[nx].day - cu->pday);
 			sum += v;
+			least = v < least ? v : least;
 		}
 		xgrow(&sw->sums, &sw->sums_cap, sw->nd + 1, sizeof *sw->sums);
+		xgrow(&sw->mins, &sw->mins_cap, sw->nd + 1, sizeof *sw->mins);
 		sw->days[sw->nd] = D; /* in place: sw->nd <= d */
+		sw->mins[sw->nd] = least;
 		sw->sums[sw->nd++] = sum;
 	}
 }
@@ -1139,8 +1146,33 @@ size_t ss_ms_album_series(const struct ss_dataset *ds, const struct ss_milestone
 	sweep_sums(ds, members, nm, &sw);
 	free(members);
 	free(sw.cu);
+	free(sw.mins);
 	*days = sw.days;
 	*totals = sw.sums;
+	return sw.nd;
+}
+
+size_t ss_ms_album_every_series(const struct ss_dataset *ds, const struct ss_milestones *ms,
+				uint32_t album, int32_t **days, double **least)
+{
+	struct sweep sw = {0};
+	size_t ntr, nm = 0;
+	const uint32_t *tr = ss_ms_album_tracks(ms, album, &ntr);
+	uint32_t *members = xcalloc(ntr + 1, sizeof *members);
+	int lacking = 0;
+
+	for (size_t j = 0; j < ntr; j++)
+		if (ms->tracks[tr[j]].counts) {
+			members[nm++] = tr[j];
+			lacking |= !ms->tracks[tr[j]].has_total;
+		}
+	if (!lacking)
+		sweep_sums(ds, members, nm, &sw);
+	free(members);
+	free(sw.cu);
+	free(sw.sums);
+	*days = sw.days;
+	*least = sw.mins;
 	return sw.nd;
 }
 

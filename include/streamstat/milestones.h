@@ -324,6 +324,17 @@ size_t ss_ms_album_series(const struct ss_dataset *ds, const struct ss_milestone
 			  uint32_t album, int32_t **days, double **totals);
 
 /*
+ * The album's "every track" line: at each day one of its counting tracks
+ * has a total, the least of their totals (each interpolated as
+ * ss_ms_album_series() sums them), whose first day at or above M is about
+ * the day every track got there.  None (0, NULL arrays) when some counting
+ * track has no total, or none counts.  *days and *least are allocated; the
+ * caller frees both.
+ */
+size_t ss_ms_album_every_series(const struct ss_dataset *ds, const struct ss_milestones *ms,
+				uint32_t album, int32_t **days, double **least);
+
+/*
  * The days a fit of obs[0..n) saw up to last_day: from the release when the
  * chain starts there (release_known), else from the first observation.
  */

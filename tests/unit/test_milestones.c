@@ -9,7 +9,8 @@
  *  - albums: "every track" takes the latest track (a crossed bound beats an
  *    interpolated day on a tie), a track without data makes it unknown and
  *    is counted, exclusions leave a track out; "album total" sums the
- *    tracks; rankings order albums by days (ties share a rank) and compute
+ *    tracks, and the "every track" line the least of their totals;
+ *    rankings order albums by days (ties share a rank) and compute
  *    pace vs the best other album;
  *  - --milestones parsing.
  */
@@ -315,6 +316,58 @@ static void test_albums(void **state)
 }
 
 /*
+ * The "every track" line: the least of the counting tracks' totals at each
+ * day one of them has a total, each interpolated between its own points
+ * (from 0 the day before a known release); none while a counting track has
+ * no total.  X: 10M on Jan 10, 30M on Jan 20; Y: 5M on Jan 15, 20M on Jan
+ * 20.  Jan 10: Y is 5M x 10/15 (3,333,333.3); Jan 15: Y's 5M (X is 20M);
+ * Jan 20: Y's 20M.  The album total at the same days: 13.3M, 25M, 50M.
+ */
+static void test_every_series(void **state)
+{
+	struct ss_dataset ds;
+	struct ss_fits fits;
+	struct ss_milestones ms;
+	struct ss_ms_options mo = ss_ms_defaults();
+	int32_t *days;
+	double *v;
+
+	(void)state;
+	load(&ds,
+	     "album,album_release_date,track,counts\n"
+	     "A,2024-01-01,X,yes\nA,2024-01-01,Y,yes\nA,2024-01-01,Skit,no\n"
+	     "B,2024-01-01,Z,yes\nB,2024-01-01,W,yes\n",
+	     "date,track,total\n2024-01-10,X,10000000\n2024-01-20,X,30000000\n"
+	     "2024-01-15,Y,5000000\n2024-01-20,Y,20000000\n2024-01-12,Skit,1\n"
+	     "2024-01-10,Z,1000000\n");
+	run(&ds, &mo, &fits, &ms);
+	size_t n = ss_ms_album_every_series(&ds, &ms, 0, &days, &v);
+	assert_int_equal(n, 3); /* the skit does not count: not its day either */
+	assert_int_equal(days[0], D(2024, 1, 10));
+	assert_int_equal(days[1], D(2024, 1, 15));
+	assert_int_equal(days[2], D(2024, 1, 20));
+	assert_float_equal(v[0], 5e6 * 10 / 15, 1e-3);
+	assert_float_equal(v[1], 5e6, 1e-3);
+	assert_float_equal(v[2], 20e6, 1e-3);
+	free(days);
+	free(v);
+	n = ss_ms_album_series(&ds, &ms, 0, &days, &v);
+	assert_int_equal(n, 3);
+	assert_float_equal(v[0], 10e6 + 5e6 * 10 / 15, 1e-3);
+	assert_float_equal(v[1], 25e6, 1e-3);
+	assert_float_equal(v[2], 50e6, 1e-3);
+	free(days);
+	free(v);
+	/* B: W has no data, so no line */
+	assert_int_equal(ss_ms_album_every_series(&ds, &ms, 1, &days, &v), 0);
+	assert_null(days);
+	assert_null(v);
+	ss_milestones_release(&ms);
+	ss_fits_release(&fits);
+	ss_dataset_release(&ds);
+}
+
+/*
  * Lower bounds are not interpolated: two "at least" figures say a track
  * passed M by the second, at any time since the last day known to be below
  * M (here the day before its release).  Day numbers of such crossings read
@@ -515,6 +568,7 @@ int main(void)
 		cmocka_unit_test(test_recent_pace_projection),
 		cmocka_unit_test(test_curve_projection),
 		cmocka_unit_test(test_albums),
+		cmocka_unit_test(test_every_series),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_ranks),
 		cmocka_unit_test(test_not_before_release),
