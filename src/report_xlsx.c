@@ -781,107 +781,563 @@ static void sheet_tracks(struct ctx *c)
 
 /* ---- Charts ----------------------------------------------------------- */
 
-static void axis_names(lxw_chart *ch, const char *x, const char *y)
+/*
+ * The Charts sheet is a grid of charts of one size, two to a row and
+ * GRID_PAGE rows to a printed page (a page break after each such group), so
+ * that printed one page wide no chart is cut across pages.  Each chart's
+ * data is in columns CHART_DATA_COL onwards, right of the print area.
+ *
+ * Colours: a fixed palette, by a track's place in its album (its points,
+ * curve, projection and band) or by an album's place among those compared.
+ * Each track or album is named in the legend once; milestone lines are
+ * labelled at their right end instead.
+ */
+#define GRID_COLS	10    /* sheet columns per chart slot */
+#define GRID_ROWS	19    /* sheet rows per chart row: the chart and a line of note */
+#define GRID_PAGE	3     /* chart rows per printed page (A4 or Letter, landscape) */
+#define CHART_COL_WIDTH 9.0   /* of the grid's columns: 68 pixels */
+#define CHART_W		640.0 /* pixels */
+#define CHART_H		360.0 /* pixels: 18 rows of 20 */
+#define DAILY_POINTS	400   /* points of a track's daily line at most */
+#define DAILY_WINDOW	7     /* days of the daily average */
+#define DAILY_MIN_DAYS	4     /* ... of which have counts for a point */
+#define MILESTONE_SPACE                                                                            \
+	0.06 /* milestone lines closer than this share of the y axis                               \
+	      * to the one below are left out (their labels would meet) */
+#define MILESTONE_COLOUR 0x595959
+#define GRID_COLOUR	 0xD9D9D9
+
+static const lxw_color_t palette[] = {0x1F77B4, 0xFF7F0E, 0x2CA02C, 0xD62728, 0x9467BD,
+				      0x8C564B, 0xE377C2, 0x7F7F7F, 0xBCBD22, 0x17BECF};
+#define NPALETTE (sizeof palette / sizeof palette[0])
+
+/* The i-th colour, and the i-th marker: a new shape once the colours repeat. */
+static lxw_color_t colour_of(size_t i)
 {
-	chart_axis_set_name(ch->x_axis, x);
-	chart_axis_set_name(ch->y_axis, y);
-	chart_axis_set_num_format(ch->y_axis, "#,##0.0,,\"M\"");
-	chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+	return palette[i % NPALETTE];
 }
 
-/* Chart 1: every album's total against days since its release, with the
- * milestones as flat lines; data in columns CHART_DATA_COL onwards. */
-static lxw_col_t chart_albums(struct ctx *c, struct sheet *s, lxw_col_t col)
+static uint8_t marker_of(size_t i)
+{
+	static const uint8_t shapes[] = {LXW_CHART_MARKER_CIRCLE, LXW_CHART_MARKER_DIAMOND,
+					 LXW_CHART_MARKER_TRIANGLE, LXW_CHART_MARKER_SQUARE};
+
+	return shapes[(i / NPALETTE) % (sizeof shapes / sizeof shapes[0])];
+}
+
+/* A lighter tint of colour: 55% of the way to white. */
+static lxw_color_t tint(lxw_color_t colour)
+{
+	lxw_color_t out = 0;
+
+	for (int shift = 0; shift <= 16; shift += 8) {
+		unsigned v = (colour >> shift) & 0xFF;
+		out |= (lxw_color_t)(v + (255 - v) * 55 / 100) << shift;
+	}
+	return out;
+}
+
+/* The Charts sheet: where the next chart goes and the next data column. */
+struct charts {
+	struct sheet s;
+	lxw_col_t col; /* the next free column of chart data */
+	double *width; /* widths of the data columns, from CHART_DATA_COL */
+	size_t nwidth;
+	size_t slot; /* the next place on the grid */
+};
+
+/* One chart being built: its series, which stay out of the legend, and the
+ * extent of the data it shows. */
+struct plot {
+	lxw_chart *ch;
+	int16_t n;
+	int16_t *hide; /* -1 terminated when handed to the library */
+	size_t nhide, cap;
+	double x0, x1, y1;
+};
+
+static void data_width(struct charts *k, lxw_col_t col, double w)
+{
+	if (col < CHART_DATA_COL)
+		return;
+	size_t i = (size_t)(col - CHART_DATA_COL), cap = k->nwidth;
+	if (i >= k->nwidth) {
+		xgrow(&k->width, &cap, i + 1, sizeof *k->width);
+		memset(k->width + k->nwidth, 0, (i + 1 - k->nwidth) * sizeof *k->width);
+		k->nwidth = i + 1;
+	}
+	w = w > WIDTH_MAX ? WIDTH_MAX : w;
+	if (w > k->width[i])
+		k->width[i] = w;
+}
+
+/* A number of chart data in a column wide enough to show it (never ###). */
+static void data_num(struct charts *k, lxw_row_t row, lxw_col_t col, double v, lxw_format *fmt)
+{
+	if (!isfinite(v))
+		return;
+	put_num(&k->s, row, col, v, fmt);
+	data_width(k, col,
+		   fmt == k->s.c->f.date ? 12
+		   : fabs(v) >= 1e9	 ? 16
+		   : fabs(v) >= 1e6	 ? 13
+					 : 9);
+}
+
+static void data_head(struct charts *k, lxw_row_t row, lxw_col_t col, const char *v,
+		      lxw_format *fmt)
+{
+	put_str(&k->s, row, col, v, fmt);
+	if (v && *v)
+		data_width(k, col,
+			   (double)strlen(v) * 1.1 + 1 > 30 ? 30 : (double)strlen(v) * 1.1 + 1);
+}
+
+static void plot_init(struct plot *p, struct ctx *c)
+{
+	memset(p, 0, sizeof *p);
+	p->ch = need(workbook_add_chart(c->wb, LXW_CHART_SCATTER));
+	p->x0 = INFINITY;
+	p->x1 = -INFINITY;
+	p->y1 = 0;
+}
+
+static void plot_extent(struct plot *p, double x, double y)
+{
+	if (!isfinite(x) || !isfinite(y))
+		return;
+	p->x0 = x < p->x0 ? x : p->x0;
+	p->x1 = x > p->x1 ? x : p->x1;
+	p->y1 = y > p->y1 ? y : p->y1;
+}
+
+/* A series of the rows r0..r1 of columns xcol (x) and ycol (y), named name
+ * in the legend, or left out of it when name is NULL. */
+static lxw_chart_series *plot_series(struct plot *p, struct sheet *s, lxw_col_t xcol,
+				     lxw_col_t ycol, lxw_row_t r0, lxw_row_t r1, const char *name)
+{
+	lxw_chart_series *se = need(chart_add_series(p->ch, NULL, NULL));
+
+	chart_series_set_categories(se, s->name, r0, xcol, r1, xcol);
+	chart_series_set_values(se, s->name, r0, ycol, r1, ycol);
+	if (name) {
+		series_name(s, se, name);
+	} else {
+		xgrow(&p->hide, &p->cap, p->nhide + 2, sizeof *p->hide);
+		p->hide[p->nhide++] = p->n;
+	}
+	p->n++;
+	return se;
+}
+
+static void style_points(lxw_chart_series *se, lxw_color_t colour, uint8_t marker)
+{
+	chart_series_set_marker_type(se, marker);
+	chart_series_set_marker_size(se, 5);
+	chart_series_set_marker_fill(se, &(lxw_chart_fill){.color = colour});
+	chart_series_set_marker_line(se, &(lxw_chart_line){.color = colour});
+}
+
+static void style_line(lxw_chart_series *se, lxw_color_t colour, float width, uint8_t dash)
+{
+	chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
+	chart_series_set_line(
+		se, &(lxw_chart_line){.color = colour, .width = width, .dash_type = dash});
+}
+
+/* v rounded up to two significant digits: 105M -> 110M, 1.07B -> 1.1B. */
+static double nice_ceil(double v)
+{
+	if (!(v > 0))
+		return 1;
+	double step = pow(10, floor(log10(v)) - 1);
+	return ceil(v / step - 1e-9) * step;
+}
+
+/*
+ * The top of a chart's y axis: a little above the highest value shown, or
+ * the next milestone above it when that is near (so its line shows), never
+ * the largest milestone for its own sake.
+ */
+static double axis_top(const struct ss_ms_options *opt, double highest)
+{
+	double top = highest > 0 ? highest : 1;
+
+	for (size_t k = 0; k < opt->nmilestones; k++) {
+		double m = (double)opt->milestone[k];
+		if (m > top) {
+			if (m <= top * 1.25)
+				top = m;
+			break;
+		}
+	}
+	return nice_ceil(top * 1.05);
+}
+
+/* The y axis' number format for counts up to top. */
+static const char *count_format(double top)
+{
+	return top >= 1e7   ? "#,##0,,\"M\""
+	       : top >= 1e6 ? "#,##0.0,,\"M\""
+	       : top >= 1e4 ? "#,##0,\"K\""
+			    : "#,##0";
+}
+
+/* A custom data label's text: literal text as it is, one starting with '='
+ * from a cell (see literal_cell()).  buf: room for the reference. */
+static const char *label_text(struct sheet *s, const char *text, char *buf, size_t n)
+{
+	if (text[0] != '=')
+		return text;
+	snprintf(buf, n, "=%s!$XFD$%u", s->name, (unsigned)literal_cell(s, text) + 1);
+	return buf;
+}
+
+/*
+ * The lines of the milestones from x0 to x1 (the x axis' ends) that lie
+ * within the y axis (up to top), each labelled at its right end, dashed and
+ * darker than the gridlines; data at the next free columns.
+ */
+static void plot_milestones(struct ctx *c, struct charts *k, struct plot *p, double x0, double x1,
+			    double top, lxw_format *xfmt)
+{
+	const struct ss_ms_options *opt = &c->r->ms->opt;
+	lxw_col_t col = k->col;
+	lxw_row_t row = 2;
+	double below = 0;
+
+	for (size_t m = 0; m < opt->nmilestones; m++) {
+		double M = (double)opt->milestone[m];
+		char name[32], buf[32];
+		if (M > top)
+			break;
+		if (M - below < MILESTONE_SPACE * top)
+			continue;
+		below = M;
+		if (row == 2) {
+			data_head(k, 0, col, "milestones", c->f.header);
+			k->col += 2;
+		}
+		ss_milestone_format(opt->milestone[m], name);
+		data_head(k, row - 1, col, name, c->f.label);
+		data_num(k, row, col, x0, xfmt);
+		data_num(k, row + 1, col, x1, xfmt);
+		data_num(k, row, col + 1, M, c->f.count);
+		data_num(k, row + 1, col + 1, M, c->f.count);
+		lxw_chart_series *se = plot_series(p, &k->s, col, col + 1, row, row + 1, NULL);
+		series_name(&k->s, se, name);
+		style_line(se, MILESTONE_COLOUR, 1.25f, LXW_CHART_LINE_DASH_DASH);
+		lxw_chart_data_label first = {.hide = 1},
+				     end = {.value = (char *)label_text(&k->s, name, buf,
+									sizeof buf)};
+		lxw_chart_data_label *labels[] = {&first, &end, NULL};
+		chart_series_set_labels(se);
+		ok(&k->s, chart_series_set_labels_custom(se, labels));
+		chart_series_set_labels_position(se, LXW_CHART_LABEL_POSITION_ABOVE);
+		chart_series_set_labels_font(
+			se, &(lxw_chart_font){.size = 9, .bold = 1, .color = MILESTONE_COLOUR});
+		row += 3;
+	}
+}
+
+/*
+ * Finish a chart: its axes (x from the data's first day or 0 to its last,
+ * dates or day numbers; y from 0 to axis_top()), the milestone lines, the
+ * legend below without the entries of series already named otherwise, and
+ * its place on the grid.
+ */
+static void plot_place(struct ctx *c, struct charts *k, struct plot *p, const char *xname,
+		       int dates, const char *yname, int milestones)
+{
+	const struct ss_ms_options *opt = &c->r->ms->opt;
+	double top = milestones ? axis_top(opt, p->y1) : nice_ceil(p->y1 * 1.05);
+	double x0 = p->x0, x1 = p->x1;
+	lxw_chart_line grid = {.color = GRID_COLOUR, .width = 0.5f};
+
+	if (dates) {
+		/* ticks every 7, 14, 28 ... days: at most about eight */
+		static const double units[] = {1, 7, 14, 28, 56, 91, 182, 364, 728, 1456};
+		size_t u = 0;
+		x1 = x1 > x0 ? x1 : x0 + 1;
+		while (u + 1 < sizeof units / sizeof units[0] && (x1 - x0) / units[u] > 8)
+			u++;
+		chart_axis_set_major_unit(p->ch->x_axis, units[u]);
+		chart_axis_set_num_format(p->ch->x_axis, "yyyy-mm-dd");
+	} else {
+		x0 = x0 < 0 ? -nice_ceil(-x0) : 0;
+		x1 = nice_ceil(x1 > 1 ? x1 : 1);
+	}
+	if (milestones)
+		plot_milestones(c, k, p, x0, x1, top, dates ? c->f.date : c->f.day);
+	chart_axis_set_min(p->ch->x_axis, x0);
+	chart_axis_set_max(p->ch->x_axis, x1);
+	chart_axis_set_min(p->ch->y_axis, 0);
+	chart_axis_set_max(p->ch->y_axis, top);
+	chart_axis_set_name(p->ch->x_axis, xname);
+	chart_axis_set_name(p->ch->y_axis, yname);
+	chart_axis_set_num_format(p->ch->y_axis, count_format(top));
+	chart_axis_major_gridlines_set_line(p->ch->y_axis, &grid);
+	chart_legend_set_position(p->ch, LXW_CHART_LEGEND_BOTTOM);
+	chart_title_set_name_font(p->ch, &(lxw_chart_font){.size = 11, .bold = 1});
+	if (p->nhide) {
+		p->hide[p->nhide] = -1;
+		ok(&k->s, chart_legend_delete_series(p->ch, p->hide));
+	}
+	free(p->hide);
+	p->hide = NULL;
+	lxw_row_t row = (lxw_row_t)(1 + k->slot / 2 * GRID_ROWS);
+	lxw_col_t col = (lxw_col_t)(k->slot % 2 * GRID_COLS);
+	ok(&k->s, worksheet_insert_chart_opt(k->s.ws, row, col, p->ch,
+					     &(lxw_chart_options){.x_scale = CHART_W / 480,
+								  .y_scale = CHART_H / 288}));
+	k->slot++;
+}
+
+/* A note in the next place on the grid instead of a chart (Excel has no
+ * empty chart), or under the chart just placed (under == 1). */
+static void slot_note(struct ctx *c, struct charts *k, const char *text, int under)
+{
+	size_t slot = under ? k->slot - 1 : k->slot;
+	lxw_row_t row = (lxw_row_t)(1 + slot / 2 * GRID_ROWS + (under ? GRID_ROWS - 1 : 0));
+
+	write_text(&k->s, row, (lxw_col_t)(slot % 2 * GRID_COLS), text, c->f.note);
+	if (!under)
+		k->slot++;
+}
+
+/*
+ * The record chart: each album's "every track" line (its slowest counting
+ * track: ss_ms_album_every_series()) by days since its release, for the
+ * milestones some album reached or is next projected to reach; each
+ * album's crossing marked and labelled ("Layover: day 72"), its projection
+ * dashed from the last total to the projected crossing.
+ */
+static void chart_record(struct ctx *c, struct charts *k)
+{
+	char lab[SS_ALBUM_LABEL_MAX], text[SS_ALBUM_LABEL_MAX + 160], day[96], buf[32];
+	const struct ss_report *r = c->r;
+	const struct ss_ms_options *opt = &r->ms->opt;
+	struct plot p;
+	char left[1024] = "";
+	size_t nleft = 0, drawn = 0;
+
+	plot_init(&p, c);
+	chart_title(&k->s, p.ch,
+		    "The record: every track past each milestone (each album's slowest track)");
+	for (size_t i = 0; i < r->nalbums && i < CHART_ALBUMS_MAX; i++) {
+		uint32_t a = r->albums[i];
+		const struct ss_album_ms *am = &r->ms->albums[a];
+		int32_t rel = r->ds->albums[a].release, *days;
+		double *least;
+		size_t n = ss_ms_album_every_series(r->ds, r->ms, a, &days, &least);
+		const char *name = ss_album_label(r->ds, a, lab, sizeof lab);
+		lxw_col_t col = k->col;
+		lxw_row_t nl = 0, nx = 0, np = 0;
+		if (n == 0) {
+			ss_ms_album_reason(r->ds, r->ms, a, 0, 0, day, sizeof day);
+			nleft += (size_t)snprintf(
+				left + nleft, nleft < sizeof left ? sizeof left - nleft : 0,
+				"%s%s (%s)", nleft ? "; " : "", name, day[0] ? day : "no totals");
+			free(days);
+			free(least);
+			continue;
+		}
+		data_head(k, 0, col, name, c->f.header);
+		data_head(k, 1, col, "day", c->f.label);
+		data_head(k, 1, col + 1, "every track", c->f.label);
+		data_head(k, 1, col + 2, "day", c->f.label);
+		data_head(k, 1, col + 3, "projected", c->f.label);
+		data_head(k, 1, col + 4, "day", c->f.label);
+		data_head(k, 1, col + 5, "crossing", c->f.label);
+		double lastx = NAN, lasty = NAN;
+		for (size_t j = 0; j < n; j++) {
+			if (days[j] < rel - 1)
+				continue;
+			double x = ss_ms_day_number(opt, days[j], rel);
+			data_num(k, 2 + nl, col, x, c->f.day);
+			data_num(k, 2 + nl, col + 1, least[j], c->f.count);
+			plot_extent(&p, x, least[j]);
+			lastx = x, lasty = least[j];
+			nl++;
+		}
+		free(days);
+		free(least);
+		/* the crossings reached, and the next one projected */
+		lxw_chart_data_label lab_store[SS_MILESTONES_MAX], *labels[SS_MILESTONES_MAX + 1];
+		char *texts[SS_MILESTONES_MAX];
+		for (size_t m = 0; m < opt->nmilestones; m++) {
+			const struct ss_crossing *x = &am->all[m].x;
+			int reached = x->status == SS_MS_REACHED;
+			if (!reached && x->status != SS_MS_PROJECTED)
+				break;
+			double d = ss_ms_day_number(opt, x->day, rel),
+			       M = (double)opt->milestone[m];
+			if (!reached) {
+				if (np == 0 && isfinite(lastx)) {
+					data_num(k, 2, col + 2, lastx, c->f.day);
+					data_num(k, 2, col + 3, lasty, c->f.count);
+					np++;
+				}
+				data_num(k, 2 + np, col + 2, d, c->f.day);
+				data_num(k, 2 + np, col + 3, M, c->f.count);
+				np++;
+			}
+			data_num(k, 2 + nx, col + 4, d, c->f.day);
+			data_num(k, 2 + nx, col + 5, M, c->f.count);
+			plot_extent(&p, d, M);
+			snprintf(text, sizeof text, "%s: day %s%s", name,
+				 ss_ms_day_text(opt, x, rel, day, sizeof day),
+				 reached ? "" : " (projected)");
+			char *safe = xml_text(text);
+			texts[nx] = safe ? safe : xstrdup(text);
+			lab_store[nx] = (lxw_chart_data_label){
+				.value = (char *)label_text(&k->s, texts[nx], buf, sizeof buf)};
+			if (lab_store[nx].value != texts[nx]) {
+				free(texts[nx]);
+				texts[nx] = xstrdup(buf);
+				lab_store[nx].value = texts[nx];
+			}
+			labels[nx] = &lab_store[nx];
+			nx++;
+			if (!reached)
+				break;
+		}
+		labels[nx] = NULL;
+		lxw_color_t colour = colour_of(i);
+		if (nl > 0) {
+			lxw_chart_series *se =
+				plot_series(&p, &k->s, col, col + 1, 2, 1 + nl, name);
+			style_line(se, colour, 2.25f, LXW_CHART_LINE_DASH_SOLID);
+		}
+		if (np > 1) {
+			lxw_chart_series *se = plot_series(&p, &k->s, col + 2, col + 3, 2, 1 + np,
+							   nl ? NULL : name);
+			style_line(se, colour, 2.25f, LXW_CHART_LINE_DASH_DASH);
+		}
+		if (nx > 0) {
+			lxw_chart_series *se =
+				plot_series(&p, &k->s, col + 4, col + 5, 2, 1 + nx, NULL);
+			style_points(se, colour, LXW_CHART_MARKER_CIRCLE);
+			chart_series_set_marker_size(se, 8);
+			chart_series_set_labels(se);
+			ok(&k->s, chart_series_set_labels_custom(se, labels));
+			chart_series_set_labels_position(se, LXW_CHART_LABEL_POSITION_ABOVE);
+			chart_series_set_labels_font(
+				se, &(lxw_chart_font){.size = 9, .bold = 1, .color = colour});
+			chart_series_set_labels_fill(se,
+						     &(lxw_chart_fill){.color = LXW_COLOR_WHITE});
+		}
+		for (lxw_row_t j = 0; j < nx; j++)
+			free(texts[j]);
+		k->col += 6;
+		drawn++;
+	}
+	if (drawn == 0) {
+		/* the chart is never handed to the worksheet: workbook_close()
+		 * frees it with the others */
+		free(p.hide);
+		slot_note(c, k,
+			  "No album has a total for each of its counting tracks yet: no record "
+			  "chart.",
+			  0);
+		return;
+	}
+	plot_place(c, k, &p, "days since the album's release (day 1 = release day)", 0,
+		   "streams of the album's slowest track", 1);
+	if (nleft) {
+		snprintf(text, sizeof text, "Not drawn: %s.", left);
+		slot_note(c, k, text, 1);
+	}
+}
+
+/* Every album's total (counting tracks) against days since its release,
+ * with the milestones as labelled lines. */
+static void chart_albums(struct ctx *c, struct charts *k)
 {
 	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
-	lxw_chart *ch = need(workbook_add_chart(c->wb, LXW_CHART_SCATTER_STRAIGHT_WITH_MARKERS));
-	double xmax = 1;
+	struct plot p;
 
-	chart_title(s, ch, "Album total (counting tracks) by days since release");
+	plot_init(&p, c);
+	chart_title(&k->s, p.ch, "Album total (counting tracks) by days since release");
 	for (size_t i = 0; i < r->nalbums && i < CHART_ALBUMS_MAX; i++) {
 		uint32_t a = r->albums[i];
 		int32_t *days;
 		double *tot;
+		lxw_col_t col = k->col;
 		size_t n = ss_ms_album_series(r->ds, r->ms, a, &days, &tot);
-		put_str(s, 0, col, ss_album_label(r->ds, a, lab, sizeof lab), c->f.header);
-		put_str(s, 1, col, "day", c->f.label);
-		put_str(s, 1, col + 1, "total", c->f.label);
+		data_head(k, 0, col, ss_album_label(r->ds, a, lab, sizeof lab), c->f.header);
+		data_head(k, 1, col, "day", c->f.label);
+		data_head(k, 1, col + 1, "total", c->f.label);
 		for (size_t j = 0; j < n; j++) {
 			double d = ss_ms_day_number(&r->ms->opt, days[j], r->ds->albums[a].release);
-			put_num(s, (lxw_row_t)(j + 2), col, d, c->f.day);
-			put_num(s, (lxw_row_t)(j + 2), col + 1, tot[j], c->f.count);
-			xmax = d > xmax ? d : xmax;
+			data_num(k, (lxw_row_t)(j + 2), col, d, c->f.day);
+			data_num(k, (lxw_row_t)(j + 2), col + 1, tot[j], c->f.count);
+			plot_extent(&p, d, tot[j]);
 		}
 		if (n > 0) {
-			lxw_chart_series *se = need(chart_add_series(ch, NULL, NULL));
-			chart_series_set_categories(se, s->name, 2, col, (lxw_row_t)(n + 1), col);
-			chart_series_set_values(se, s->name, 2, col + 1, (lxw_row_t)(n + 1),
-						col + 1);
-			series_name(s, se, ss_album_label(r->ds, a, lab, sizeof lab));
+			lxw_chart_series *se =
+				plot_series(&p, &k->s, col, col + 1, 2, (lxw_row_t)(n + 1),
+					    ss_album_label(r->ds, a, lab, sizeof lab));
+			style_line(se, colour_of(i), 2.0f, LXW_CHART_LINE_DASH_SOLID);
+			style_points(se, colour_of(i), LXW_CHART_MARKER_CIRCLE);
 		}
 		free(days);
 		free(tot);
-		col += 2;
+		k->col += 2;
 	}
-	/* milestone lines */
-	put_str(s, 0, col, "milestones", c->f.header);
-	for (size_t k = 0; k < r->ms->opt.nmilestones; k++) {
-		char m[32];
-		lxw_row_t r0 = (lxw_row_t)(2 + 3 * k);
-		ss_milestone_format(r->ms->opt.milestone[k], m);
-		put_str(s, r0 - 1, col, m, c->f.label);
-		put_num(s, r0, col, 0, c->f.day);
-		put_num(s, r0 + 1, col, xmax, c->f.day);
-		put_num(s, r0, col + 1, (double)r->ms->opt.milestone[k], c->f.count);
-		put_num(s, r0 + 1, col + 1, (double)r->ms->opt.milestone[k], c->f.count);
-		lxw_chart_series *se = need(chart_add_series(ch, NULL, NULL));
-		lxw_chart_line line = {.color = LXW_COLOR_GRAY,
-				       .dash_type = LXW_CHART_LINE_DASH_DASH,
-				       .width = 0.75f};
-		chart_series_set_categories(se, s->name, r0, col, r0 + 1, col);
-		chart_series_set_values(se, s->name, r0, col + 1, r0 + 1, col + 1);
-		series_name(s, se, m);
-		chart_series_set_line(se, &line);
-		chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
+	if (p.n == 0) {
+		slot_note(c, k, "No album has totals yet: no album chart.", 0);
+		return;
 	}
-	axis_names(ch, "days since release", "streams");
-	ok(s, worksheet_insert_chart_opt(s->ws, 1, 0, ch,
-					 &(lxw_chart_options){.x_scale = 1.6, .y_scale = 1.4}));
-	return col + 2;
+	plot_place(c, k, &p, "days since the album's release (day 1 = release day)", 0,
+		   "album total", 1);
 }
 
-/* Chart 2 (one per album): each track's observed totals, its model's curve
- * (fitted, then projected), and the interval band of the projection. */
-static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, lxw_col_t col,
-				    lxw_row_t at)
+/* Excel's serial number of a day. */
+static double serial(const struct ctx *c, int32_t day)
+{
+	return (double)(day - c->excel_epoch);
+}
+
+/*
+ * One album's tracks by date: each track's observed totals (points), its
+ * model's curve (solid over the days fitted, dashed where projected) and
+ * the projection's interval (two lines in a lighter tint), all in the
+ * track's colour; the milestones within reach as labelled lines.
+ */
+static void chart_album_tracks(struct ctx *c, struct charts *k, uint32_t a)
 {
 	char lab[SS_ALBUM_LABEL_MAX];
 	const struct ss_report *r = c->r;
 	const struct ss_dataset *ds = r->ds;
-	lxw_chart *ch = need(workbook_add_chart(c->wb, LXW_CHART_SCATTER));
-	char title[200];
-	size_t ntr = 0, nseries = 0, nmembers;
+	char title[SS_ALBUM_LABEL_MAX + 100];
+	size_t ntr = 0, nmembers;
 	const uint32_t *members = ss_ms_album_tracks(r->ms, a, &nmembers);
+	struct plot p;
 
-	snprintf(title, sizeof title, "%s: tracks observed (points), model (line), interval (dots)",
+	plot_init(&p, c);
+	snprintf(title, sizeof title,
+		 "%s: tracks observed (points), model (line; dashed: projected)",
 		 ss_album_label(ds, a, lab, sizeof lab));
-	chart_title(s, ch, title);
+	chart_title(&k->s, p.ch, title);
 	for (size_t m = 0; m < nmembers && ntr < CHART_TRACKS_MAX; m++) {
 		uint32_t t = members[m];
-		const struct ss_track *tr = &ds->tracks[t];
 		const struct ss_track_ms *tm = &r->ms->tracks[t];
 		const struct ss_track_fit *tf = &r->fits->tracks[t];
 		size_t n;
 		const struct ss_obs *obs = ss_series_of(ds, t, &n);
+		lxw_col_t col = k->col;
 		if (n == 0)
 			continue;
+		lxw_color_t colour = colour_of(ntr), light = tint(colour);
+		uint8_t marker = marker_of(ntr);
 		ntr++;
 		const char *name = ss_track_name(ds, t);
-		put_str(s, 0, col, name, c->f.header);
-		static const char *const h[] = {"day", "observed", "day", "model", "low", "high"};
+		data_head(k, 0, col, name, c->f.header);
+		static const char *const h[] = {"date", "observed", "date", "model", "low", "high"};
 		for (size_t j = 0; j < 6; j++)
-			put_str(s, 1, col + (lxw_col_t)j, h[j], c->f.label);
+			data_head(k, 1, col + (lxw_col_t)j, h[j], c->f.label);
 		/* at most about CHART_POINTS observed points: every step-th total,
 		 * and the last */
 		size_t ntot = 0, seen = 0;
@@ -891,28 +1347,26 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 		lxw_row_t nobs = 0;
 		for (size_t j = 0; j < n; j++)
 			if ((obs[j].flags & SS_OBS_TOTAL) && (seen++ % step == 0 || seen == ntot)) {
-				put_num(s, 2 + nobs, col,
-					ss_ms_day_number(&r->ms->opt, obs[j].day, tr->release),
-					c->f.day);
-				put_num(s, 2 + nobs, col + 1, (double)obs[j].total, c->f.count);
+				data_num(k, 2 + nobs, col, serial(c, obs[j].day), c->f.date);
+				data_num(k, 2 + nobs, col + 1, (double)obs[j].total, c->f.count);
+				plot_extent(&p, serial(c, obs[j].day), (double)obs[j].total);
 				nobs++;
 			}
-		lxw_chart_series *se;
+		int named = 0;
 		if (nobs) {
-			se = need(chart_add_series(ch, NULL, NULL));
-			nseries++;
-			chart_series_set_categories(se, s->name, 2, col, 1 + nobs, col);
-			chart_series_set_values(se, s->name, 2, col + 1, 1 + nobs, col + 1);
-			series_name(s, se, name);
-			chart_series_set_marker_type(se, LXW_CHART_MARKER_CIRCLE);
+			lxw_chart_series *se =
+				plot_series(&p, &k->s, col, col + 1, 2, 1 + nobs, name);
+			style_points(se, colour, marker);
+			named = 1;
 		}
 		if (tm->model >= 0 && tf->has_anchor) {
-			/* from the release to the next milestone's projection (or 3x the
-			 * span observed), CHART_POINTS days apart evenly */
+			/* to the next milestone's projection (or 3x the span
+			 * observed), at most 3x the span: CHART_POINTS days evenly
+			 * over the days fitted, as many over the projection */
 			int32_t end = tf->anchor_day + (int32_t)fmax(30, tm->span);
-			for (size_t k = 0; k < r->ms->opt.nmilestones; k++)
-				if (tm->c[k].status == SS_MS_PROJECTED) {
-					end = tm->c[k].day;
+			for (size_t q = 0; q < r->ms->opt.nmilestones; q++)
+				if (tm->c[q].status == SS_MS_PROJECTED) {
+					end = tm->c[q].day;
 					break;
 				}
 			int32_t cap = tf->anchor_day + (int32_t)(3 * fmax(tm->span, 30));
@@ -921,86 +1375,186 @@ static lxw_col_t chart_album_tracks(struct ctx *c, struct sheet *s, uint32_t a, 
 			 * recent pace and the pace model only from the last total on */
 			int32_t from = ss_model_is_curve(&ss_models[tm->model]) ? tm->first_day
 										: tf->anchor_day;
-			lxw_row_t np = 0, nband = 0;
-			for (size_t j = 0; j < CHART_POINTS; j++) {
-				int32_t d = from + (int32_t)((double)(end - from) * (double)j /
-							     (CHART_POINTS - 1));
-				double lo, hi,
-					v = ss_ms_curve(tf, tm->model, d, r->ms->opt.level,
-							tm->span, &lo, &hi);
-				if (!isfinite(v) || v < 0)
-					continue;
-				nband += isfinite(lo) && isfinite(hi);
-				put_num(s, 2 + np, col + 2,
-					ss_ms_day_number(&r->ms->opt, d, tr->release), c->f.day);
-				put_num(s, 2 + np, col + 3, v, c->f.count);
-				put_num(s, 2 + np, col + 4, lo, c->f.count);
-				put_num(s, 2 + np, col + 5, hi, c->f.count);
-				np++;
+			from = from < tf->anchor_day ? from : tf->anchor_day;
+			lxw_row_t np = 0, ia = 0, nband = 0;
+			for (int part = from < tf->anchor_day ? 0 : 1; part < 2; part++) {
+				int32_t d0 = part ? tf->anchor_day : from,
+					d1 = part ? end : tf->anchor_day;
+				for (size_t j = part && np ? 1 : 0; j < CHART_POINTS; j++) {
+					int32_t d = d0 + (int32_t)((double)(d1 - d0) * (double)j /
+								   (CHART_POINTS - 1));
+					double lo, hi,
+						v = ss_ms_curve(tf, tm->model, d, r->ms->opt.level,
+								tm->span, &lo, &hi);
+					if (!isfinite(v) || v < 0)
+						continue;
+					if (d == tf->anchor_day)
+						ia = np;
+					data_num(k, 2 + np, col + 2, serial(c, d), c->f.date);
+					data_num(k, 2 + np, col + 3, v, c->f.count);
+					plot_extent(&p, serial(c, d), v);
+					if (part && isfinite(lo) && isfinite(hi)) {
+						data_num(k, 2 + np, col + 4, lo, c->f.count);
+						data_num(k, 2 + np, col + 5, hi, c->f.count);
+						plot_extent(&p, serial(c, d), hi);
+						nband++;
+					}
+					np++;
+					if (d1 == d0)
+						break;
+				}
 			}
-			lxw_chart_line solid = {.dash_type = LXW_CHART_LINE_DASH_DASH,
-						.width = 1.25f};
-			lxw_chart_line dots = {.dash_type = LXW_CHART_LINE_DASH_ROUND_DOT,
-					       .width = 0.75f};
-			for (int q = 0; q < (nband ? 3 : 1) && np > 1; q++) {
-				char sname[200];
-				se = need(chart_add_series(ch, NULL, NULL));
-				nseries++;
-				chart_series_set_categories(se, s->name, 2, col + 2, 1 + np,
-							    col + 2);
-				chart_series_set_values(se, s->name, 2, col + 3 + (lxw_col_t)q,
-							1 + np, col + 3 + (lxw_col_t)q);
-				snprintf(sname, sizeof sname, "%s %s", name,
-					 q == 0	  ? ss_models[tm->model].name
-					 : q == 1 ? "low"
-						  : "high");
-				series_name(s, se, sname);
-				chart_series_set_marker_type(se, LXW_CHART_MARKER_NONE);
-				chart_series_set_line(se, q == 0 ? &solid : &dots);
+			if (ia > 0) {
+				lxw_chart_series *se = plot_series(&p, &k->s, col + 2, col + 3, 2,
+								   2 + ia, named ? NULL : name);
+				style_line(se, colour, 1.5f, LXW_CHART_LINE_DASH_SOLID);
+				named = 1;
+			}
+			if (np > ia + 1) {
+				lxw_chart_series *se =
+					plot_series(&p, &k->s, col + 2, col + 3, 2 + ia, 1 + np,
+						    named ? NULL : name);
+				style_line(se, colour, 1.5f, LXW_CHART_LINE_DASH_DASH);
+				for (lxw_col_t q = 4; q < 6 && nband; q++) {
+					se = plot_series(&p, &k->s, col + 2, col + q, 2 + ia,
+							 1 + np, NULL);
+					style_line(se, light, 1.0f, LXW_CHART_LINE_DASH_SOLID);
+				}
 			}
 		}
-		col += 6;
+		k->col += 6;
 	}
-	if (nseries == 0) {
+	if (p.n == 0) {
 		/* an album without totals (listed in a catalog before its data):
 		 * Excel has no empty chart, so the sheet says why there is none */
 		snprintf(title, sizeof title, "%s: no track has totals or a curve to chart yet.",
 			 ss_album_label(ds, a, lab, sizeof lab));
-		write_text(s, at, 0, title, c->f.note);
-		return col;
+		slot_note(c, k, title, 0);
+		return;
 	}
-	axis_names(ch, "days since the track's release", "streams");
-	chart_legend_set_position(ch, LXW_CHART_LEGEND_NONE);
-	ok(s, worksheet_insert_chart_opt(s->ws, at, 0, ch,
-					 &(lxw_chart_options){.x_scale = 1.6, .y_scale = 1.4}));
-	return col;
+	plot_place(c, k, &p, "date", 1, "streams (total)", 1);
+}
+
+/*
+ * One album's daily streams by date: each track's average over the last
+ * DAILY_WINDOW days that have counts (a point where DAILY_MIN_DAYS of them
+ * do), in the track's colour as on its totals chart.
+ */
+static void chart_album_daily(struct ctx *c, struct charts *k, uint32_t a)
+{
+	char lab[SS_ALBUM_LABEL_MAX];
+	const struct ss_report *r = c->r;
+	const struct ss_dataset *ds = r->ds;
+	char title[SS_ALBUM_LABEL_MAX + 100];
+	size_t ntr = 0, nmembers;
+	const uint32_t *members = ss_ms_album_tracks(r->ms, a, &nmembers);
+	struct plot p;
+
+	plot_init(&p, c);
+	snprintf(title, sizeof title, "%s: daily streams (%d-day average)",
+		 ss_album_label(ds, a, lab, sizeof lab), DAILY_WINDOW);
+	chart_title(&k->s, p.ch, title);
+	for (size_t m = 0; m < nmembers && ntr < CHART_TRACKS_MAX; m++) {
+		uint32_t t = members[m];
+		size_t n, npts = 0;
+		const struct ss_obs *obs = ss_series_of(ds, t, &n);
+		lxw_col_t col = k->col;
+		if (n == 0)
+			continue;
+		lxw_color_t colour = colour_of(ntr);
+		ntr++; /* the same place, so the same colour, as on the totals chart */
+		/* the days with a full enough window, then every step-th */
+		for (size_t j = 0, lo = 0, have = 0; j < n; j++) {
+			for (; obs[lo].day <= obs[j].day - DAILY_WINDOW; lo++)
+				have -= (obs[lo].flags & SS_OBS_STREAMS) != 0;
+			have += (obs[j].flags & SS_OBS_STREAMS) != 0;
+			npts += (obs[j].flags & SS_OBS_STREAMS) && have >= DAILY_MIN_DAYS;
+		}
+		if (npts == 0)
+			continue;
+		size_t step = npts > DAILY_POINTS ? (npts + DAILY_POINTS - 1) / DAILY_POINTS : 1;
+		const char *name = ss_track_name(ds, t);
+		data_head(k, 0, col, name, c->f.header);
+		data_head(k, 1, col, "date", c->f.label);
+		data_head(k, 1, col + 1, "daily (7-day)", c->f.label);
+		lxw_row_t row = 2;
+		double sum = 0;
+		size_t seen = 0;
+		for (size_t j = 0, lo = 0, have = 0; j < n; j++) {
+			for (; obs[lo].day <= obs[j].day - DAILY_WINDOW; lo++)
+				if (obs[lo].flags & SS_OBS_STREAMS)
+					have--, sum -= (double)obs[lo].streams;
+			if (!(obs[j].flags & SS_OBS_STREAMS))
+				continue;
+			have++, sum += (double)obs[j].streams;
+			if (have < DAILY_MIN_DAYS || !(seen++ % step == 0 || seen == npts))
+				continue;
+			data_num(k, row, col, serial(c, obs[j].day), c->f.date);
+			data_num(k, row, col + 1, sum / (double)have, c->f.count);
+			plot_extent(&p, serial(c, obs[j].day), sum / (double)have);
+			row++;
+		}
+		lxw_chart_series *se = plot_series(&p, &k->s, col, col + 1, 2, row - 1, name);
+		style_line(se, colour, 1.5f, LXW_CHART_LINE_DASH_SOLID);
+		k->col += 2;
+	}
+	if (p.n == 0) {
+		snprintf(title, sizeof title,
+			 "%s: no daily counts on %d of %d days to average (only totals).",
+			 ss_album_label(ds, a, lab, sizeof lab), DAILY_MIN_DAYS, DAILY_WINDOW);
+		slot_note(c, k, title, 0);
+		return;
+	}
+	plot_place(c, k, &p, "date", 1, "streams a day", 0);
 }
 
 static void sheet_charts(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
-	struct sheet s = {
-		.ws = need(workbook_add_worksheet(c->wb, "Charts")), .name = "Charts", .c = c};
-	lxw_col_t col = CHART_DATA_COL;
-	lxw_row_t at = 24;
+	struct charts k = {.s = {.ws = need(workbook_add_worksheet(c->wb, "Charts")),
+				 .name = "Charts",
+				 .c = c},
+			   .col = CHART_DATA_COL};
 	size_t shown = 0;
 
-	write_text(&s, 0, 0, "Charts read the data to their right (column U onwards).", c->f.note);
-	col = chart_albums(c, &s, col);
+	write_text(&k.s, 0, 0,
+		   "Charts read the data to their right (column U onwards). First: the record "
+		   "(each album's slowest track against the milestones); then each album's "
+		   "tracks, totals and daily streams.",
+		   c->f.note);
+	chart_record(c, &k);
+	chart_albums(c, &k);
 	for (size_t i = 0; i < r->nalbums && shown < CHART_ALBUMS_MAX; i++, shown++) {
-		col = chart_album_tracks(c, &s, r->albums[i], col, at);
-		at += 23;
+		chart_album_tracks(c, &k, r->albums[i]);
+		chart_album_daily(c, &k, r->albums[i]);
 	}
+	lxw_row_t last = (lxw_row_t)(1 + (k.slot + 1) / 2 * GRID_ROWS);
 	if (r->nalbums > CHART_ALBUMS_MAX) {
 		char buf[160];
 		snprintf(
 			buf, sizeof buf,
 			"Per-track charts for the first %d of %zu albums (use --albums to choose).",
 			CHART_ALBUMS_MAX, r->nalbums);
-		write_text(&s, at, 0, buf, c->f.note);
+		write_text(&k.s, last, 0, buf, c->f.note);
 	}
-	finish_sheet(&s);
-	ok(&s, worksheet_set_column(s.ws, 0, CHART_DATA_COL - 1, 9, NULL));
+	/* a page break before every GRID_PAGE-th row of charts; the print area
+	 * is the grid, not the data */
+	size_t nbreaks = (k.slot + 1) / 2 / GRID_PAGE + 1, nb = 0;
+	lxw_row_t *breaks = xcalloc(nbreaks + 1, sizeof *breaks);
+	for (lxw_row_t b = 1 + GRID_ROWS * GRID_PAGE; b < last; b += GRID_ROWS * GRID_PAGE)
+		breaks[nb++] = b;
+	if (nb)
+		ok(&k.s, worksheet_set_h_pagebreaks(k.s.ws, breaks));
+	free(breaks);
+	ok(&k.s, worksheet_print_area(k.s.ws, 0, 0, last, CHART_DATA_COL - 1));
+	finish_sheet(&k.s);
+	ok(&k.s, worksheet_set_column(k.s.ws, 0, CHART_DATA_COL - 1, CHART_COL_WIDTH, NULL));
+	for (size_t i = 0; i < k.nwidth; i++)
+		if (k.width[i] > 0)
+			ok(&k.s, worksheet_set_column(k.s.ws, (lxw_col_t)(CHART_DATA_COL + i),
+						      (lxw_col_t)(CHART_DATA_COL + i),
+						      k.width[i] < 8 ? 8 : k.width[i], NULL));
+	free(k.width);
 }
 
 /* ---- Daily ------------------------------------------------------------ */

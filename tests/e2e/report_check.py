@@ -299,6 +299,11 @@ def series_name(s):
     return None
 
 
+def excel_serial(v):
+    """The Excel serial number of a date (day 0 is 1899-12-30)."""
+    return (v.date() - dt.date(1899, 12, 30)).days
+
+
 def chart_title(ch):
     try:
         return "".join(r.t for p in ch.title.tx.rich.p for r in (p.r or []))
@@ -333,10 +338,12 @@ def chart_series(tag, wb):
                 check(all(c.column >= 21 for c in cells),
                       "%s: %s reference %s is left of the data columns (U on)"
                       % (where, axis, f))
-                bad = [c.coordinate for c in cells
-                       if c.value is not None and not isinstance(c.value, (int, float))]
+                # a date axis plots date serials: openpyxl reads them as dates
+                bad = [c.coordinate for c in cells if c.value is not None
+                       and not isinstance(c.value, (int, float, dt.datetime))]
                 check(not bad, "%s: %s cells that are not numbers: %s" % (where, axis, bad[:5]))
-                vals.append([c.value for c in cells])
+                vals.append([excel_serial(c.value) if isinstance(c.value, dt.datetime)
+                             else c.value for c in cells])
             xs, ys = vals
             check(len(xs) == len(ys), "%s: %d x cells, %d y cells" % (where, len(xs), len(ys)))
             if not any(isinstance(v, (int, float)) for v in ys):
@@ -648,14 +655,27 @@ def small():
         check(k and series[k[0]][1] == [m, m],
               "small: album chart milestone line %s: %r"
               % (milestone_label(m), series[k[0]][1] if k else None))
-    for a, t, _, rate, n in TRACKS:
-        k = [s for s in series if s[0].startswith(a + ":") and s[1] == t]
+    for a, t, r0, rate, n in TRACKS:
+        k = [s for s in series if s[0].startswith(a + ": tracks observed") and s[1] == t]
         if not check(len(k) == 1, "small: no per-track chart series %s / %s" % (a, t)):
             continue
         xs, ys = series[k[0]]
-        check(xs == list(range(1, n + 1)) and ys == [rate * d for d in range(1, n + 1)],
-              "small: %s observed series %r / %r, expected days 1..%d at %d a day"
+        dates = [excel_serial(dt.datetime.combine(nth(r0, d), dt.time()))
+                 for d in range(1, n + 1)]
+        check(xs == dates and ys == [rate * d for d in range(1, n + 1)],
+              "small: %s observed series %r / %r, expected the dates of days 1..%d at %d a day"
               % (t, xs[:4], ys[:4], n, rate))
+
+    # the daily charts: a track's streams a day, averaged over 7 days, by date
+    for a, t, r0, rate, n in TRACKS:
+        k = [s for s in series if s[0].startswith(a + ": daily streams") and s[1] == t]
+        if not check(len(k) == 1, "small: no daily chart series %s / %s" % (a, t)):
+            continue
+        xs, ys = series[k[0]]
+        first = excel_serial(dt.datetime.combine(nth(r0, 1), dt.time()))
+        check(ys and all(y == rate for y in ys) and xs[-1] == first + n - 1 and xs[0] >= first,
+              "small: %s daily series %r / %r, expected %d a day up to day %d"
+              % (t, xs[:4], ys[:4], rate, n))
 
     # Daily: one row per observation, real dates, the totals given
     ws = wb["Daily"]
@@ -878,8 +898,8 @@ def odd_inputs():
     notes = [v for (v,) in wb["Charts"].iter_rows(min_col=1, max_col=1, values_only=True) if v]
     check("FACE: no track has totals or a curve to chart yet." in notes,
           "album without data: the Charts note: %r" % notes)
-    check(len(wb["Charts"]._charts) == 2, "album without data: %d charts, want 2 (all albums, "
-          "Layover's tracks)" % len(wb["Charts"]._charts))
+    check(len(wb["Charts"]._charts) == 3, "album without data: %d charts, want 3 (the record, "
+          "all albums, Layover's tracks)" % len(wb["Charts"]._charts))
 
 
 # ---- 8. a catalog past Excel's limits --------------------------------------
