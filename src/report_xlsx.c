@@ -1245,8 +1245,9 @@ static void chart_record(struct ctx *c, struct charts *k)
 	plot_place(c, k, &p, "days since the album's release (day 1 = release day)", 0,
 		   "streams of the album's slowest track", 1);
 	if (nleft) {
-		snprintf(text, sizeof text, "Not drawn: %s.", left);
-		slot_note(c, k, text, 1);
+		char note[sizeof left + 16];
+		snprintf(note, sizeof note, "Not drawn: %s.", left);
+		slot_note(c, k, note, 1);
 	}
 }
 
