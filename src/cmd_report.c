@@ -482,8 +482,8 @@ static int find_changes(const struct ss_report *r, const char *json, int moved_d
 	int32_t day, reported = ss_prev_peek_as_of(latest);
 	char *base = ss_report_before(dir, r->as_of, SS_REPORT_JSON, &day);
 
-	memset(changes, 0, sizeof *changes);
-	changes->since = SS_DAY_NONE;
+	int unreadable = 0;
+
 	if (base && ss_prev_load(base, &prev, &err) != SS_OK) {
 		if (err.line)
 			ss_errorf("report: %s:%lu: %s (what changed is not reported; this report "
@@ -491,9 +491,10 @@ static int find_changes(const struct ss_report *r, const char *json, int moved_d
 				  base, err.line, err.msg);
 		else
 			ss_errorf("report: %s: %s (what changed is not reported)", base, err.msg);
-		changes->unreadable = 1;
+		unreadable = 1;
 	}
 	ss_changes_find(prev, r, moved_days, changes);
+	changes->unreadable = unreadable;
 	if (prev) {
 		nt->old = xcalloc(r->ds->problems.n + 1, 1);
 		nt->nold = ss_prev_match_warnings(prev, r->ds, nt->old);
