@@ -985,10 +985,12 @@ static int moved(const struct ss_crossing *x, const struct ss_prev_crossing *p, 
 	return x->day < p->lo || (p->hi != SS_DAY_NEVER && x->day > p->hi);
 }
 
-/* Was an observed or in-horizon crossing ranked before? */
-static int ranked_before(const struct ss_prev_crossing *p)
+/* The rank an observed or in-horizon crossing had before; 0: none. */
+static uint32_t rank_before(const struct ss_prev_crossing *p)
 {
-	return p && p->rank && (p->status == SS_MS_REACHED || p->status == SS_MS_PROJECTED);
+	if (!p || (p->status != SS_MS_REACHED && p->status != SS_MS_PROJECTED))
+		return 0;
+	return p->rank;
 }
 
 /* Newly reached: not reached before, or, where the previous report did not
@@ -1029,7 +1031,7 @@ static void album_changes(const struct ss_report *r, const struct ss_prev *prev,
 		int64_t M = r->ms->opt.milestone[k];
 		const struct ss_prev_crossing *p = ss_prev_crossing_of(pa, M);
 		size_t ranked = ranked_albums(r, k);
-		uint32_t prank = ranked_before(p) ? p->rank : 0;
+		uint32_t prank = rank_before(p);
 		struct ss_change ch = {.album = a,
 				       .track = SS_NONE,
 				       .milestone = M,
