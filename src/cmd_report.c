@@ -460,11 +460,15 @@ static void print_warnings(const struct ss_dataset *ds, const struct ss_load_opt
 		return;
 	ss_print_problems_except(ds, o, nt->old);
 	if (nt->nold && (nt->lines || all > nt->nold)) {
-		ss_date_format(nt->since, d);
+		const char *since = "the previous report";
+		if (nt->since != SS_DAY_NONE) {
+			ss_date_format(nt->since, d);
+			since = d;
+		}
 		ss_errorf("%s%s data warning%s, unchanged since %s (the Data quality sheet lists "
 			  "them)",
 			  ss_count_format((int64_t)nt->nold, n), all > nt->nold ? " more" : "",
-			  nt->nold == 1 ? "" : "s", d);
+			  nt->nold == 1 ? "" : "s", since);
 	}
 }
 
