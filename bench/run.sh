@@ -23,7 +23,13 @@
 #     tracks per second of fit + projections.
 #  7. Runs "streamstat report" end to end (workbook and JSON summary into
 #     bench/out/report/): stage times, wall time and peak RSS.
-#  8. Unless BENCH_CATALOG=0: the limit of 1,000,000 distinct tracks
+#  8. Two nights into one directory, as a nightly job runs: the directory
+#     is emptied once, then "report -q --as-of DAY-1" (the baseline) and
+#     "report -q" (which compares with it) write into it; both wall times,
+#     peak RSS and their ratio (target: the second <= 1.3 x the first).
+#     With BENCH_NIGHTS_200K=1, the same on 200,000 tracks x 30 days
+#     (bench/out/nights-200k/, generated once; the JSON is 900 MB).
+#  9. Unless BENCH_CATALOG=0: the limit of 1,000,000 distinct tracks
 #     (100,000 albums of 10, one day each, bench/out/catalog-1m/): "check"
 #     and "report --no-backtest", wall time and peak RSS of each, and the
 #     sizes of the files written (then deleted: the JSON is 4.5 GB).
@@ -143,6 +149,62 @@ else
 fi
 # the published names are links into the run's directory: their files' sizes
 ls -lL "$out/report" | awk 'NR > 1 && $9 ~ /\.(xlsx|json)$/ { printf "  %s %s bytes\n", $9, $5 }'
+
+# two_nights DIR CATALOG HISTORY: the baseline night and the next, in DIR
+two_nights() {
+	local dir=$1 cat=$2 hist=$3 last prev n
+	last=$(tail -n 1 "$hist" | cut -d, -f1)
+	prev=$(date -u -d "$last - 1 day" +%F)
+	rm -rf "$dir" # once, before the first night; never between the two
+	mkdir -p "$dir"
+	for n in 1 2; do
+		local args=(-q -j 2 -o "$dir/report")
+		[ "$n" = 1 ] && args+=(--as-of "$prev")
+		if [ -x /usr/bin/time ]; then
+			/usr/bin/time -f '%e %M' -o "$dir/night$n.time" "$bin" report "${args[@]}" \
+				--catalog "$cat" "$hist" >"$dir/night$n.out" 2>"$dir/night$n.err"
+		else
+			local t0 t1
+			t0=$(date +%s.%N)
+			"$bin" report "${args[@]}" --catalog "$cat" "$hist" >"$dir/night$n.out" \
+				2>"$dir/night$n.err"
+			t1=$(date +%s.%N)
+			awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f 0\n", b - a }' >"$dir/night$n.time"
+		fi
+	done
+	# the second night compared with the first
+	grep -q "\"since\": \"$prev\"" "$dir/report/streamstat-$last.json" || {
+		echo "bench/run.sh: the second night did not compare with the first" >&2
+		exit 1
+	}
+	awk -v p="$prev" -v l="$last" -v o1="$(wc -l <"$dir/night1.out")" \
+		-v o2="$(wc -l <"$dir/night2.out")" '
+		NR == FNR { t1 = $1; m1 = $2; next }
+		{ t2 = $1; m2 = $2 }
+		END {
+			printf "  night 1 (--as-of %s, the baseline): %.2f s, max RSS %.0f MiB, %d line(s)\n", p, t1, m1 / 1024, o1
+			printf "  night 2 (%s, compared with night 1): %.2f s, max RSS %.0f MiB, %d line(s) of news\n", l, t2, m2 / 1024, o2
+			printf "  second night / first: %.2f (target: at most 1.30)\n", t2 / t1
+		}' "$dir/night1.time" "$dir/night2.time"
+	ls -lL "$dir/report" | awk '$9 ~ /^streamstat-.*\.json$/ { printf "  %s %s bytes\n", $9, $5 }'
+}
+
+echo
+echo "  NIGHTS  streamstat report -q, two nights into one directory ($out/nights/)"
+two_nights "$out/nights" "$catalog" "$history"
+
+if [ "${BENCH_NIGHTS_200K:-0}" != 0 ]; then
+	big=$out/nights-200k
+	mkdir -p "$big"
+	echo
+	echo "  NIGHTS  200,000 tracks: 16,667 albums x 12 tracks, 30 days"
+	if [ ! -s "$big/history.csv" ] || [ "$gen" -nt "$big/history.csv" ]; then
+		"$gen" --albums 16667 --tracks-per-album 12 --days 30 \
+			--catalog "$big/catalog.csv" -o "$big/history.csv"
+	fi
+	two_nights "$big/run" "$big/catalog.csv" "$big/history.csv"
+	rm -rf "$big/run/report"
+fi
 
 if [ "${BENCH_CATALOG:-1}" != 0 ] && [ -x /usr/bin/time ]; then
 	big=$out/catalog-1m

@@ -204,6 +204,12 @@ void ss_load(struct ss_dataset *ds, struct ss_series_stats *st, char **files, in
 
 void ss_print_problems(const struct ss_dataset *ds, const struct ss_load_options *o)
 {
+	ss_print_problems_except(ds, o, NULL);
+}
+
+void ss_print_problems_except(const struct ss_dataset *ds, const struct ss_load_options *o,
+			      const uint8_t *skip)
+{
 	const struct ss_problems *p = &ds->problems;
 	enum ss_severity min = o->verbosity >= SS_VERBOSE ? SS_SEV_INFO : SS_SEV_WARNING;
 	uint64_t shown = 0, hidden = 0;
@@ -212,7 +218,7 @@ void ss_print_problems(const struct ss_dataset *ds, const struct ss_load_options
 	for (size_t i = 0; i < p->n; i++) {
 		const struct ss_problem *pr = &p->list[i];
 
-		if (ss_problem_severity(pr->kind) < min)
+		if (ss_problem_severity(pr->kind) < min || (skip && skip[i]))
 			continue;
 		if (o->max_problems && shown >= (uint64_t)o->max_problems) {
 			hidden++;
@@ -234,8 +240,24 @@ void ss_print_problems(const struct ss_dataset *ds, const struct ss_load_options
 			  ss_count_format((int64_t)p->limit, m));
 }
 
+static int exit_code(const struct ss_dataset *ds, const struct ss_series_stats *st,
+		     const struct ss_load_options *o, const struct ss_load_result *res, int say);
+
 int ss_load_exit_code(const struct ss_dataset *ds, const struct ss_series_stats *st,
 		      const struct ss_load_options *o, const struct ss_load_result *res)
+{
+	return exit_code(ds, st, o, res, 1);
+}
+
+int ss_load_fails(const struct ss_dataset *ds, const struct ss_series_stats *st,
+		  const struct ss_load_options *o, const struct ss_load_result *res)
+{
+	return exit_code(ds, st, o, res, 0) != SS_EXIT_OK;
+}
+
+/* The exit code the loaded data calls for; a failure explained when say. */
+static int exit_code(const struct ss_dataset *ds, const struct ss_series_stats *st,
+		     const struct ss_load_options *o, const struct ss_load_result *res, int say)
 {
 	uint64_t problems = ss_problems_at_least(&ds->problems, SS_SEV_WARNING);
 
@@ -254,19 +276,20 @@ int ss_load_exit_code(const struct ss_dataset *ds, const struct ss_series_stats 
 
 		for (size_t f = 0; f < ds->nfiles; f++)
 			after += ds->files[f].after_as_of;
-		if (after) {
+		if (say && after) {
 			ss_date_format(o->ingest.as_of, d);
 			ss_errorf("no usable rows in the input: all %s rows are dated after "
 				  "--as-of %s",
 				  ss_count_format((int64_t)after, n), d);
-		} else {
+		} else if (say) {
 			ss_errorf("no usable rows in the input");
 		}
 		return SS_EXIT_DATAERR;
 	}
 	if (o->strict && problems) {
-		ss_errorf("--strict: %llu problem%s found", (unsigned long long)problems,
-			  problems == 1 ? "" : "s");
+		if (say)
+			ss_errorf("--strict: %llu problem%s found", (unsigned long long)problems,
+				  problems == 1 ? "" : "s");
 		return SS_EXIT_DATAERR;
 	}
 	return SS_EXIT_OK;

@@ -24,6 +24,7 @@
 #include "streamstat/pool.h"
 #include "streamstat/publish.h"
 #include "streamstat/date.h"
+#include "streamstat/number.h"
 #include "streamstat/report.h"
 #include "streamstat/xalloc.h"
 
@@ -36,10 +37,11 @@ static const char usage_text[] =
 	"an Excel workbook (Summary, Milestones, Tracks, Charts, Daily, Backtest, Data\n"
 	"quality, About) and a JSON summary beside it.  Prints the path written and a\n"
 	"headline, then what changed since the previous report in that directory\n"
-	"(milestones reached, records, ranks, projections moved, models); -q prints\n"
-	"only those lines, and nothing when nothing changed.  Both files appear\n"
-	"complete or not at all; in a directory, latest.xlsx and latest.json then\n"
-	"name the new report.\n"
+	"(milestones reached, records, ranks, projections that left their interval,\n"
+	"models; the first run there says it is the baseline); -q prints only those\n"
+	"lines, and the data warnings the previous report had in one line.  Both\n"
+	"files appear complete or not at all; in a directory, latest.xlsx and\n"
+	"latest.json then name the new report.\n"
 	"\n"
 	"Options:\n"
 	"  -o, --output DIR|FILE.xlsx  where to write (default: reports/, as\n"
@@ -53,8 +55,8 @@ static const char usage_text[] =
 	"                        without backtesting this input\n"
 	"      --wait            wait for another report writing to the same directory\n"
 	"                        (default: exit 75 at once)\n"
-	"      --moved-days N    report projected dates that moved more than N days\n"
-	"                        since the previous report (default 7)\n"
+	"      --moved-days N    report a projected date that left the previous\n"
+	"                        interval only when it moved more than N days (default 7)\n"
 	"  -j, --jobs N          threads (default: one per CPU); results do not depend on "
 	"N\n" SS_LOAD_OPTIONS_HELP SS_MS_OPTIONS_HELP "  -h, --help            show this help\n"
 	"\n" SS_EXIT_CODES_HELP
@@ -88,18 +90,13 @@ static char *join_args(int argc, char **argv)
 static int output_paths(const char *out, const char *json, int32_t as_of, char **xlsx_path,
 			char **json_path)
 {
-	char date[SS_DATE_LEN + 1];
 	const char *dir = out ? out : DEFAULT_DIR;
 	size_t n;
 
-	ss_date_format(as_of, date);
-	if (out && ends_with(out, ".xlsx")) {
+	if (out && ends_with(out, ".xlsx"))
 		*xlsx_path = xstrdup(out);
-	} else {
-		n = strlen(dir) + sizeof "/streamstat-.xlsx" + SS_DATE_LEN;
-		*xlsx_path = xmalloc(n);
-		snprintf(*xlsx_path, n, "%s/streamstat-%s.xlsx", dir, date);
-	}
+	else
+		*xlsx_path = ss_report_path(dir, as_of, SS_REPORT_XLSX);
 	if (json) {
 		*json_path = xstrdup(json);
 	} else {
@@ -419,9 +416,118 @@ static int write_and_publish(const struct ss_report *r, const struct report_opts
 	return code;
 }
 
+/*
+ * The nightly message: what changed, and under -q the data warnings held
+ * back until the previous report says which of them it had.
+ */
+struct nightly {
+	int deferred;  /* -q: the warnings are not printed yet */
+	uint8_t *old;  /* per kept problem: the previous report had it too */
+	size_t nold;   /* how many */
+	int32_t since; /* the previous report's date */
+	size_t lines;  /* news lines printed */
+};
+
+/* Load as every command does; under -q a load that goes on keeps its
+ * warnings for print_warnings().  Returns an exit code. */
+static int load(struct ss_dataset *ds, struct ss_series_stats *st, char **files, int n,
+		const struct ss_load_options *o, struct nightly *nt)
+{
+	struct ss_load_result res;
+
+	if (o->verbosity != SS_QUIET)
+		return ss_load_data(ds, st, files, n, o);
+	ss_dataset_init(ds, SS_PROBLEMS_DEFAULT_LIMIT);
+	ss_load(ds, st, files, n, o, &res);
+	if (ss_load_fails(ds, st, o, &res)) {
+		ss_print_problems(ds, o);
+		return ss_load_exit_code(ds, st, o, &res);
+	}
+	nt->deferred = 1;
+	return SS_EXIT_OK;
+}
+
+/* The warnings held back: those the previous report did not have in full,
+ * the others in one line when anything else is said; on a night with no
+ * news and no new warning, nothing (cron mails only news). */
+static void print_warnings(const struct ss_dataset *ds, const struct ss_load_options *o,
+			   const struct nightly *nt)
+{
+	uint64_t all = ss_problems_at_least(&ds->problems, SS_SEV_WARNING);
+	char n[28], d[SS_DATE_LEN + 1];
+
+	if (!nt->deferred)
+		return;
+	ss_print_problems_except(ds, o, nt->old);
+	if (nt->nold && (nt->lines || all > nt->nold)) {
+		const char *since = "the previous report";
+		if (nt->since != SS_DAY_NONE) {
+			ss_date_format(nt->since, d);
+			since = d;
+		}
+		ss_errorf("%s%s data warning%s, unchanged since %s (the Data quality sheet lists "
+			  "them)",
+			  ss_count_format((int64_t)nt->nold, n), all > nt->nold ? " more" : "",
+			  nt->nold == 1 ? "" : "s", since);
+	}
+}
+
+/*
+ * What changed since the previous report in json's directory (the one
+ * with the latest earlier as-of date), into *changes; the warnings it had
+ * marked in nt.  Returns whether this is the first run of this as-of date
+ * there, which prints the news.
+ */
+static int find_changes(const struct ss_report *r, const char *json, int moved_days,
+			struct ss_changes *changes, struct nightly *nt)
+{
+	struct ss_error err = {0};
+	struct ss_prev *prev = NULL;
+	char *dir = ss_dir_of(json), *latest = path_in(dir, "latest.json");
+	int32_t day, reported = ss_prev_peek_as_of(latest);
+	char *base = ss_report_before(dir, r->as_of, SS_REPORT_JSON, &day);
+
+	int unreadable = 0;
+
+	if (base && ss_prev_load(base, &prev, &err) != SS_OK) {
+		if (err.line)
+			ss_errorf("report: %s:%lu: %s (what changed is not reported; this report "
+				  "is the next one's baseline)",
+				  base, err.line, err.msg);
+		else
+			ss_errorf("report: %s: %s (what changed is not reported)", base, err.msg);
+		unreadable = 1;
+	}
+	ss_changes_find(prev, r, moved_days, changes);
+	changes->unreadable = unreadable;
+	if (prev) {
+		nt->old = xcalloc(r->ds->problems.n + 1, 1);
+		nt->nold = ss_prev_match_warnings(prev, r->ds, nt->old);
+		nt->since = ss_prev_as_of(prev);
+	}
+	ss_prev_free(&prev);
+	free(base);
+	free(latest);
+	free(dir);
+	return reported == SS_DAY_NONE || reported < r->as_of;
+}
+
+/* The news on stdout: the baseline said once, or what changed. */
+static void print_news(const struct ss_changes *changes, const char *json, struct nightly *nt)
+{
+	if (changes->since == SS_DAY_NONE && !changes->unreadable) {
+		char *dir = ss_dir_of(json);
+		printf("First report in %s: the baseline the next reports compare with.\n", dir);
+		nt->lines++;
+		free(dir);
+	}
+	for (size_t i = 0; i < changes->n; i++, nt->lines++)
+		ss_put_line(stdout, changes->list[i].text);
+}
+
 static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	       const struct ss_load_options *o, struct ss_ms_cli *mc, const struct report_opts *ro,
-	       int argc, char **argv, double t_start)
+	       int argc, char **argv, double t_start, struct nightly *nt)
 {
 	struct ss_fit_options fo = ss_fit_defaults();
 	struct ss_fits fits;
@@ -506,16 +612,8 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	struct ss_changes changes = {.since = SS_DAY_NONE};
 	int news = 0;
 	if (code == SS_EXIT_OK) {
-		char *dir = ss_dir_of(json), *latest = path_in(dir, "latest.json");
-		char *base = ss_changes_baseline(dir, r.as_of);
-		int32_t reported = ss_changes_as_of(latest);
-		if (ss_changes_find(base, &r, ro->moved_days, &changes, &err) != SS_OK)
-			ss_errorf("report: %s (changes not reported)", err.msg);
-		news = reported == SS_DAY_NONE || reported < r.as_of;
+		news = find_changes(&r, json, ro->moved_days, &changes, nt);
 		r.changes = &changes;
-		free(base);
-		free(latest);
-		free(dir);
 	}
 	if (code == SS_EXIT_OK) {
 		progress(o, "writing %s", xlsx);
@@ -529,8 +627,8 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 				ss_put_line(stdout, r.headline[h]);
 	}
 	/* the news: with -q the only thing on stdout, nothing when nothing changed */
-	for (size_t i = 0; code == SS_EXIT_OK && news && i < changes.n; i++)
-		ss_put_line(stdout, changes.list[i].text);
+	if (code == SS_EXIT_OK && news)
+		print_news(&changes, json, nt);
 	ss_changes_release(&changes);
 	if (o->verbosity >= SS_VERBOSE)
 		ss_errorf("report: %zu tracks, %zu albums compared in %.3f s: load %.3f, fit %.3f "
@@ -681,11 +779,14 @@ int cmd_report(int argc, char **argv)
 	}
 	/* stopped or out of memory, the run removes its temporary files */
 	ss_publish_catch_signals();
-	code = ss_load_data(&ds, &st, argv + optind, argc - optind, &o);
+	struct nightly nt = {0};
+	code = load(&ds, &st, argv + optind, argc - optind, &o, &nt);
 	if (code == SS_EXIT_OK)
 		code = ss_ms_cli_apply(&mc, &ds, "report");
 	if (code == SS_EXIT_OK)
-		code = run(&ds, &st, &o, &mc, &ro, argc, argv, t0);
+		code = run(&ds, &st, &o, &mc, &ro, argc, argv, t0, &nt);
+	print_warnings(&ds, &o, &nt);
+	free(nt.old);
 	ss_dataset_release(&ds);
 	ss_load_options_release(&o);
 	ss_ms_cli_release(&mc);

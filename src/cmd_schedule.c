@@ -1,13 +1,17 @@
 /*
  * cmd_schedule.c - "streamstat schedule": print a crontab line, or a
- * systemd service and timer, that run "streamstat report -q" nightly with
- * the options given, every path made absolute.
+ * systemd service and timer (printed between file markers, or written into
+ * a directory with --write), that run "streamstat report -q" nightly with
+ * the options given, every path made absolute and every input checked to
+ * exist.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "streamstat/cli.h"
@@ -16,7 +20,7 @@
 
 static const char usage_text[] =
 	"usage: streamstat schedule --cron|--systemd [--at HH:MM] [--name NAME]\n"
-	"                           -- [REPORT-OPTIONS] DATA.csv ...\n"
+	"                           [--write DIR] -- [REPORT-OPTIONS] DATA.csv ...\n"
 	"\n"
 	"Print what runs 'streamstat report -q REPORT-OPTIONS DATA.csv ...' every\n"
 	"night: a crontab line (--cron; install with 'crontab -e'), or a systemd\n"
@@ -29,13 +33,17 @@ static const char usage_text[] =
 	"      --systemd         a service and a timer\n"
 	"      --at HH:MM        the time of day (default 03:15)\n"
 	"      --name NAME       the systemd units' name (default streamstat-report)\n"
+	"      --write DIR       with --systemd: write NAME.service and NAME.timer into DIR\n"
+	"                        (e.g. ~/.config/systemd/user) instead of printing them\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"Arguments are refused (exit 64) when a crontab line or a unit file cannot\n"
 	"carry them: a newline or another control character, bytes that are not\n"
 	"UTF-8 (in the current directory and this program's path too), an option\n"
-	"report does not know.\n"
-	"\n" SS_EXIT_CODES_HELP;
+	"report does not know.  A data file or catalog that cannot be read is\n"
+	"refused (exit 66): the job would fail on it every night.  On a server, a\n"
+	"user timer runs while you are logged out only after 'loginctl enable-linger'.\n"
+	"\n" SS_EXIT_CODES_HELP "73 --write cannot create a unit file.\n";
 
 /* path made absolute (resolved when it exists), allocated. */
 static char *absolute(const char *path, const char *cwd)
@@ -129,24 +137,24 @@ static int plain(const char *s)
  * with a following backslash), so when one follows it the quote is closed
  * and reopened in between: \ then '' keeps it away from both.
  */
-static void put_cron(const char *s)
+static void put_cron(FILE *f, const char *s)
 {
 	if (plain(s)) {
-		fputs(s, stdout);
+		fputs(s, f);
 		return;
 	}
-	putchar('\'');
+	putc('\'', f);
 	for (; *s; s++) {
 		if (*s == '\'')
-			fputs("'\\''", stdout);
+			fputs("'\\''", f);
 		else if (*s == '%')
-			fputs("\\%", stdout);
+			fputs("\\%", f);
 		else if (*s == '\\' && (s[1] == '%' || s[1] == '\\'))
-			fputs("\\''", stdout);
+			fputs("\\''", f);
 		else
-			putchar(*s);
+			putc(*s, f);
 	}
-	putchar('\'');
+	putc('\'', f);
 }
 
 /*
@@ -157,21 +165,21 @@ static void put_cron(const char *s)
  * the arguments ($ as $$), not in the executable's path, which is taken as
  * it is (systemd refuses one holding \, " or ').
  */
-static void put_exec(const char *s, int executable)
+static void put_exec(FILE *f, const char *s, int executable)
 {
 	if (plain(s)) {
-		fputs(s, stdout);
+		fputs(s, f);
 		return;
 	}
-	putchar('"');
+	putc('"', f);
 	for (; *s; s++) {
 		if (*s == '"' || *s == '\\')
-			putchar('\\');
+			putc('\\', f);
 		else if (*s == '%' || (*s == '$' && !executable))
-			putchar(*s);
-		putchar(*s);
+			putc(*s, f);
+		putc(*s, f);
 	}
-	putchar('"');
+	putc('"', f);
 }
 
 /*
@@ -180,12 +188,12 @@ static void put_exec(const char *s, int executable)
  * whitespace at both ends and a trailing backslash joins the next line
  * (the caller refuses a directory ending in either).
  */
-static void put_unit_path(const char *s)
+static void put_unit_path(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		if (*s == '%')
-			putchar('%');
-		putchar(*s);
+			putc('%', f);
+		putc(*s, f);
 	}
 }
 
@@ -212,12 +220,13 @@ static char *absolute_tail(const char *s, size_t off, const char *cwd)
 /*
  * The report's arguments in[0..n) as the job will pass them, into
  * out[0..n) (allocated): the data files and the values of the options that
- * take a path made absolute.  They are read with report's own option table,
- * so abbreviations (--cat=FILE, --as DATE), attached values (-cFILE, -qcFILE)
- * and -- mean what they will mean to report.  SS_EXIT_USAGE after a message
- * when report would refuse them.
+ * take a path made absolute.  input[k] (zeroed by the caller) is set for
+ * the inputs, data files and catalogs: 1 + where the path starts in out[k].  They are read with
+ * report's own option table, so abbreviations (--cat=FILE, --as DATE), attached values (-cFILE,
+ * -qcFILE) and -- mean what they will mean to report.  SS_EXIT_USAGE after a message when report
+ * would refuse them.
  */
-static int report_args(int n, char **in, char **out, const char *cwd)
+static int report_args(int n, char **in, char **out, size_t *input, const char *cwd)
 {
 	const struct ss_option_table *t = &ss_report_option_table;
 	char name[] = "report", **v = xcalloc((size_t)n + 2, sizeof *v);
@@ -243,11 +252,15 @@ static int report_args(int n, char **in, char **out, const char *cwd)
 		k = optind - 1;
 		if (opt == 1 || is_path_option(opt))
 			out[k - 1] = absolute_tail(v[k], (size_t)(optarg - v[k]), cwd);
+		if (opt == 1 || opt == 'c')
+			input[k - 1] = 1 + (size_t)(optarg - v[k]);
 	}
 	/* what follows "--" is data files */
 	for (k = optind; code == SS_EXIT_OK && k <= n; k++)
-		if (!out[k - 1])
+		if (!out[k - 1]) {
 			out[k - 1] = absolute(v[k], cwd);
+			input[k - 1] = 1;
+		}
 	for (k = 0; k < n; k++)
 		if (!out[k])
 			out[k] = xstrdup(in[k]);
@@ -256,17 +269,196 @@ static int report_args(int n, char **in, char **out, const char *cwd)
 	return code;
 }
 
+/* Do the report's inputs exist?  A nightly job on a missing file would
+ * fail every night, unseen until cron's mail: SS_EXIT_NOINPUT at once. */
+static int inputs_exist(char **args, const size_t *input, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *path = input[i] ? args[i] + input[i] - 1 : NULL;
+		if (path && access(path, R_OK) != 0) {
+			ss_errorf("schedule: %s: %s: the nightly report would fail on it every "
+				  "night; give an existing file",
+				  path, strerror(errno));
+			return SS_EXIT_NOINPUT;
+		}
+	}
+	return SS_EXIT_OK;
+}
+
+/* What the units run: the report with the arguments given, absolute. */
+struct job {
+	const char *cwd, *self, *name;
+	char **args;
+	size_t n;
+	int hh, mm;
+};
+
+static void cron_line(FILE *f, const struct job *j)
+{
+	fprintf(f, "%d %d * * * cd ", j->mm, j->hh);
+	put_cron(f, j->cwd);
+	fputs(" && ", f);
+	put_cron(f, j->self);
+	fputs(" report -q", f);
+	for (size_t i = 0; i < j->n; i++) {
+		putc(' ', f);
+		put_cron(f, j->args[i]);
+	}
+	putc('\n', f);
+}
+
+static void service_unit(FILE *f, const struct job *j)
+{
+	fputs("[Unit]\nDescription=streamstat nightly report\n\n[Service]\nType=oneshot\n"
+	      "WorkingDirectory=",
+	      f);
+	put_unit_path(f, j->cwd);
+	fputs("\nExecStart=", f);
+	put_exec(f, j->self, 1);
+	fputs(" report -q", f);
+	for (size_t i = 0; i < j->n; i++) {
+		putc(' ', f);
+		put_exec(f, j->args[i], 0);
+	}
+	putc('\n', f);
+}
+
+static void timer_unit(FILE *f, const struct job *j)
+{
+	fprintf(f,
+		"[Unit]\nDescription=Run %s every night\n\n[Timer]\n"
+		"OnCalendar=*-*-* %02d:%02d:00\nPersistent=true\n\n[Install]\n"
+		"WantedBy=timers.target\n",
+		j->name, j->hh, j->mm);
+}
+
+#define UNIT_DIR "~/.config/systemd/user"
+
+/* How to install the units, as comment lines. */
+static void install_steps(FILE *f, const struct job *j, const char *dir)
+{
+	fprintf(f,
+		"# then: systemctl --user daemon-reload && systemctl --user enable --now %s.timer\n"
+		"# on a server, also: loginctl enable-linger (user timers then run while you are "
+		"logged out)\n",
+		j->name);
+	if (strcmp(dir, UNIT_DIR) != 0)
+		fprintf(f, "# (%s must be where systemd --user looks, e.g. " UNIT_DIR ")\n", dir);
+}
+
+/*
+ * Write dir/name (a unit) made by make(), through a new file renamed into
+ * place, so that a unit is never seen half written.  dir is created when
+ * missing, as mkdir -p does.  Returns an exit code after a message.
+ */
+static int write_unit(const char *dir, const char *name, const struct job *j,
+		      void (*make)(FILE *, const struct job *))
+{
+	size_t n = strlen(dir) + strlen(name) + 16;
+	char *path = xmalloc(n), *tmp = xmalloc(n + 8);
+	int code = SS_EXIT_OK, fd;
+	FILE *f = NULL;
+
+	snprintf(path, n, "%s/%s", dir, name);
+	snprintf(tmp, n + 8, "%s/.%s.XXXXXX", dir, name);
+	fd = mkstemp(tmp);
+	if (fd >= 0)
+		f = fdopen(fd, "w");
+	if (!f) {
+		ss_errorf("schedule: cannot create %s: %s", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(path);
+		free(tmp);
+		return SS_EXIT_CANTCREAT;
+	}
+	make(f, j);
+	int bad = fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0 ||
+		  fchmod(fileno(f), 0644) != 0;
+	bad |= fclose(f) != 0;
+	if (bad || rename(tmp, path) != 0) {
+		ss_errorf("schedule: cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		code = SS_EXIT_IOERR;
+	} else {
+		printf("wrote %s\n", path);
+	}
+	free(path);
+	free(tmp);
+	return code;
+}
+
+/* mkdir -p dir (0777 less the umask).  Returns an exit code after a message. */
+static int make_dirs(const char *dir)
+{
+	char *p = xstrdup(dir);
+	int code = SS_EXIT_OK;
+
+	for (char *s = p + 1;; s++) {
+		if (*s && *s != '/')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			ss_errorf("schedule: --write: cannot create the directory %s: %s", p,
+				  strerror(errno));
+			code = SS_EXIT_CANTCREAT;
+			break;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	return code;
+}
+
+static int put_systemd(const struct job *j, const char *write_dir)
+{
+	size_t n = strlen(j->name) + sizeof ".service";
+	char *service = xmalloc(n), *timer = xmalloc(n);
+	int code = SS_EXIT_OK;
+
+	snprintf(service, n, "%s.service", j->name);
+	snprintf(timer, n, "%s.timer", j->name);
+	if (write_dir) {
+		code = make_dirs(write_dir);
+		if (code == SS_EXIT_OK)
+			code = write_unit(write_dir, service, j, service_unit);
+		if (code == SS_EXIT_OK)
+			code = write_unit(write_dir, timer, j, timer_unit);
+		if (code == SS_EXIT_OK)
+			install_steps(stdout, j, write_dir);
+	} else {
+		/* each file between markers that name it: the lines after one,
+		 * up to the next, are the file */
+		printf("# streamstat schedule: two files, each after its '# ==> FILE <==' line "
+		       "(or --write " UNIT_DIR ")\n");
+		install_steps(stdout, j, UNIT_DIR);
+		printf("# ==> " UNIT_DIR "/%s <==\n", service);
+		service_unit(stdout, j);
+		printf("# ==> " UNIT_DIR "/%s <==\n", timer);
+		timer_unit(stdout, j);
+	}
+	free(service);
+	free(timer);
+	return code;
+}
+
 int cmd_schedule(int argc, char **argv)
 {
-	enum { OPT_CRON = 300, OPT_SYSTEMD, OPT_AT, OPT_NAME };
+	enum { OPT_CRON = 300, OPT_SYSTEMD, OPT_AT, OPT_NAME, OPT_WRITE };
 	static const struct option longopts[] = {{"cron", no_argument, NULL, OPT_CRON},
 						 {"systemd", no_argument, NULL, OPT_SYSTEMD},
 						 {"at", required_argument, NULL, OPT_AT},
 						 {"name", required_argument, NULL, OPT_NAME},
+						 {"write", required_argument, NULL, OPT_WRITE},
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
-	int kind = 0, hh = 3, mm = 15, opt;
-	const char *name = "streamstat-report";
+	int kind = 0, hh = 3, mm = 15, opt, code;
+	const char *name = "streamstat-report", *write_dir = NULL;
 	char cwd[PATH_MAX], self[PATH_MAX];
 	ssize_t len;
 
@@ -302,6 +494,15 @@ int cmd_schedule(int argc, char **argv)
 			}
 			name = optarg;
 			break;
+		case OPT_WRITE:
+			if (!*optarg || check_printable("--write", optarg)) {
+				if (!*optarg)
+					ss_errorf("schedule: --write: give a directory");
+				fputs(usage_text, stderr);
+				return SS_EXIT_USAGE;
+			}
+			write_dir = optarg;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return SS_EXIT_OK;
@@ -313,6 +514,12 @@ int cmd_schedule(int argc, char **argv)
 	}
 	if (!kind) {
 		ss_errorf("schedule: say --cron or --systemd");
+		fputs(usage_text, stderr);
+		return SS_EXIT_USAGE;
+	}
+	if (write_dir && kind != OPT_SYSTEMD) {
+		ss_errorf("schedule: --write goes with --systemd (a crontab line is installed with "
+			  "crontab -e)");
 		fputs(usage_text, stderr);
 		return SS_EXIT_USAGE;
 	}
@@ -354,63 +561,34 @@ int cmd_schedule(int argc, char **argv)
 			return SS_EXIT_USAGE;
 	}
 	char **args = xcalloc(n + 1, sizeof *args);
-	if (report_args((int)n, argv + optind, args, cwd) != SS_EXIT_OK) {
-		for (size_t i = 0; i < n; i++)
-			free(args[i]);
-		free(args);
-		return SS_EXIT_USAGE;
-	}
+	size_t *input = xcalloc(n + 1, sizeof *input);
+	code = report_args((int)n, argv + optind, args, input, cwd);
 	/* realpath() may have followed a symbolic link to a name holding one */
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; code == SS_EXIT_OK && i < n; i++) {
 		char what[64];
 		snprintf(what, sizeof what, "report argument %zu, made absolute,", i + 1);
-		if (check_printable(what, args[i])) {
-			for (size_t j = 0; j < n; j++)
-				free(args[j]);
-			free(args);
-			return SS_EXIT_USAGE;
-		}
+		if (check_printable(what, args[i]))
+			code = SS_EXIT_USAGE;
 	}
+	if (code == SS_EXIT_OK)
+		code = inputs_exist(args, input, n);
 
-	if (kind == OPT_CRON) {
+	struct job j = {
+		.cwd = cwd, .self = self, .name = name, .args = args, .n = n, .hh = hh, .mm = mm};
+	if (code == SS_EXIT_OK && kind == OPT_CRON) {
 		printf("# streamstat report every night at %02d:%02d (install: crontab -e)\n", hh,
 		       mm);
-		printf("%d %d * * * cd ", mm, hh);
-		put_cron(cwd);
-		fputs(" && ", stdout);
-		put_cron(self);
-		fputs(" report -q", stdout);
-		for (size_t i = 0; i < n; i++) {
-			putchar(' ');
-			put_cron(args[i]);
-		}
-		putchar('\n');
-	} else {
-		printf("# %s.service (install both in ~/.config/systemd/user/ and run\n"
-		       "#   systemctl --user daemon-reload && systemctl --user enable --now "
-		       "%s.timer)\n",
-		       name, name);
-		printf("[Unit]\nDescription=streamstat nightly report\n\n[Service]\nType=oneshot\n"
-		       "WorkingDirectory=");
-		put_unit_path(cwd);
-		fputs("\nExecStart=", stdout);
-		put_exec(self, 1);
-		fputs(" report -q", stdout);
-		for (size_t i = 0; i < n; i++) {
-			putchar(' ');
-			put_exec(args[i], 0);
-		}
-		printf("\n\n# %s.timer\n[Unit]\nDescription=Run %s every night\n\n[Timer]\n"
-		       "OnCalendar=*-*-* %02d:%02d:00\nPersistent=true\n\n[Install]\n"
-		       "WantedBy=timers.target\n",
-		       name, name, hh, mm);
+		cron_line(stdout, &j);
+	} else if (code == SS_EXIT_OK) {
+		code = put_systemd(&j, write_dir);
 	}
 	for (size_t i = 0; i < n; i++)
 		free(args[i]);
 	free(args);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	free(input);
+	if (code == SS_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout))) {
 		ss_errorf("schedule: cannot write the output");
 		return SS_EXIT_IOERR;
 	}
-	return SS_EXIT_OK;
+	return code;
 }

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "streamstat/date.h"
 #include "streamstat/publish.h"
 #include "streamstat/xalloc.h"
 
@@ -94,6 +95,52 @@ static int forget_slot(int slot)
 	if (slot >= 0 && slot < RUNS_MAX)
 		runs[slot].live = 0;
 	return -1;
+}
+
+#define REPORT_PREFIX "streamstat-"
+
+char *ss_report_path(const char *dir, int32_t as_of, const char *suffix)
+{
+	char date[SS_DATE_LEN + 1];
+	size_t n = strlen(dir) + sizeof "/" REPORT_PREFIX + SS_DATE_LEN + strlen(suffix);
+	char *path = xmalloc(n);
+
+	ss_date_format(as_of, date);
+	snprintf(path, n, "%s/%s%s%s", dir, REPORT_PREFIX, date, suffix);
+	return path;
+}
+
+int ss_report_name_date(const char *name, const char *suffix, int32_t *day)
+{
+	size_t n = strlen(name), p = strlen(REPORT_PREFIX), s = strlen(suffix);
+
+	return n == p + SS_DATE_LEN + s && strncmp(name, REPORT_PREFIX, p) == 0 &&
+	       strcmp(name + n - s, suffix) == 0 &&
+	       ss_date_parse(name + p, SS_DATE_LEN, day) == SS_DATE_OK;
+}
+
+char *ss_report_before(const char *dir, int32_t as_of, const char *suffix, int32_t *day)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+	int32_t best = 0;
+
+	if (!d)
+		return NULL;
+	while ((e = readdir(d)) != NULL) {
+		int32_t t;
+		if (ss_report_name_date(e->d_name, suffix, &t) && t < as_of &&
+		    (!found || t > best)) {
+			best = t;
+			found = 1;
+		}
+	}
+	closedir(d);
+	if (!found)
+		return NULL;
+	*day = best;
+	return ss_report_path(dir, best, suffix);
 }
 
 char *ss_dir_of(const char *path)

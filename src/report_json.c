@@ -25,7 +25,6 @@
 #include "streamstat/utf8.h"
 #include "streamstat/xalloc.h"
 
-#define SCHEMA	   1 /* bump when a key changes meaning or goes away */
 #define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
 
 /* The tree being built; failed is set when jansson could not allocate. */
@@ -478,6 +477,21 @@ static json_t *problems(struct out *o)
 	set(o, j, "messages_not_kept", count(p->not_kept));
 	set(o, j, "by_severity", by_sev);
 	set(o, j, "by_kind", by_kind);
+	/* what a run prints (warnings and worse), for the next run to tell
+	 * the new ones from those it has seen */
+	json_t *warnings = json_array();
+	for (size_t i = 0; i < p->n; i++) {
+		const struct ss_problem *q = &p->list[i];
+		if (ss_problem_severity(q->kind) < SS_SEV_WARNING)
+			continue;
+		json_t *w = json_object();
+		set(o, w, "file", text(o->ds->files[q->file].path));
+		set(o, w, "line", count(q->line));
+		set(o, w, "kind", json_string(ss_problem_kind_name(q->kind)));
+		set(o, w, "message", text(q->msg));
+		push(o, warnings, w);
+	}
+	set(o, j, "warnings", warnings);
 	return j;
 }
 
@@ -513,9 +527,20 @@ static json_t *changes(struct out *o)
 
 	set(o, j, "since", c ? date(c->since) : json_null());
 	for (size_t i = 0; c && i < c->n; i++) {
+		const struct ss_change *ch = &c->list[i];
 		json_t *e = json_object();
-		set(o, e, "kind", text(ss_change_kind_name((enum ss_change_kind)c->list[i].kind)));
-		set(o, e, "text", text(c->list[i].text));
+		int known;
+		int32_t moved = ss_change_moved(ch, &known);
+		set(o, e, "kind", text(ss_change_kind_name((enum ss_change_kind)ch->kind)));
+		set(o, e, "album", text(ss_album_name(o->ds, ch->album)));
+		set(o, e, "artist", text_or_null(ss_album_artist(o->ds, ch->album)));
+		set(o, e, "track",
+		    ch->track != SS_NONE ? text(ss_track_name(o->ds, ch->track)) : json_null());
+		set(o, e, "milestone", ch->milestone ? json_integer(ch->milestone) : json_null());
+		set(o, e, "previous_date", date(ch->was));
+		set(o, e, "new_date", date(ch->now));
+		set(o, e, "moved_days", known ? json_integer(moved) : json_null());
+		set(o, e, "text", text(ch->text));
 		push(o, list, e);
 	}
 	set(o, j, "list", list);
@@ -528,7 +553,7 @@ static json_t *summary(struct out *o)
 	json_t *j = json_object(), *conv = json_object(), *ms = json_array(), *head = json_array();
 	json_t *inputs = json_array();
 
-	set(o, j, "schema", json_integer(SCHEMA));
+	set(o, j, "schema", json_integer(SS_REPORT_SCHEMA));
 	set(o, j, "version", text_or_null(r->version));
 	set(o, j, "as_of", date(r->as_of));
 	set(o, j, "run_seconds", real_or_null(r->seconds));

@@ -1878,30 +1878,52 @@ static void sheet_about(struct ctx *c)
 static void sheet_changes(struct ctx *c)
 {
 	const struct ss_report *r = c->r;
+	const struct ss_dataset *ds = r->ds;
 	const struct ss_changes *ch = r->changes;
 	struct sheet s = {
 		.ws = need(workbook_add_worksheet(c->wb, "Changes")), .name = "Changes", .c = c};
-	char buf[200], date[SS_DATE_LEN + 1];
+	static const char *const cols[] = {"Kind",	    "Album",	"Track",	"Milestone",
+					   "Previous date", "New date", "Moved (days)", "Change"};
+	enum { NCOLS = sizeof cols / sizeof cols[0] };
+	char buf[200], date[SS_DATE_LEN + 1], lab[SS_ALBUM_LABEL_MAX];
 	lxw_row_t row = 2;
 
 	if (!ch || ch->since == SS_DAY_NONE) {
 		write_text(&s, 0, 0,
-			   "No earlier report in the output directory: nothing to "
-			   "compare with.",
+			   ch && ch->unreadable
+				   ? "The earlier report in the output directory could not be "
+				     "read: nothing compared."
+				   : "No earlier report in the output directory: this one is the "
+				     "baseline the next reports compare with.",
 			   c->f.note);
 		return;
 	}
 	ss_date_format(ch->since, date);
-	snprintf(buf, sizeof buf, "Changes since the report as of %s (%zu).", date, ch->n);
+	snprintf(buf, sizeof buf,
+		 "Changes since the report as of %s (%zu), most important first: milestones "
+		 "reached and records, ranks, projections that left their interval, models.",
+		 date, ch->n);
 	write_text(&s, 0, 0, buf, c->f.note);
-	put_str(&s, 1, 0, "Kind", c->f.header);
-	put_str(&s, 1, 1, "Change", c->f.header);
+	headers(c, &s, 1, cols, NCOLS);
 	for (size_t i = 0; i < ch->n && row <= LAST_ROW; i++, row++) {
-		put_str(&s, row, 0, ss_change_kind_name((enum ss_change_kind)ch->list[i].kind),
-			NULL);
-		put_str(&s, row, 1, ch->list[i].text, NULL);
+		const struct ss_change *e = &ch->list[i];
+		int known;
+		int32_t moved = ss_change_moved(e, &known);
+		put_str(&s, row, 0, ss_change_kind_name((enum ss_change_kind)e->kind), NULL);
+		put_str(&s, row, 1, ss_album_label(ds, e->album, lab, sizeof lab), NULL);
+		if (e->track != SS_NONE)
+			put_str(&s, row, 2, ss_track_name(ds, e->track), NULL);
+		if (e->milestone)
+			put_num(&s, row, 3, (double)e->milestone, c->f.millions);
+		put_date(c, &s, row, 4, e->was, NULL);
+		put_date(c, &s, row, 5, e->now, NULL);
+		if (known)
+			put_num(&s, row, 6, moved, c->f.day);
+		put_str(&s, row, 7, e->text, NULL);
 	}
 	worksheet_freeze_panes(s.ws, 2, 0);
+	if (row > 2)
+		ok(&s, worksheet_autofilter(s.ws, 1, 0, row - 1, NCOLS - 1));
 	finish_sheet(&s);
 }
 

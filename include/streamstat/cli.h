@@ -249,4 +249,12 @@ void ss_print_problems(const struct ss_dataset *ds, const struct ss_load_options
 int ss_load_exit_code(const struct ss_dataset *ds, const struct ss_series_stats *st,
 		      const struct ss_load_options *o, const struct ss_load_result *res);
 
+/* Would ss_load_exit_code() fail?  Says nothing. */
+int ss_load_fails(const struct ss_dataset *ds, const struct ss_series_stats *st,
+		  const struct ss_load_options *o, const struct ss_load_result *res);
+
+/* ss_print_problems() leaving out list[i] where skip[i] (skip may be NULL). */
+void ss_print_problems_except(const struct ss_dataset *ds, const struct ss_load_options *o,
+			      const uint8_t *skip);
+
 #endif

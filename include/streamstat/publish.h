@@ -30,6 +30,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "streamstat/error.h"
 
@@ -39,6 +40,25 @@
 #define SS_RUN_XLSX  "report.xlsx"
 #define SS_RUN_JSON  "report.json"
 #define SS_RUN_FILES 2
+
+/*
+ * A report's names, made and read here only: "streamstat-YYYY-MM-DD" and
+ * the suffix (SS_REPORT_XLSX, SS_REPORT_JSON), the date being the report's
+ * as-of date (a day number, date.h).
+ */
+#define SS_REPORT_XLSX ".xlsx"
+#define SS_REPORT_JSON ".json"
+
+/* dir/streamstat-YYYY-MM-DD<suffix>, allocated. */
+char *ss_report_path(const char *dir, int32_t as_of, const char *suffix);
+
+/* Is name "streamstat-YYYY-MM-DD<suffix>" (a file name, no directory)?
+ * 1 and the date in *day, else 0. */
+int ss_report_name_date(const char *name, const char *suffix, int32_t *day);
+
+/* The path of dir's report with the latest date before as_of (allocated;
+ * *day its date), or NULL when dir holds none. */
+char *ss_report_before(const char *dir, int32_t as_of, const char *suffix, int32_t *day);
 
 /* The directory part of path ("." when none; "/" for "/x"), allocated. */
 char *ss_dir_of(const char *path);

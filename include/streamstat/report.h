@@ -28,6 +28,10 @@
 #include "streamstat/milestones.h"
 #include "streamstat/series.h"
 
+/* The JSON summary's "schema": bumped when a key changes meaning or goes
+ * away (the next run's comparison reads SS_PREV_SCHEMA_MIN up to it). */
+#define SS_REPORT_SCHEMA 1
+
 #define SS_HEADLINES	3
 #define SS_HEADLINE_LEN 320
 #define SS_SHA256_HEX	64

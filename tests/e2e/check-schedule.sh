@@ -12,22 +12,28 @@ cron=$("$STREAMSTAT" schedule --cron --at 04:05 -- --catalog datasets/catalog.cs
 want="5 4 * * * cd $root && $bin report -q --catalog $root/datasets/catalog.csv -o $root/reports --milestones 50M,100M $root/datasets/spotify_albums.csv"
 [ "$cron" = "$want" ] || fail "crontab line: got '$cron', want '$want'"
 
-units=$("$STREAMSTAT" schedule --systemd --name nightly -- "my data.csv")
-echo "$units" | grep -qx 'Persistent=true' || fail "timer without Persistent=true"
-echo "$units" | grep -qx 'OnCalendar=\*-\*-\* 03:15:00' || fail "timer not at 03:15"
-echo "$units" | grep -qx "ExecStart=$bin report -q \"$root/my data.csv\"" ||
-	fail "ExecStart: $(echo "$units" | grep ExecStart)"
-echo "$units" | grep -qx "WorkingDirectory=$root" || fail "WorkingDirectory"
-echo "$units" | grep -q '^# nightly.timer' || fail "unit names"
-
-# the crontab line runs as written (the shell parses it; cron would)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+: >"$work/my data.csv"
+units=$("$STREAMSTAT" schedule --systemd --name nightly -- "$work/my data.csv")
+echo "$units" | grep -qx 'Persistent=true' || fail "timer without Persistent=true"
+echo "$units" | grep -qx 'OnCalendar=\*-\*-\* 03:15:00' || fail "timer not at 03:15"
+echo "$units" | grep -qx "ExecStart=$bin report -q \"$work/my data.csv\"" ||
+	fail "ExecStart: $(echo "$units" | grep ExecStart)"
+echo "$units" | grep -qx "WorkingDirectory=$root" || fail "WorkingDirectory"
+echo "$units" | grep -qx '# ==> ~/.config/systemd/user/nightly.service <==' ||
+	fail "the service's file marker"
+echo "$units" | grep -qx '# ==> ~/.config/systemd/user/nightly.timer <==' ||
+	fail "the timer's file marker"
+echo "$units" | grep -q 'loginctl enable-linger' || fail "no word of loginctl enable-linger"
+
+# the crontab line runs as written (the shell parses it; cron would)
 line=$("$STREAMSTAT" schedule --cron -- --no-backtest -o "$work/out dir" --catalog datasets/catalog.csv \
 	datasets/spotify_albums.csv | grep -v '^#' | cut -d' ' -f6-)
 (cd / && sh -c "$line") >"$work/stdout" || fail "the crontab command failed: $line"
 [ -s "$work/out dir/latest.xlsx" ] || fail "the crontab command wrote no report"
-[ ! -s "$work/stdout" ] || fail "a first quiet run printed: $(cat "$work/stdout")"
+[ "$(cat "$work/stdout")" = "First report in $work/out dir: the baseline the next reports compare with." ] ||
+	fail "a first quiet run printed: $(cat "$work/stdout")"
 
 # read as cron and systemd read them (systemd-analyze verify when installed),
 # from directories whose names hold what quoting must survive

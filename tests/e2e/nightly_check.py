@@ -29,11 +29,18 @@ usage: nightly_check.py STREAMSTAT GEN WORKDIR
    links at every name the run lets go of (strace widens the windows) never
    makes it write to another file; the lock file is never followed through
    a link, is 0600, and another user's is refused with the reason.
-5. Two runs with a day of rows appended between them: the second
-   prints the news (Blue completes Layover's 50M) on stdout with -q, in the
-   JSON and on the Changes sheet; rerunning it prints nothing and rewrites
-   the same bytes.
+5. The nightly message (README's cron line, report -q): the bundled
+   history cut at 2023-11-17, then with the 2023-11-18 rows: the first run
+   says once that it is the baseline; the second prints exactly the four
+   crossings of that day, in the JSON (with their fields) and on the Changes
+   sheet (typed cells read back, an autofilter); rerunning it prints nothing
+   and rewrites the same bytes.  Without the catalog (five warnings): the
+   second night summarises them in one line, a new warning is printed in
+   full, a night with nothing new prints nothing; an older previous report
+   without its warnings gets them all in full; a previous report of another
+   schema is refused with its file and line.
 """
+import datetime
 import json
 import filecmp
 import glob
@@ -286,35 +293,146 @@ if b"__asan_init" not in open(BIN, "rb").read():
 else:
     print("nightly_check: ASan build: the out-of-memory check skipped", file=sys.stderr)
 
-# 5. the news, once: the history without its last day's rows, then with them
+# 5. the nightly message.  The scenario: the bundled history cut at
+# 2023-11-17 (its last figures before 11-18 are of 11-04), reported into a
+# directory as README's cron line does (report -q), then again with the
+# 2023-11-18 rows appended.
+def nightly(outdir, *data):
+    return subprocess.run([BIN, "report", "-q", "-o", outdir] + list(data),
+                          capture_output=True, text=True)
+
+
 n = os.path.join(WORK, "news")
 hist = os.path.join(WORK, "history.csv")
 rows = open("datasets/spotify_albums.csv", encoding="utf-8").read().splitlines(True)
 with open(hist, "w", encoding="utf-8") as f:
     f.writelines(r for r in rows if not r.startswith("2023-11-18,"))
 day1 = ["--catalog", "datasets/catalog.csv", hist]
-p = report(n, data=day1)
-check(p.returncode == 0 and p.stdout == "", "day 1: quiet (nothing to compare): %r" % p.stdout)
+p = nightly(n, *day1)
+baseline = "First report in %s: the baseline the next reports compare with.\n" % n
+check(p.returncode == 0 and p.stdout == baseline and p.stderr == "",
+      "night 1: the baseline said, nothing else: %r %r" % (p.stdout, p.stderr))
+p = nightly(n, *day1)
+check(p.returncode == 0 and p.stdout == "" and p.stderr == "",
+      "night 1 again: the baseline said once: %r %r" % (p.stdout, p.stderr))
 with open(hist, "a", encoding="utf-8") as f:
     f.writelines(r for r in rows if r.startswith("2023-11-18,"))
-p = report(n, data=day1)
-news = "Blue passed 50M on 2023-11-18 - every Layover track is now past 50M, day 72"
-lines = p.stdout.splitlines()
-check(p.returncode == 0 and news in lines, "day 2 prints the news: %r" % lines[:5])
-check(all(l.strip() for l in lines), "one change a line, no blank lines")
-check("For Us (Layover) passed 50M on 2023-11-18" in lines, "other tracks' crossings: %r" % lines)
+p = nightly(n, *day1)
+# Exactly the news: Layover completes 50M (Blue last, exact), and the three
+# other tracks whose 2023-11-18 figure is a lower bound ("by").  No
+# projection moved out of its previous interval (Blue's 100M went from
+# 2024-03-23 to 2024-06-20, inside 2024-02-26..2024-07-18), nothing past
+# the horizon, no rank changed.
+expected = [
+    "Blue passed 50M on 2023-11-18 - every Layover track is now past 50M, day 72",
+    "Rainy Days (Layover) passed 50M by 2023-11-18",
+    "For Us (Layover) passed 50M by 2023-11-18",
+    "Slow Dancing (Piano Ver.) (Layover) passed 50M by 2023-11-18",
+]
+check(p.returncode == 0 and p.stdout.splitlines() == expected and p.stderr == "",
+      "night 2: exactly the news: %r %r" % (p.stdout.splitlines(), p.stderr))
 js = json.load(open(os.path.join(n, "streamstat-2023-11-18.json")))
-check((js["changes"]["since"] or "9") < "2023-11-18",
+check(js["changes"]["since"] == "2023-11-04",
       "JSON: changes since the report before: %r" % js["changes"]["since"])
-check({"kind": "reached", "text": news} in js["changes"]["list"], "JSON: the news listed")
+check(js["changes"]["list"][0] == {
+    "kind": "reached", "album": "Layover", "artist": "V", "track": None,
+    "milestone": 50000000, "previous_date": "2023-11-22", "new_date": "2023-11-18",
+    "moved_days": -4, "text": expected[0]}, "JSON: the album's news with its fields: %r"
+      % js["changes"]["list"][:1])
+check([c["text"] for c in js["changes"]["list"]] == expected, "JSON: the same list")
+check(js["problems"]["warnings"] == [], "JSON: no warnings: %r" % js["problems"]["warnings"])
 wb = openpyxl.load_workbook(os.path.join(n, "streamstat-2023-11-18.xlsx"))
-texts = [r[1] for r in wb["Changes"].iter_rows(min_row=3, values_only=True)]
-check(news in texts, "Changes sheet lists the news: %r" % texts[:3])
+ws = wb["Changes"]
+head = [c.value for c in ws[2]]
+check(head == ["Kind", "Album", "Track", "Milestone", "Previous date", "New date",
+               "Moved (days)", "Change"], "Changes sheet: the columns: %r" % head)
+check(ws.auto_filter.ref == "A2:H6", "Changes sheet: an autofilter: %r" % ws.auto_filter.ref)
+sheet = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
+check([r[7] for r in sheet] == expected, "Changes sheet: most important first: %r" % sheet)
+r3 = ws[3]
+check(r3[0].value == "reached" and r3[1].value == "Layover" and r3[2].value is None and
+      r3[3].value == 50000000 and r3[3].data_type == "n" and "M" in r3[3].number_format and
+      r3[4].value == datetime.datetime(2023, 11, 22) and r3[4].is_date and
+      r3[5].value == datetime.datetime(2023, 11, 18) and r3[5].is_date and
+      r3[6].value == -4 and r3[6].data_type == "n",
+      "Changes sheet: typed cells (numbers, dates as dates): %r" %
+      [(c.value, c.data_type, c.number_format) for c in r3])
+r5 = ws[5]
+check(r5[2].value == "For Us" and r5[4].value == datetime.datetime(2023, 11, 11) and
+      r5[6].value == 7, "Changes sheet: a track's row: %r" % [c.value for c in r5])
 first = open(os.path.join(n, "streamstat-2023-11-18.xlsx"), "rb").read()
-p = report(n, data=day1)
-check(p.returncode == 0 and p.stdout == "", "rerun: nothing new to say: %r" % p.stdout[:200])
+p = nightly(n, *day1)
+check(p.returncode == 0 and p.stdout == "" and p.stderr == "",
+      "rerun: nothing new to say: %r %r" % (p.stdout[:200], p.stderr[:200]))
 check(open(os.path.join(n, "streamstat-2023-11-18.xlsx"), "rb").read() == first,
       "rerun: the same workbook, byte for byte")
+
+# 5b. warnings: without the catalog the history gives five (release dates
+# inferred); the second night summarises them in one line, a new one is
+# printed in full, and a night with nothing new prints nothing at all.
+w = os.path.join(WORK, "warn")
+whist = os.path.join(WORK, "warn-history.csv")
+with open(whist, "w", encoding="utf-8") as f:
+    f.writelines(r for r in rows if not r.startswith("2023-11-18,"))
+p = nightly(w, whist)
+first_warnings = p.stderr.splitlines()
+check(p.returncode == 0 and p.stdout == "First report in %s: the baseline the next reports "
+      "compare with.\n" % w, "warnings night 1: the baseline: %r" % p.stdout)
+check(len(first_warnings) == 5 and all(l.startswith("streamstat: %s:" % whist)
+                                       for l in first_warnings),
+      "warnings night 1: five warnings in full: %r" % first_warnings)
+js = json.load(open(os.path.join(w, "streamstat-2023-11-04.json")))
+kept = js["problems"]["warnings"]
+check(len(kept) == 5 and kept[0]["file"] == whist and kept[0]["line"] == 6 and
+      kept[0]["kind"] == "uncertain release date" and
+      kept[0]["message"].startswith("album 'BE': release date 2020-09-05 inferred"),
+      "JSON: the warnings kept for the next run: %r" % kept[:1])
+with open(whist, "a", encoding="utf-8") as f:
+    f.writelines(r for r in rows if r.startswith("2023-11-18,"))
+p = nightly(w, whist)
+summary = ("streamstat: 5 data warnings, unchanged since 2023-11-04 (the Data quality "
+           "sheet lists them)")
+check(p.returncode == 0 and p.stderr.splitlines() == [summary],
+      "warnings night 2: one line for the five: %r" % p.stderr)
+check("For Us (Layover) passed 50M by 2023-11-18" in p.stdout.splitlines(),
+      "warnings night 2: the news on stdout: %r" % p.stdout)
+p = nightly(w, whist)
+check(p.returncode == 0 and p.stdout == "" and p.stderr == "",
+      "warnings rerun: nothing at all: %r %r" % (p.stdout, p.stderr))
+# a new problem on the next night: a total below the day before's
+with open(whist, "a", encoding="utf-8") as f:
+    f.write("2023-11-19,V,Layover,Blue,45000000,,,,,\n")
+p = nightly(w, whist)
+err = p.stderr.splitlines()
+check(p.returncode == 0 and len(err) == 2 and
+      err[0].startswith("streamstat: %s:%d: " % (whist, len(rows) + 1)) and
+      err[1] == "streamstat: 5 more data warnings, unchanged since 2023-11-18 (the Data "
+      "quality sheet lists them)", "warnings night 3: the new one in full, then the "
+      "others in one line: %r" % err)
+# an older report without "warnings": every warning in full, as before
+old = os.path.join(w, "streamstat-2023-11-19.json")
+js = json.load(open(old))
+del js["problems"]["warnings"]
+with open(old, "w", encoding="utf-8") as f:
+    json.dump(js, f, indent=2)
+with open(whist, "a", encoding="utf-8") as f:
+    f.write("2023-11-20,V,Layover,For Us,60000000,at_least,,,,\n")
+p = nightly(w, whist)
+check(p.returncode == 0 and len(p.stderr.splitlines()) == 6 and "unchanged" not in p.stderr,
+      "an older previous report: every warning in full: %r" % p.stderr.splitlines())
+# a previous report of a schema this version does not read: refused, with
+# file and line, the report still written (the next night's baseline)
+old = os.path.join(w, "streamstat-2023-11-20.json")
+text = open(old, encoding="utf-8").read()
+with open(old, "w", encoding="utf-8") as f:
+    f.write(text.replace('"schema": 1,', '"schema": 99,', 1))
+with open(whist, "a", encoding="utf-8") as f:
+    f.write("2023-11-21,V,Layover,For Us,61000000,at_least,,,,\n")
+p = nightly(w, whist)
+check(p.returncode == 0 and p.stdout == "" and
+      ("streamstat: report: %s:2: summary schema 99, which this version" % old) in p.stderr
+      and os.path.exists(os.path.join(w, "streamstat-2023-11-21.json")),
+      "schema 99: refused with file and line, report written: %r %r" % (p.stdout, p.stderr))
 
 # 6. the pair is one: killed or stopped at each rename, every pair a run's
 def identity(d, name):

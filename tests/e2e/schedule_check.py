@@ -17,7 +17,12 @@ systemd: ExecStart= read per systemd.syntax(7) and systemd.service(5)
 (specifiers, quotes and C escapes, a lone ; is a separator, $$ in the
 arguments) and WorkingDirectory= per systemd.exec(5) (specifiers only); and
 `systemd-analyze verify` on the units when it is installed: no error, no
-warning.
+warning.  The units are printed each after a "# ==> FILE <==" marker, with
+a word on `loginctl enable-linger`; `--write DIR` writes the same two
+files into DIR.
+
+Refusals: a data file or catalog that does not exist (exit 66, naming it),
+`--write` with `--cron` (64), a `--write` directory that cannot be made (73).
 """
 import os
 import re
@@ -50,9 +55,18 @@ def schedule(kind, args, cwd):
     return p.stdout.decode()
 
 
+def touch(path):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    open(path, "a").close()
+
+
 def report_args(cwd, values, options):
     """The arguments given, and the ones the job must pass: every path
-    absolute (none exists, so cwd/NAME), values as they were."""
+    absolute (cwd/NAME; the inputs, data files and catalogs, made to exist,
+    as schedule refuses missing ones), values as they were."""
+    for name in ("data.csv", "rel/c%t \\%'.csv", "sub dir/c$t.csv", "d'a%ta $x.csv",
+                 "-dash.csv", "--as"):
+        touch(os.path.join(cwd, name))
     given, want = [], []
     for v in values:
         given += ["--albums", v]
@@ -186,7 +200,22 @@ def env_subst(w):
 def check_systemd(cwd, values, options):
     given, want = report_args(cwd, values, options)
     text = schedule("--systemd", given, cwd)
-    service, _, timer = text.partition("\n# streamstat-report.timer\n")
+    marker = "# ==> ~/.config/systemd/user/streamstat-report.%s <==\n"
+    head, _, units = text.partition(marker % "service")
+    service, _, timer = units.partition(marker % "timer")
+    if not service or not timer or "loginctl enable-linger" not in head:
+        fail("systemd: no file markers, or no word of lingering:\n%s" % text)
+    # --write DIR writes the same two files
+    written = os.path.join(WORK, "written", "user")
+    shutil.rmtree(os.path.join(WORK, "written"), ignore_errors=True)
+    p = subprocess.run([BIN_COPY["--systemd"], "schedule", "--systemd", "--write", written,
+                        "--"] + given, cwd=cwd, capture_output=True, text=True)
+    if p.returncode != 0 or "wrote %s/streamstat-report.timer" % written not in p.stdout:
+        fail("systemd: --write exited %d: %s%s" % (p.returncode, p.stdout, p.stderr))
+    for name, want_text in (("service", service), ("timer", timer)):
+        with open(os.path.join(written, "streamstat-report." + name)) as f:
+            if f.read() != want_text:
+                fail("systemd: --write's .%s is not the one printed" % name)
     keys = dict(l.split("=", 1) for l in service.split("\n") if "=" in l and l[0] != "#")
     if specifiers(keys["WorkingDirectory"], "WorkingDirectory") != cwd:
         fail("systemd: WorkingDirectory=%s, want %s" % (keys["WorkingDirectory"], cwd))
@@ -243,6 +272,38 @@ SCENARIOS = [
     ("cron: everything, in a hard directory", check_cron, hard, VALUES, True),
     ("systemd: everything, in a hard directory", check_systemd, hard, VALUES, True),
 ]
+
+
+def check_refusals(cwd, values, options):
+    """Inputs that do not exist are refused (exit 66) naming the file;
+    --write goes with --systemd (64); a --write that cannot be created, 73."""
+    missing = [(["nodata.csv"], cwd + "/nodata.csv"),
+               (["-c", "nocat.csv", "data.csv"], cwd + "/nocat.csv"),
+               (["--catalog=sub/nocat.csv", "data.csv"], cwd + "/sub/nocat.csv"),
+               (["data.csv", "--", "--nodata"], cwd + "/--nodata")]
+    touch(os.path.join(cwd, "data.csv"))
+    for kind in ("--cron", "--systemd"):
+        for args, path in missing:
+            p = subprocess.run([BIN_COPY[kind], "schedule", kind, "--"] + args, cwd=cwd,
+                               capture_output=True, text=True)
+            if p.returncode != 66 or p.stdout or \
+                    not p.stderr.startswith("streamstat: schedule: %s: " % path):
+                fail("%s %r: exit %d, %r, want 66 naming %s" % (kind, args, p.returncode,
+                                                                p.stderr, path))
+    p = subprocess.run([BIN_COPY["--cron"], "schedule", "--cron", "--write", WORK, "--",
+                        "data.csv"], cwd=cwd, capture_output=True, text=True)
+    if p.returncode != 64 or "--write goes with --systemd" not in p.stderr:
+        fail("--cron --write: exit %d, %r" % (p.returncode, p.stderr))
+    blocker = os.path.join(WORK, "a-file")
+    touch(blocker)
+    p = subprocess.run([BIN_COPY["--systemd"], "schedule", "--systemd", "--write",
+                        os.path.join(blocker, "units"), "--", "data.csv"], cwd=cwd,
+                       capture_output=True, text=True)
+    if p.returncode != 73 or "cannot create the directory" not in p.stderr:
+        fail("--write under a file: exit %d, %r" % (p.returncode, p.stderr))
+
+
+SCENARIOS.append(("refusals: missing inputs, --write", check_refusals, plain, [], False))
 failed = 0
 for name, check, cwd, values, options in SCENARIOS:
     BIN_COPY = HARD_BIN if cwd == hard else PLAIN_BIN

@@ -15,7 +15,9 @@
  *  - ss_publish_sweep() removes unpublished runs of killed runs and older
  *    temporaries, and nothing else;
  *  - ss_lock_dir() never follows a link, makes its file 0600, and refuses
- *    another user's.
+ *    another user's;
+ *  - report names: built as streamstat-YYYY-MM-DD.EXT, read back, others
+ *    refused; the report before a date is the latest earlier one.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -35,6 +37,7 @@
 
 #include <cmocka.h>
 
+#include "streamstat/date.h"
 #include "streamstat/error.h"
 #include "streamstat/publish.h"
 #include "streamstat/xalloc.h"
@@ -381,6 +384,57 @@ static void test_lock(void **state)
 	}
 }
 
+static void test_report_names(void **state)
+{
+	static const struct {
+		const char *name;
+		int ok;
+		int y, m, d;
+	} cases[] = {
+		{"streamstat-2023-11-18.json", 1, 2023, 11, 18},
+		{"streamstat-1900-01-01.json", 1, 1900, 1, 1},
+		{"streamstat-2023-11-18.xlsx", 0, 0, 0, 0},
+		{"streamstat-2023-11-18.json.tmp", 0, 0, 0, 0},
+		{".streamstat-2023-11-18.json", 0, 0, 0, 0},
+		{"streamstat-2023-02-30.json", 0, 0, 0, 0},
+		{"streamstat-2023-1-18.json", 0, 0, 0, 0},
+		{"streamstat-.json", 0, 0, 0, 0},
+		{"latest.json", 0, 0, 0, 0},
+		{NULL, 0, 0, 0, 0},
+	};
+	int32_t day;
+	char *p;
+
+	(void)state;
+	for (size_t i = 0; cases[i].name; i++) {
+		day = 0;
+		assert_int_equal(ss_report_name_date(cases[i].name, SS_REPORT_JSON, &day),
+				 cases[i].ok);
+		if (cases[i].ok)
+			assert_int_equal(day, ss_date_from_ymd(cases[i].y, cases[i].m, cases[i].d));
+	}
+	p = ss_report_path("out/x", ss_date_from_ymd(2023, 11, 4), SS_REPORT_XLSX);
+	assert_string_equal(p, "out/x/streamstat-2023-11-04.xlsx");
+	free(p);
+
+	/* the latest before the date, of that suffix, whatever else is there */
+	assert_null(ss_report_before(dir, ss_date_from_ymd(2023, 11, 18), SS_REPORT_JSON, &day));
+	put(in_dir("streamstat-2023-11-04.json"), "{}");
+	put(in_dir("streamstat-2023-11-17.json"), "{}");
+	put(in_dir("streamstat-2023-11-18.json"), "{}");
+	put(in_dir("streamstat-2023-11-17x.json"), "{}");
+	put(in_dir("streamstat-2023-11-16.xlsx"), "");
+	p = ss_report_before(dir, ss_date_from_ymd(2023, 11, 18), SS_REPORT_JSON, &day);
+	assert_string_equal(p, in_dir("streamstat-2023-11-17.json"));
+	assert_int_equal(day, ss_date_from_ymd(2023, 11, 17));
+	free(p);
+	p = ss_report_before(dir, ss_date_from_ymd(2023, 11, 17), SS_REPORT_JSON, &day);
+	assert_string_equal(p, in_dir("streamstat-2023-11-04.json"));
+	free(p);
+	assert_null(ss_report_before(dir, ss_date_from_ymd(2023, 11, 4), SS_REPORT_JSON, &day));
+	assert_null(ss_report_before("/nonexistent", 0, SS_REPORT_JSON, &day));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +446,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_held_stop_publishes_the_pair, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_names, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
