@@ -1412,8 +1412,7 @@ static void test_param(void **state)
 
 int main(void)
 {
-	static char names[NCOVER][64];
-	struct CMUnitTest tests[NCOVER + 14] = {
+	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_model_choice),
 		cmocka_unit_test(test_doubleexp_fast_unseen),
 		cmocka_unit_test(test_degenerate),
@@ -1430,14 +1429,20 @@ int main(void)
 		cmocka_unit_test(test_gradients),
 		cmocka_unit_test(test_param),
 	};
+	enum { NFIXED = sizeof fixed / sizeof fixed[0] };
+	static char names[NCOVER][64];
+	/* the table is sized from its entries: the coverage cases follow the
+	 * fixed ones and overwrite none */
+	struct CMUnitTest tests[NFIXED + NCOVER];
 
 	gsl_set_error_handler_off();
+	memcpy(tests, fixed, sizeof fixed);
 	for (size_t i = 0; i < NCOVER; i++) {
 		snprintf(names[i], sizeof names[i], "coverage %s %s",
 			 truths[cover_cases[i].truth].label,
 			 cover_cases[i].sparse ? "sparse" : "dense");
-		tests[14 + i] = (struct CMUnitTest){names[i], test_coverage, NULL, NULL,
-						    (void *)&cover_cases[i]};
+		tests[NFIXED + i] = (struct CMUnitTest){names[i], test_coverage, NULL, NULL,
+							(void *)&cover_cases[i]};
 	}
 	return cmocka_run_group_tests_name("fit", tests, NULL, NULL);
 }
