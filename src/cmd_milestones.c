@@ -102,14 +102,12 @@ static void put_daynum(FILE *out, const struct ss_ms_options *o, const struct ss
 
 static void put_flags(FILE *out, unsigned flags)
 {
-	static const char *const names[] = {"extrapolated", "no_interval",	"recent_pace",
-					    "partial",	    "inferred_release", "stale"};
 	int first = 1;
 
 	putc(',', out);
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (flags & (1u << i)) {
-			fprintf(out, "%s%s", first ? "" : " ", names[i]);
+	for (size_t i = 0; i < ss_ms_nflags; i++)
+		if (flags & ss_ms_flags[i].flag) {
+			fprintf(out, "%s%s", first ? "" : " ", ss_ms_flags[i].name);
 			first = 0;
 		}
 }

@@ -43,6 +43,16 @@ const char *ss_ms_status_name(enum ss_ms_status s)
 	return (unsigned)s < SS_MS_STATUS_COUNT ? names[s] : "?";
 }
 
+const struct ss_ms_flag_name ss_ms_flags[] = {
+	{SS_MSF_EXTRAPOLATED, "extrapolated", "extrapolated"},
+	{SS_MSF_NO_INTERVAL, "no_interval", "no interval"},
+	{SS_MSF_FALLBACK, "recent_pace", "recent pace"},
+	{SS_MSF_PARTIAL, "partial", "partial sum"},
+	{SS_MSF_INFERRED, "inferred_release", "inferred release date"},
+	{SS_MSF_STALE, "stale", "stale"},
+};
+const size_t ss_ms_nflags = sizeof ss_ms_flags / sizeof ss_ms_flags[0];
+
 const char *ss_ms_how_name(enum ss_ms_how h)
 {
 	static const char *const names[] = {"exact", "interpolated", "by"};
@@ -1439,23 +1449,12 @@ static void *albums_worker(void *arg)
 static void group_tracks(struct pass *ps)
 {
 	struct ss_milestones *ms = ps->ms;
-	size_t na = ms->nalbums, nt = ms->ntracks;
-	uint32_t *fill = xcalloc(na ? na : 1, sizeof *fill);
-	uint32_t *first = xcalloc(na + 1, sizeof *first);
 
-	ms->album_tracks = xcalloc(nt ? nt : 1, sizeof *ms->album_tracks);
-	for (size_t t = 0; t < nt; t++)
-		first[ps->ds->tracks[t].album + 1]++;
-	for (size_t a = 0; a < na; a++) {
-		ps->maxm = first[a + 1] > ps->maxm ? first[a + 1] : ps->maxm;
-		first[a + 1] += first[a];
+	ss_dataset_album_tracks(ps->ds, &ms->album_first, &ms->album_tracks);
+	for (size_t a = 0; a < ms->nalbums; a++) {
+		uint32_t m = ms->album_first[a + 1] - ms->album_first[a];
+		ps->maxm = m > ps->maxm ? m : ps->maxm;
 	}
-	for (size_t t = 0; t < nt; t++) {
-		uint32_t a = ps->ds->tracks[t].album;
-		ms->album_tracks[first[a] + fill[a]++] = (uint32_t)t;
-	}
-	ms->album_first = first;
-	free(fill);
 }
 
 /* ---- what an album lacks ---------------------------------------------- */

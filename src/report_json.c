@@ -183,17 +183,15 @@ static void crossing_range(struct out *o, json_t *j, const struct ss_crossing *c
 /* reason, flags: the end of every crossing entry.  reason may be NULL. */
 static void crossing_end(struct out *o, json_t *j, const struct ss_crossing *c, json_t *reason)
 {
-	static const char *const names[] = {"extrapolated", "no_interval",	"recent_pace",
-					    "partial",	    "inferred_release", "stale"};
 	json_t *flags = json_array();
 
 	if (!reason)
 		reason = c->why != SS_WHY_NONE ? text(ss_ms_why_text((enum ss_ms_why)c->why))
 					       : json_null();
 	set(o, j, "reason", reason);
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (c->flags & (1u << i))
-			push(o, flags, json_string(names[i]));
+	for (size_t i = 0; i < ss_ms_nflags; i++)
+		if (c->flags & ss_ms_flags[i].flag)
+			push(o, flags, json_string(ss_ms_flags[i].name));
 	set(o, j, "flags", flags);
 }
 

@@ -126,6 +126,19 @@ enum ss_ms_flag {
 					* latest data: the projection continues from then */
 };
 
+/*
+ * The flags' names, in bit order (ss_ms_flags[i] is bit 1u << i): name for
+ * the CSV and the JSON ("no_interval"), label for the workbook ("no
+ * interval").  The one list: a new flag gets its entry here.
+ */
+struct ss_ms_flag_name {
+	unsigned flag;
+	const char *name;
+	const char *label;
+};
+extern const struct ss_ms_flag_name ss_ms_flags[];
+extern const size_t ss_ms_nflags;
+
 /* Why a reached album crossing has no rank. */
 enum ss_ms_unranked {
 	SS_UNRANKED_NONE,

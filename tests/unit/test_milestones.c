@@ -508,9 +508,29 @@ static void test_parse_list(void **state)
 	assert_string_equal(ss_ms_how_name(SS_HOW_BY), "by");
 }
 
+/* One table of flag names, in bit order, each name once. */
+static void test_flag_names(void **state)
+{
+	static const char *const csv[] = {"extrapolated", "no_interval",      "recent_pace",
+					  "partial",	  "inferred_release", "stale"};
+
+	(void)state;
+	assert_int_equal(ss_ms_nflags, sizeof csv / sizeof csv[0]);
+	for (size_t i = 0; i < ss_ms_nflags; i++) {
+		assert_int_equal(ss_ms_flags[i].flag, 1u << i);
+		assert_string_equal(ss_ms_flags[i].name, csv[i]);
+		assert_true(ss_ms_flags[i].label && ss_ms_flags[i].label[0]);
+	}
+	assert_string_equal(ss_ms_flags[1].label, "no interval");
+	assert_string_equal(ss_ms_flags[3].label, "partial sum");
+	/* the last flag the enum has is the table's last */
+	assert_int_equal(SS_MSF_STALE, ss_ms_flags[ss_ms_nflags - 1].flag);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flag_names),
 		cmocka_unit_test(test_observed),
 		cmocka_unit_test(test_recent_pace_projection),
 		cmocka_unit_test(test_curve_projection),
