@@ -93,13 +93,13 @@ static void fixture_load(struct fixture *fx, const char *cat, const char *text)
 	assert_int_equal(ss_ms_parse_list("50M,100M", &mo), 0);
 	fo.jobs = 1;
 	mo.jobs = 1;
-	assert_int_equal(ss_fit_all(&fx->ds, &fo, &fx->fits, &err), SS_OK);
+	ss_fit_all(&fx->ds, &fo, &fx->fits);
 	bo.jobs = 1;
 	bo.fit = fo;
 	bo.ms = mo;
-	assert_int_equal(ss_backtest_run(&fx->ds, &bo, &fx->bt, &err), SS_OK);
+	ss_backtest_run(&fx->ds, &bo, &fx->bt);
 	mo.model_rule = fx->bt.rule_model;
-	assert_int_equal(ss_milestones_run(&fx->ds, &fx->fits, &mo, &fx->ms, &err), SS_OK);
+	ss_milestones_run(&fx->ds, &fx->fits, &mo, &fx->ms);
 
 	fx->files[0] =
 		(struct ss_report_file){.path = "catalog.csv", .is_catalog = 1, .bytes = 311};
