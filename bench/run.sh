@@ -22,7 +22,8 @@
 #     and projection stage with intervals for every track and album, and the
 #     tracks per second of fit + projections.
 #  7. Runs "streamstat report" end to end (workbook and JSON summary into
-#     bench/out/report/): stage times, wall time and peak RSS.
+#     bench/out/report/): stage times, wall time and peak RSS, the files'
+#     sizes and the JSON summary's bytes per track.
 #  8. Unless BENCH_CATALOG=0: the limit of 1,000,000 distinct tracks
 #     (100,000 albums of 10, one day each, bench/out/catalog-1m/): "check"
 #     and "report --no-backtest", wall time and peak RSS of each, and the
@@ -143,6 +144,10 @@ else
 fi
 # the published names are links into the run's directory: their files' sizes
 ls -lL "$out/report" | awk 'NR > 1 && $9 ~ /\.(xlsx|json)$/ { printf "  %s %s bytes\n", $9, $5 }'
+# the JSON summary's bytes per track (schema 1 wrote 4.5 KB a track here)
+ntracks=$(sed -n 's/.*report: \([0-9]*\) tracks.*/\1/p' "$out/report.err" | head -n 1)
+awk -v b="$(stat -L -c %s "$out/report/latest.json")" -v n="${ntracks:-0}" \
+	'BEGIN { if (n > 0) printf "  JSON summary: %.0f bytes per track (%d tracks)\n", b / n, n }'
 
 if [ "${BENCH_CATALOG:-1}" != 0 ] && [ -x /usr/bin/time ]; then
 	big=$out/catalog-1m
