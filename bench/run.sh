@@ -27,7 +27,7 @@
 #  8. Unless BENCH_CATALOG=0: the limit of 1,000,000 distinct tracks
 #     (100,000 albums of 10, one day each, bench/out/catalog-1m/): "check"
 #     and "report --no-backtest", wall time and peak RSS of each, and the
-#     sizes of the files written (then deleted: the JSON is 4.5 GB).
+#     sizes of the files written (then deleted: the JSON is 1.7 GB).
 #
 # The catalog goes with the history everywhere: most tracks came out before
 # the first day written, and without release dates check rightly warns that
