@@ -197,7 +197,7 @@ $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_OBJ)
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do \
 		echo "  UNIT    $$t"; \
-		(cd tests/unit && ../../$$t) || exit 1; \
+		tests/run-unit.sh $$t tests/unit/$$(basename $$t).c || exit 1; \
 	done
 
 cases: $(BIN)

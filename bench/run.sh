@@ -22,17 +22,18 @@
 #     and projection stage with intervals for every track and album, and the
 #     tracks per second of fit + projections.
 #  7. Runs "streamstat report" end to end (workbook and JSON summary into
-#     bench/out/report/): stage times, wall time and peak RSS.
+#     bench/out/report/): stage times, wall time and peak RSS, the files'
+#     sizes and the JSON summary's bytes per track.
 #  8. Two nights into one directory, as a nightly job runs: the directory
 #     is emptied once, then "report -q --as-of DAY-1" (the baseline) and
 #     "report -q" (which compares with it) write into it; both wall times,
 #     peak RSS and their ratio (target: the second <= 1.3 x the first).
 #     With BENCH_NIGHTS_200K=1, the same on 200,000 tracks x 30 days
-#     (bench/out/nights-200k/, generated once; the JSON is 900 MB).
+#     (bench/out/nights-200k/, generated once).
 #  9. Unless BENCH_CATALOG=0: the limit of 1,000,000 distinct tracks
 #     (100,000 albums of 10, one day each, bench/out/catalog-1m/): "check"
 #     and "report --no-backtest", wall time and peak RSS of each, and the
-#     sizes of the files written (then deleted: the JSON is 4.5 GB).
+#     sizes of the files written (then deleted: the JSON is 1.7 GB).
 #
 # The catalog goes with the history everywhere: most tracks came out before
 # the first day written, and without release dates check rightly warns that
@@ -149,6 +150,10 @@ else
 fi
 # the published names are links into the run's directory: their files' sizes
 ls -lL "$out/report" | awk 'NR > 1 && $9 ~ /\.(xlsx|json)$/ { printf "  %s %s bytes\n", $9, $5 }'
+# the JSON summary's bytes per track (schema 1 wrote 4.5 KB a track here)
+ntracks=$(sed -n 's/.*report: \([0-9]*\) tracks.*/\1/p' "$out/report.err" | head -n 1)
+awk -v b="$(stat -L -c %s "$out/report/latest.json")" -v n="${ntracks:-0}" \
+	'BEGIN { if (n > 0) printf "  JSON summary: %.0f bytes per track (%d tracks)\n", b / n, n }'
 
 # two_nights DIR CATALOG HISTORY: the baseline night and the next, in DIR
 two_nights() {

@@ -333,13 +333,12 @@ static int eligible(const struct ss_dataset *ds, const struct ss_ms_options *ms,
 	return 0;
 }
 
-enum ss_status ss_backtest_run(const struct ss_dataset *ds, const struct ss_bt_options *opt,
-			       struct ss_backtest *bt, struct ss_error *err)
+void ss_backtest_run(const struct ss_dataset *ds, const struct ss_bt_options *opt,
+		     struct ss_backtest *bt)
 {
 	size_t nt = ss_dataset_ntracks(ds), ne = 0;
 	struct keyed *pick = xcalloc(nt ? nt : 1, sizeof *pick);
 
-	(void)err;
 	memset(bt, 0, sizeof *bt);
 	for (uint32_t t = 0; t < nt; t++)
 		if (eligible(ds, &opt->ms, t))
@@ -375,5 +374,4 @@ enum ss_status ss_backtest_run(const struct ss_dataset *ds, const struct ss_bt_o
 	free(b);
 	free(job.cases);
 	free(tracks);
-	return SS_OK;
 }

@@ -342,6 +342,21 @@ uint32_t ss_ms_cli_models(const struct ss_ms_cli *c)
 	return mask;
 }
 
+struct ss_pipeline_options ss_ms_cli_pipeline(const struct ss_ms_cli *c, unsigned jobs,
+					      int stale_days, int backtest)
+{
+	struct ss_pipeline_options po = ss_pipeline_defaults();
+
+	po.fit.jobs = jobs;
+	po.fit.models = ss_ms_cli_models(c);
+	po.ms = c->ms;
+	po.ms.stale_days = stale_days;
+	po.pool = c->curves && !c->no_pool;
+	po.backtest = backtest;
+	po.use_rule = !c->method_set;
+	return po;
+}
+
 void ss_ms_cli_init(struct ss_ms_cli *c)
 {
 	memset(c, 0, sizeof *c);

@@ -354,28 +354,21 @@ int cmd_fit(int argc, char **argv)
 	code = ss_load_data(&ds, &st, argv + optind, argc - optind, &o);
 	if (code == SS_EXIT_OK) {
 		struct ss_fits fits;
-		struct ss_error err = {0};
 		double t0 = ss_seconds();
-		enum ss_status s = ss_fit_all(&ds, &fo, &fits, &err);
 
-		if (s != SS_OK) {
-			ss_errorf("fit: %s", err.msg[0] ? err.msg : ss_strerror(s));
-			code = ss_exit_code(s);
-		} else {
-			if (o.verbosity >= SS_VERBOSE)
-				print_summary(&fits, &ds, ss_seconds() - t0);
-			print_header(stdout);
-			for (size_t t = 0; t < fits.n; t++) {
-				int next = next_milestone(&ds, (uint32_t)t, &mc.ms);
-				for (size_t i = 0; i < ss_nmodels; i++)
-					if (!only_chosen || fits.tracks[t].m[i].chosen)
-						print_row(stdout, &ds, &fits.tracks[t], i, &mc.ms,
-							  next);
-			}
-			if (fflush(stdout) != 0 || ferror(stdout)) {
-				ss_errorf("fit: cannot write the output");
-				code = SS_EXIT_IOERR;
-			}
+		ss_fit_all(&ds, &fo, &fits);
+		if (o.verbosity >= SS_VERBOSE)
+			print_summary(&fits, &ds, ss_seconds() - t0);
+		print_header(stdout);
+		for (size_t t = 0; t < fits.n; t++) {
+			int next = next_milestone(&ds, (uint32_t)t, &mc.ms);
+			for (size_t i = 0; i < ss_nmodels; i++)
+				if (!only_chosen || fits.tracks[t].m[i].chosen)
+					print_row(stdout, &ds, &fits.tracks[t], i, &mc.ms, next);
+		}
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			ss_errorf("fit: cannot write the output");
+			code = SS_EXIT_IOERR;
 		}
 		ss_fits_release(&fits);
 	}

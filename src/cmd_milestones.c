@@ -15,7 +15,6 @@
 
 #include "streamstat/backtest.h"
 #include "streamstat/cli.h"
-#include "streamstat/pool.h"
 #include "streamstat/date.h"
 #include "streamstat/milestones.h"
 #include "streamstat/number.h"
@@ -102,14 +101,12 @@ static void put_daynum(FILE *out, const struct ss_ms_options *o, const struct ss
 
 static void put_flags(FILE *out, unsigned flags)
 {
-	static const char *const names[] = {"extrapolated", "no_interval",	"recent_pace",
-					    "partial",	    "inferred_release", "stale"};
 	int first = 1;
 
 	putc(',', out);
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (flags & (1u << i)) {
-			fprintf(out, "%s%s", first ? "" : " ", names[i]);
+	for (size_t i = 0; i < ss_ms_nflags; i++)
+		if (flags & ss_ms_flags[i].flag) {
+			fprintf(out, "%s%s", first ? "" : " ", ss_ms_flags[i].name);
 			first = 0;
 		}
 }
@@ -212,7 +209,7 @@ int cmd_milestones(int argc, char **argv)
 		{NULL, 0, NULL, 0}};
 	struct ss_load_options o;
 	struct ss_ms_cli mc;
-	struct ss_fit_options fo = ss_fit_defaults();
+	unsigned jobs = 0;
 	int opt, code, backtest = 1;
 
 	ss_load_options_init(&o);
@@ -223,7 +220,7 @@ int cmd_milestones(int argc, char **argv)
 		if (r == 0)
 			r = ss_ms_option(&mc, opt, optarg);
 		if (r == 0 && opt == 'j')
-			r = ss_parse_jobs("milestones", optarg, &fo.jobs) == 0 ? 1 : -1;
+			r = ss_parse_jobs("milestones", optarg, &jobs) == 0 ? 1 : -1;
 		if (r == 0 && opt == OPT_NO_BACKTEST) {
 			backtest = 0;
 			r = 1;
@@ -258,53 +255,33 @@ int cmd_milestones(int argc, char **argv)
 	if (code == SS_EXIT_OK)
 		code = ss_ms_cli_apply(&mc, &ds, "milestones");
 	if (code == SS_EXIT_OK) {
-		struct ss_fits fits;
-		struct ss_milestones ms;
-		struct ss_error err = {0};
+		/* with --method the backtest's rule would not be used: not run */
+		struct ss_pipeline_options po =
+			ss_ms_cli_pipeline(&mc, jobs, o.stale_days, backtest && !mc.method_set);
+		struct ss_pipeline p;
 
-		double t0 = ss_seconds(), t1, t2;
-
-		fo.models = ss_ms_cli_models(&mc);
-		ss_fit_all(&ds, &fo, &fits, &err);
-		if (!mc.no_pool && mc.curves) {
-			struct ss_pool_stats ps;
-			ss_fit_pool(&ds, &fits, &ps);
-		}
-		t1 = ss_seconds();
-		if (backtest && !mc.method_set) {
-			struct ss_bt_options bo = ss_bt_defaults();
-			struct ss_backtest bt;
-			bo.jobs = fo.jobs;
-			bo.fit = fo;
-			bo.ms = mc.ms;
-			ss_backtest_run(&ds, &bo, &bt, &err);
-			mc.ms.model_rule = bt.rule_model;
-			if (o.verbosity >= SS_NORMAL)
-				ss_errorf("milestones: model rule: %s", bt.rule);
-		}
-		t2 = ss_seconds();
-		mc.ms.jobs = fo.jobs;
-		mc.ms.stale_days = o.stale_days;
-		ss_milestones_run(&ds, &fits, &mc.ms, &ms, &err);
+		ss_pipeline_run(&ds, &po, &p);
+		const struct ss_milestones *mp = &p.ms;
+		if (p.has_bt && o.verbosity >= SS_NORMAL)
+			ss_errorf("milestones: model rule: %s", p.bt.rule);
 		if (o.verbosity >= SS_VERBOSE)
 			ss_errorf("milestones: %zu tracks: fit %.3f s on %u threads, backtest %.3f "
-				  "s, "
-				  "projections %.3f s",
-				  ms.ntracks, t1 - t0, fits.jobs, t2 - t1, ss_seconds() - t2);
+				  "s, projections %.3f s",
+				  mp->ntracks, p.seconds[SS_STAGE_FIT], p.fits.jobs,
+				  p.seconds[SS_STAGE_BACKTEST], p.seconds[SS_STAGE_PROJECT]);
 		print_header(stdout);
-		for (size_t t = 0; t < ms.ntracks; t++)
-			for (size_t k = 0; k < ms.opt.nmilestones; k++)
-				print_track(stdout, &ds, &ms, &ms.tracks[t], k);
-		for (size_t a = 0; a < ms.nalbums; a++)
+		for (size_t t = 0; t < mp->ntracks; t++)
+			for (size_t k = 0; k < mp->opt.nmilestones; k++)
+				print_track(stdout, &ds, mp, &mp->tracks[t], k);
+		for (size_t a = 0; a < mp->nalbums; a++)
 			for (int kind = 0; kind < 2; kind++)
-				for (size_t k = 0; k < ms.opt.nmilestones; k++)
-					print_album(stdout, &ds, &ms, &ms.albums[a], k, kind);
+				for (size_t k = 0; k < mp->opt.nmilestones; k++)
+					print_album(stdout, &ds, mp, &mp->albums[a], k, kind);
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			ss_errorf("milestones: cannot write the output");
 			code = SS_EXIT_IOERR;
 		}
-		ss_milestones_release(&ms);
-		ss_fits_release(&fits);
+		ss_pipeline_release(&p);
 	}
 	ss_dataset_release(&ds);
 	ss_load_options_release(&o);
@@ -376,11 +353,10 @@ int cmd_backtest(int argc, char **argv)
 	code = ss_load_data(&ds, &st, argv + optind, argc - optind, &o);
 	if (code == SS_EXIT_OK) {
 		struct ss_backtest bt;
-		struct ss_error err = {0};
 
 		bo.ms = mc.ms;
 		bo.fit.jobs = bo.jobs;
-		ss_backtest_run(&ds, &bo, &bt, &err);
+		ss_backtest_run(&ds, &bo, &bt);
 		fputs("method,horizon_days,cuts,dated,never,median_abs_error_days,bias_days,judged,"
 		      "covered,coverage\n",
 		      stdout);

@@ -21,7 +21,6 @@
 
 #include "streamstat/backtest.h"
 #include "streamstat/cli.h"
-#include "streamstat/pool.h"
 #include "streamstat/publish.h"
 #include "streamstat/date.h"
 #include "streamstat/number.h"
@@ -139,6 +138,8 @@ struct report_opts {
 	const char *out, *json, *tmpdir;
 	char **albums;
 	size_t nalbums;
+	uint32_t *album_ids; /* the albums compared, resolved before any work */
+	size_t nalbum_ids;
 	int backtest;
 	int wait;	/* --wait: wait for another run's lock */
 	int moved_days; /* --moved-days: a projection that moved more is news */
@@ -525,20 +526,28 @@ static void print_news(const struct ss_changes *changes, const char *json, struc
 		ss_put_line(stdout, changes->list[i].text);
 }
 
+/* The pipeline's stages as progress lines (arg: the load options). */
+static void stage_progress(enum ss_pipeline_stage s, size_t ntracks, void *arg)
+{
+	const struct ss_load_options *o = arg;
+
+	if (s == SS_STAGE_FIT)
+		progress(o, "fitting %zu tracks", ntracks);
+	else if (s == SS_STAGE_BACKTEST)
+		progress(o, "backtesting");
+	else
+		progress(o, "projecting milestones");
+}
+
 static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	       const struct ss_load_options *o, struct ss_ms_cli *mc, const struct report_opts *ro,
 	       int argc, char **argv, double t_start, struct nightly *nt)
 {
-	struct ss_fit_options fo = ss_fit_defaults();
-	struct ss_fits fits;
-	struct ss_milestones ms;
-	struct ss_backtest bt;
-	struct ss_error err = {0};
+	struct ss_pipeline p;
 	struct ss_report r;
 	int code = SS_EXIT_OK;
 	char *xlsx = NULL, *json = NULL;
-	uint32_t *albums = NULL;
-	double t_fit = ss_seconds(), t_bt, t_proj, t_write;
+	double t_fit = ss_seconds(), t_write;
 	pthread_t tid;
 
 	memset(&r, 0, sizeof r);
@@ -551,30 +560,11 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	if (!ck_thread)
 		checksum_worker(&ck);
 
-	fo.jobs = ro->jobs;
-	fo.models = ss_ms_cli_models(mc);
-	progress(o, "fitting %zu tracks", ss_dataset_ntracks(ds));
-	ss_fit_all(ds, &fo, &fits, &err);
-	if (!mc->no_pool && mc->curves) {
-		struct ss_pool_stats ps;
-		ss_fit_pool(ds, &fits, &ps);
-	}
-	t_bt = ss_seconds();
-	if (ro->backtest) {
-		struct ss_bt_options bo = ss_bt_defaults();
-		progress(o, "backtesting");
-		bo.jobs = fo.jobs;
-		bo.fit = fo;
-		bo.ms = mc->ms;
-		ss_backtest_run(ds, &bo, &bt, &err);
-		if (!mc->method_set)
-			mc->ms.model_rule = bt.rule_model;
-	}
-	mc->ms.jobs = fo.jobs;
-	mc->ms.stale_days = o->stale_days;
-	t_proj = ss_seconds();
-	progress(o, "projecting milestones");
-	ss_milestones_run(ds, &fits, &mc->ms, &ms, &err);
+	struct ss_pipeline_options po =
+		ss_ms_cli_pipeline(mc, ro->jobs, o->stale_days, ro->backtest);
+	po.progress = stage_progress;
+	po.progress_arg = (void *)o;
+	ss_pipeline_run(ds, &po, &p);
 	if (ck_thread)
 		pthread_join(tid, NULL);
 	/* The fit's threads freed their workspaces into their own arenas: hand
@@ -586,21 +576,16 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 
 	r.ds = ds;
 	r.st = st;
-	r.fits = &fits;
-	r.ms = &ms;
-	r.bt = ro->backtest ? &bt : NULL;
-	r.as_of = o->ingest.has_as_of ? o->ingest.as_of : ms.as_of;
+	r.fits = &p.fits;
+	r.ms = &p.ms;
+	r.bt = p.has_bt ? &p.bt : NULL;
+	r.as_of = o->ingest.has_as_of ? o->ingest.as_of : p.ms.as_of;
 	r.version = SS_VERSION;
 	r.options = join_args(argc, argv);
 	r.files = ck.files;
 	r.nfiles = ck.n;
-	if (ss_report_albums(ds, (const char *const *)ro->albums, ro->nalbums, &albums, &r.nalbums,
-			     &err) != SS_OK) {
-		ss_errorf("report: %s", err.msg);
-		code = SS_EXIT_USAGE;
-		goto out;
-	}
-	r.albums = albums;
+	r.albums = ro->album_ids;
+	r.nalbums = ro->nalbum_ids;
 	ss_report_headlines(&r);
 
 	/* write both beside their final names, then rename: a failure never
@@ -634,17 +619,15 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 		ss_errorf("report: %zu tracks, %zu albums compared in %.3f s: load %.3f, fit %.3f "
 			  "(%u threads), backtest %.3f, projections and checksums %.3f, workbook "
 			  "and JSON %.3f",
-			  ms.ntracks, r.nalbums, ss_seconds() - t_start, t_fit - t_start,
-			  t_bt - t_fit, fits.jobs, t_proj - t_bt, t_write - t_proj,
+			  p.ms.ntracks, r.nalbums, ss_seconds() - t_start, t_fit - t_start,
+			  p.seconds[SS_STAGE_FIT], p.fits.jobs, p.seconds[SS_STAGE_BACKTEST],
+			  t_write - t_fit - p.seconds[SS_STAGE_FIT] - p.seconds[SS_STAGE_BACKTEST],
 			  ss_seconds() - t_write);
-out:
 	free(ck.files);
-	free(albums);
 	free((char *)r.options);
 	free(xlsx);
 	free(json);
-	ss_milestones_release(&ms);
-	ss_fits_release(&fits);
+	ss_pipeline_release(&p);
 	return code;
 }
 
@@ -783,10 +766,20 @@ int cmd_report(int argc, char **argv)
 	code = load(&ds, &st, argv + optind, argc - optind, &o, &nt);
 	if (code == SS_EXIT_OK)
 		code = ss_ms_cli_apply(&mc, &ds, "report");
+	if (code == SS_EXIT_OK) {
+		/* the albums named exist, before any fitting */
+		struct ss_error err = {0};
+		if (ss_report_albums(&ds, (const char *const *)ro.albums, ro.nalbums, &ro.album_ids,
+				     &ro.nalbum_ids, &err) != SS_OK) {
+			ss_errorf("report: %s", err.msg);
+			code = SS_EXIT_USAGE;
+		}
+	}
 	if (code == SS_EXIT_OK)
 		code = run(&ds, &st, &o, &mc, &ro, argc, argv, t0, &nt);
 	print_warnings(&ds, &o, &nt);
 	free(nt.old);
+	free(ro.album_ids);
 	ss_dataset_release(&ds);
 	ss_load_options_release(&o);
 	ss_ms_cli_release(&mc);

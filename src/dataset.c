@@ -266,3 +266,20 @@ int ss_release_known(const struct ss_dataset *ds, uint32_t track)
 	return !(tr->release_src == SS_SRC_ALBUM &&
 		 ds->albums[tr->album].release_src == SS_SRC_INFERRED);
 }
+
+void ss_dataset_album_tracks(const struct ss_dataset *ds, uint32_t **first, uint32_t **tracks)
+{
+	size_t na = ss_dataset_nalbums(ds), nt = ss_dataset_ntracks(ds);
+	uint32_t *f = xcalloc(na + 2, sizeof *f), *tr = xcalloc(nt ? nt : 1, sizeof *tr);
+
+	/* a counting sort: f[a + 2] counts album a's tracks, then f[a + 1]
+	 * runs over album a as they are placed, ending at its end */
+	for (size_t t = 0; t < nt; t++)
+		f[ds->tracks[t].album + 2]++;
+	for (size_t a = 2; a < na + 2; a++)
+		f[a] += f[a - 1];
+	for (size_t t = 0; t < nt; t++)
+		tr[f[ds->tracks[t].album + 1]++] = (uint32_t)t;
+	*first = f;
+	*tracks = tr;
+}

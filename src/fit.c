@@ -541,12 +541,10 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-enum ss_status ss_fit_all(const struct ss_dataset *ds, const struct ss_fit_options *opt,
-			  struct ss_fits *fits, struct ss_error *err)
+void ss_fit_all(const struct ss_dataset *ds, const struct ss_fit_options *opt, struct ss_fits *fits)
 {
 	size_t n = ss_dataset_ntracks(ds);
 
-	(void)err;
 	memset(fits, 0, sizeof *fits);
 	fits->tracks = xcalloc(n ? n : 1, sizeof *fits->tracks);
 	fits->n = n;
@@ -555,7 +553,6 @@ enum ss_status ss_fit_all(const struct ss_dataset *ds, const struct ss_fit_optio
 	struct job job = {.ds = ds, .opt = opt, .fits = fits};
 	atomic_init(&job.next, 0);
 	fits->jobs = ss_parallel(opt->jobs, (n + CHUNK - 1) / CHUNK, worker, &job);
-	return SS_OK;
 }
 
 void ss_fits_release(struct ss_fits *fits)

@@ -43,6 +43,16 @@ const char *ss_ms_status_name(enum ss_ms_status s)
 	return (unsigned)s < SS_MS_STATUS_COUNT ? names[s] : "?";
 }
 
+const struct ss_ms_flag_name ss_ms_flags[] = {
+	{SS_MSF_EXTRAPOLATED, "extrapolated", "extrapolated"},
+	{SS_MSF_NO_INTERVAL, "no_interval", "no interval"},
+	{SS_MSF_FALLBACK, "recent_pace", "recent pace"},
+	{SS_MSF_PARTIAL, "partial", "partial sum"},
+	{SS_MSF_INFERRED, "inferred_release", "inferred release date"},
+	{SS_MSF_STALE, "stale", "stale"},
+};
+const size_t ss_ms_nflags = sizeof ss_ms_flags / sizeof ss_ms_flags[0];
+
 const char *ss_ms_how_name(enum ss_ms_how h)
 {
 	static const char *const names[] = {"exact", "interpolated", "by"};
@@ -64,6 +74,8 @@ const char *ss_ms_why_text(enum ss_ms_why w)
 		"no track counts toward the album's milestones",
 		"daily counts only, starting after the release: the streams before the first "
 		"day are missing, so no total is known (give a total column)",
+		"the search for the day on the model's curve failed (the curve is not finite "
+		"there)",
 	};
 
 	return (unsigned)w < SS_WHY_COUNT ? text[w] : "?";
@@ -247,41 +259,55 @@ static double root_fn(double t, void *arg)
 	return remaining(cv, t) - cv->need;
 }
 
-/*
- * The t > ta where R(t) = need (> 0): bracketed by doubling the horizon,
- * then Brent.  Returns NAN when R stays below need within SS_HORIZON_MAX.
- */
-static double solve(struct curve *cv, double need)
+int ss_ms_root(double (*f)(double t, void *arg), void *arg, double a, double b, double *root)
 {
-	double h = 1.0, a = cv->ta;
-
-	cv->need = need;
-	while (remaining(cv, cv->ta + h) < need) {
-		a = cv->ta + h;
-		if (h >= SS_HORIZON_MAX)
-			return NAN;
-		h = fmin(2 * h, SS_HORIZON_MAX);
-	}
-	double b = cv->ta + h;
 	gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-	gsl_function fn = {root_fn, cv};
-	double r = b;
+	gsl_function fn = {f, arg};
+	int st;
 
 	if (!s)
 		xalloc_die(0);
-	if (gsl_root_fsolver_set(s, &fn, a, b) == GSL_SUCCESS) {
-		for (int it = 0; it < ROOT_ITER; it++) {
-			if (gsl_root_fsolver_iterate(s) != GSL_SUCCESS)
-				break;
-			r = gsl_root_fsolver_root(s);
-			if (gsl_root_test_interval(gsl_root_fsolver_x_lower(s),
-						   gsl_root_fsolver_x_upper(s), ROOT_TOL,
-						   0) == GSL_SUCCESS)
-				break;
+	*root = NAN;
+	st = gsl_root_fsolver_set(s, &fn, a, b);
+	for (int it = 0; st == GSL_SUCCESS; it++) {
+		if (it == ROOT_ITER) {
+			st = GSL_EMAXITER;
+			break;
+		}
+		st = gsl_root_fsolver_iterate(s);
+		if (st != GSL_SUCCESS)
+			break;
+		if (gsl_root_test_interval(gsl_root_fsolver_x_lower(s), gsl_root_fsolver_x_upper(s),
+					   ROOT_TOL, 0) == GSL_SUCCESS) {
+			*root = gsl_root_fsolver_root(s);
+			break;
 		}
 	}
 	gsl_root_fsolver_free(s);
-	return r;
+	return st;
+}
+
+/*
+ * The t > ta where R(t) = need (> 0), into *t: bracketed by doubling the
+ * horizon, then Brent.  Returns 0; 1 when R stays below need within
+ * SS_HORIZON_MAX (*t NAN); -1 when the search failed (R not finite, or
+ * Brent did not converge).
+ */
+static int solve(struct curve *cv, double need, double *t)
+{
+	double h = 1.0, a = cv->ta, R;
+
+	cv->need = need;
+	*t = NAN;
+	while ((R = remaining(cv, cv->ta + h)) < need) {
+		a = cv->ta + h;
+		if (h >= SS_HORIZON_MAX)
+			return 1;
+		h = fmin(2 * h, SS_HORIZON_MAX);
+	}
+	if (!isfinite(R))
+		return -1;
+	return ss_ms_root(root_fn, cv, a, cv->ta + h, t) == GSL_SUCCESS ? 0 : -1;
 }
 
 /* The day whose end is the first at or past time t (days since release). */
@@ -382,10 +408,11 @@ void ss_ms_project(const struct ss_track_fit *tf, int model, double M, double le
 		c->why = SS_WHY_ASYMPTOTE;
 		return;
 	}
-	double t = solve(&cv, need);
-	if (isnan(t)) {
-		c->status = SS_MS_NEVER;
-		c->why = SS_WHY_HORIZON;
+	double t;
+	int st = solve(&cv, need, &t);
+	if (st != 0) {
+		c->status = st > 0 ? SS_MS_NEVER : SS_MS_UNKNOWN;
+		c->why = st > 0 ? SS_WHY_HORIZON : SS_WHY_NO_ROOT;
 		return;
 	}
 	c->status = SS_MS_PROJECTED;
@@ -405,12 +432,18 @@ void ss_ms_project(const struct ss_track_fit *tf, int model, double M, double le
 		c->flags |= SS_MSF_NO_INTERVAL;
 		return;
 	}
-	double tl = solve(&cv, need * exp(-q * sd));
-	double th = isfinite(lim) && lim - cv.Ca < need * exp(q * sd)
-			    ? NAN
-			    : solve(&cv, need * exp(q * sd));
+	double tl, th = NAN;
+	int sl = solve(&cv, need * exp(-q * sd), &tl);
+	int sh = isfinite(lim) && lim - cv.Ca < need * exp(q * sd)
+			 ? 1
+			 : solve(&cv, need * exp(q * sd), &th);
+	if (sl != 0 || sh < 0) {
+		/* an end the search could not find is not made up: no interval */
+		c->flags |= SS_MSF_NO_INTERVAL;
+		return;
+	}
 	c->lo = day_of(tf->release, tl);
-	c->hi = isnan(th) ? SS_DAY_NEVER : day_of(tf->release, th);
+	c->hi = sh > 0 ? SS_DAY_NEVER : day_of(tf->release, th);
 }
 
 double ss_ms_curve(const struct ss_track_fit *tf, int model, int32_t day, double level, double span,
@@ -1471,23 +1504,12 @@ static void *albums_worker(void *arg)
 static void group_tracks(struct pass *ps)
 {
 	struct ss_milestones *ms = ps->ms;
-	size_t na = ms->nalbums, nt = ms->ntracks;
-	uint32_t *fill = xcalloc(na ? na : 1, sizeof *fill);
-	uint32_t *first = xcalloc(na + 1, sizeof *first);
 
-	ms->album_tracks = xcalloc(nt ? nt : 1, sizeof *ms->album_tracks);
-	for (size_t t = 0; t < nt; t++)
-		first[ps->ds->tracks[t].album + 1]++;
-	for (size_t a = 0; a < na; a++) {
-		ps->maxm = first[a + 1] > ps->maxm ? first[a + 1] : ps->maxm;
-		first[a + 1] += first[a];
+	ss_dataset_album_tracks(ps->ds, &ms->album_first, &ms->album_tracks);
+	for (size_t a = 0; a < ms->nalbums; a++) {
+		uint32_t m = ms->album_first[a + 1] - ms->album_first[a];
+		ps->maxm = m > ps->maxm ? m : ps->maxm;
 	}
-	for (size_t t = 0; t < nt; t++) {
-		uint32_t a = ps->ds->tracks[t].album;
-		ms->album_tracks[first[a] + fill[a]++] = (uint32_t)t;
-	}
-	ms->album_first = first;
-	free(fill);
 }
 
 /* ---- what an album lacks ---------------------------------------------- */
@@ -1832,13 +1854,11 @@ const char *ss_ms_track_reason(const struct ss_milestones *ms, const struct ss_t
 
 /* ---- the stage -------------------------------------------------------- */
 
-enum ss_status ss_milestones_run(const struct ss_dataset *ds, const struct ss_fits *fits,
-				 const struct ss_ms_options *opt, struct ss_milestones *out,
-				 struct ss_error *err)
+void ss_milestones_run(const struct ss_dataset *ds, const struct ss_fits *fits,
+		       const struct ss_ms_options *opt, struct ss_milestones *out)
 {
 	size_t nt = ss_dataset_ntracks(ds), na = ss_dataset_nalbums(ds);
 
-	(void)err;
 	memset(out, 0, sizeof *out);
 	out->opt = *opt;
 	out->ntracks = nt;
@@ -1870,7 +1890,6 @@ enum ss_status ss_milestones_run(const struct ss_dataset *ds, const struct ss_fi
 		rank_kind(ds, out, k, 0);
 		rank_kind(ds, out, k, 1);
 	}
-	return SS_OK;
 }
 
 void ss_milestones_release(struct ss_milestones *ms)

@@ -349,7 +349,7 @@ static const char *dexp_accept(const struct ss_fit_data *d, double *th, double *
  */
 static void power_cum(const double *th, const double *t, size_t m, double *C, double *G)
 {
-	double A = exp(th[0]), ltau = th[1], alpha = th[2], u = 1.0 - alpha;
+	double A = exp(th[SS_PL_A]), ltau = th[SS_PL_TAU], alpha = th[SS_PL_ALPHA], u = 1.0 - alpha;
 	double Atu = A * exp(u * ltau), itau = exp(-ltau);
 
 	for (size_t j = 0; j < m; j++) {
@@ -359,25 +359,26 @@ static void power_cum(const double *th, const double *t, size_t m, double *C, do
 		C[j] = c;
 		if (G) {
 			double w = alpha * L;
-			G[j * 3 + 0] = c;
-			G[j * 3 + 1] = Atu * (w > 0.25 ? v / (1.0 + r) - 1.0 : expm1(-w));
-			G[j * 3 + 2] = -Atu * (ltau * L * ex + L * L * e2(x, v));
+			double *g = G + j * SS_PL_NP;
+			g[SS_PL_A] = c;
+			g[SS_PL_TAU] = Atu * (w > 0.25 ? v / (1.0 + r) - 1.0 : expm1(-w));
+			g[SS_PL_ALPHA] = -Atu * (ltau * L * ex + L * L * e2(x, v));
 		}
 	}
 }
 
 static double power_daily(const double *th, double t)
 {
-	return exp(th[0]) * pow(t + exp(th[1]), -th[2]);
+	return exp(th[SS_PL_A]) * pow(t + exp(th[SS_PL_TAU]), -th[SS_PL_ALPHA]);
 }
 
 static double power_limit(const double *th)
 {
-	double alpha = th[2];
+	double alpha = th[SS_PL_ALPHA];
 
 	if (alpha <= 1.0)
 		return INFINITY;
-	return exp(th[0] + (1.0 - alpha) * th[1]) / (alpha - 1.0);
+	return exp(th[SS_PL_A] + (1.0 - alpha) * th[SS_PL_TAU]) / (alpha - 1.0);
 }
 
 /* For each tau on a grid, log rate = log A - alpha log(t + tau) is a line:
@@ -406,9 +407,11 @@ static size_t power_starts(const struct ss_fit_data *d, double th[][SS_MODEL_PMA
 			ltau = log(taus[g]);
 		}
 	}
-	th[0][0] = lA, th[0][1] = ltau, th[0][2] = alpha;
-	th[1][0] = log(d->rate_first) + 0.5 * log(10.0), th[1][1] = log(10.0), th[1][2] = 0.5;
-	th[2][0] = log(d->rate_first) + 1.5 * log(0.3), th[2][1] = log(0.3), th[2][2] = 1.5;
+	th[0][SS_PL_A] = lA, th[0][SS_PL_TAU] = ltau, th[0][SS_PL_ALPHA] = alpha;
+	th[1][SS_PL_A] = log(d->rate_first) + 0.5 * log(10.0), th[1][SS_PL_TAU] = log(10.0),
+	th[1][SS_PL_ALPHA] = 0.5;
+	th[2][SS_PL_A] = log(d->rate_first) + 1.5 * log(0.3), th[2][SS_PL_TAU] = log(0.3),
+	th[2][SS_PL_ALPHA] = 1.5;
 	return 3;
 }
 
@@ -620,13 +623,13 @@ const struct ss_model ss_models[] = {
 		.accept = dexp_accept,
 	},
 	{
-		.name = "powerlaw",
+		.name = SS_POWERLAW,
 		.label = "power-law decay",
 		.formula = "d = A (t + tau)^(-alpha)",
-		.np = 3,
-		.param = {{"A", SS_PARAM_LOG, "streams/day"},
-			  {"tau", SS_PARAM_LOG, "days", LOG_DAYS},
-			  {"alpha", SS_PARAM_LINEAR, "", -20.0, 20.0}},
+		.np = SS_PL_NP,
+		.param = {[SS_PL_A] = {"A", SS_PARAM_LOG, "streams/day"},
+			  [SS_PL_TAU] = {"tau", SS_PARAM_LOG, "days", LOG_DAYS},
+			  [SS_PL_ALPHA] = {"alpha", SS_PARAM_LINEAR, "", -20.0, 20.0}},
 		.cum = power_cum,
 		.daily = power_daily,
 		.limit = power_limit,

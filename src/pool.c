@@ -10,9 +10,12 @@
 #include "streamstat/series.h"
 #include "streamstat/xalloc.h"
 
-#define SHAPE_P	 ((size_t)2) /* tau and alpha */
-#define MIN_DOF	 2	     /* N - m - 2 at least */
-#define POWERLAW "powerlaw"
+#define SHAPE_P ((size_t)2) /* tau and alpha */
+#define MIN_DOF 2	    /* N - m - 2 at least */
+
+/* The shape's parameters among the power law's (models.h); the scale is
+ * SS_PL_A, solved per track. */
+static const size_t shape_param[SHAPE_P] = {SS_PL_TAU, SS_PL_ALPHA};
 
 /* The album's intervals, track by track. */
 struct pool {
@@ -47,17 +50,19 @@ static void add_interval(struct pool *pl, double t0, double t1, double y)
  */
 static int increments(struct pool *pl, const double *x, double *inc, double *g)
 {
-	const double th[3] = {0.0, x[0], x[1]};
+	double th[SS_PL_NP] = {[SS_PL_A] = 0.0};
 
+	for (size_t j = 0; j < SHAPE_P; j++)
+		th[shape_param[j]] = x[j];
 	for (size_t k = 0; k < pl->n; k++) {
-		double ts[2] = {pl->t0[k], pl->t1[k]}, C[2], G[6];
+		double ts[2] = {pl->t0[k], pl->t1[k]}, C[2], G[2 * SS_PL_NP];
 		pl->m->cum(th, ts, 2, C, G);
 		double d = C[1] - C[0];
 		if (!(d > 0) || !isfinite(d))
 			return -1;
 		inc[k] = log(d);
 		for (size_t j = 0; j < SHAPE_P; j++)
-			g[k * SHAPE_P + j] = (G[3 + 1 + j] - G[1 + j]) / d;
+			g[k * SHAPE_P + j] = (G[SS_PL_NP + shape_param[j]] - G[shape_param[j]]) / d;
 	}
 	return 0;
 }
@@ -159,19 +164,21 @@ static void give_curve(struct pool *pl, size_t i, const double *x, const double 
 	mf->status = SS_FIT_OK;
 	mf->nls = SS_NLS_OK;
 	mf->chosen = 1;
-	mf->th[0] = mean;
-	mf->th[1] = x[0];
-	mf->th[2] = x[1];
+	mf->th[SS_PL_A] = mean;
+	for (size_t j = 0; j < SHAPE_P; j++)
+		mf->th[shape_param[j]] = x[j];
 	/* Cov(log A_i) = g' C g + s^2 / n_i; Cov(log A_i, shape) = -C g */
 	double cg[SHAPE_P] = {cov[0] * g[0] + cov[1] * g[1], cov[2] * g[0] + cov[3] * g[1]};
-	mf->cov[0] = g[0] * cg[0] + g[1] * cg[1] + s2 / (double)ni;
+	const size_t np = SS_PL_NP, a0 = SS_PL_A;
+	mf->cov[a0 * np + a0] = g[0] * cg[0] + g[1] * cg[1] + s2 / (double)ni;
 	for (size_t j = 0; j < SHAPE_P; j++) {
-		mf->cov[1 + j] = mf->cov[(1 + j) * 3] = -cg[j];
+		size_t pj = shape_param[j];
+		mf->cov[a0 * np + pj] = mf->cov[pj * np + a0] = -cg[j];
 		for (size_t l = 0; l < SHAPE_P; l++)
-			mf->cov[(1 + j) * 3 + 1 + l] = cov[j * SHAPE_P + l];
+			mf->cov[pj * np + shape_param[l]] = cov[j * SHAPE_P + l];
 	}
-	for (size_t j = 0; j < 3; j++)
-		mf->se[j] = sqrt(mf->cov[j * 3 + j]);
+	for (size_t j = 0; j < np; j++)
+		mf->se[j] = sqrt(mf->cov[j * np + j]);
 	mf->rmse = sqrt(s2);
 	mf->aicc = NAN;
 	mf->weight = 1.0;
@@ -229,25 +236,15 @@ void ss_fit_pool(const struct ss_dataset *ds, struct ss_fits *fits, struct ss_po
 {
 	size_t na = ss_dataset_nalbums(ds), nt = ss_dataset_ntracks(ds);
 	struct pool pl = {0};
-	uint32_t *members = xcalloc(nt + 1, sizeof *members);
-	size_t *start = xcalloc(na + 2, sizeof *start);
+	uint32_t *members, *start;
 
 	memset(st, 0, sizeof *st);
-	if (!ss_model_find(POWERLAW, &pl.m_index)) {
-		free(members);
-		free(start);
+	if (!ss_model_find(SS_POWERLAW, &pl.m_index) || ss_models[pl.m_index].np != SS_PL_NP)
 		return;
-	}
 	pl.m = &ss_models[pl.m_index];
 	pl.track = xcalloc(nt + 1, sizeof *pl.track);
 	pl.first = xcalloc(nt + 2, sizeof *pl.first);
-	/* tracks grouped by album */
-	for (size_t t = 0; t < nt; t++)
-		start[ds->tracks[t].album + 2]++;
-	for (size_t a = 2; a < na + 2; a++)
-		start[a] += start[a - 1];
-	for (size_t t = 0; t < nt; t++)
-		members[start[ds->tracks[t].album + 1]++] = (uint32_t)t;
+	ss_dataset_album_tracks(ds, &start, &members);
 
 	struct ss_fitter *f = ss_fitter_new();
 	struct ss_nls *w = ss_nls_new();

@@ -79,28 +79,22 @@ enum ss_status ss_report_albums(const struct ss_dataset *ds, const char *const *
 
 size_t ss_report_tracks(const struct ss_report *r, uint32_t **order)
 {
-	size_t na = ss_dataset_nalbums(r->ds), nt = ss_dataset_ntracks(r->ds);
-	size_t *slot = xmalloc((na ? na : 1) * sizeof *slot);
-	size_t *start = xcalloc(r->nalbums + 2, sizeof *start);
+	size_t na = ss_dataset_nalbums(r->ds), nt = ss_dataset_ntracks(r->ds), n = 0;
+	unsigned char *seen = xcalloc(na ? na : 1, 1);
 
 	*order = xmalloc((nt ? nt : 1) * sizeof **order);
-	for (size_t a = 0; a < na; a++)
-		slot[a] = SIZE_MAX;
-	for (size_t i = 0; i < r->nalbums; i++)
-		if (r->albums[i] < na && slot[r->albums[i]] == SIZE_MAX)
-			slot[r->albums[i]] = i;
-	/* a counting sort by the album's place, track ids ascending within */
-	for (size_t t = 0; t < nt; t++)
-		if (slot[r->ds->tracks[t].album] != SIZE_MAX)
-			start[slot[r->ds->tracks[t].album] + 2]++;
-	for (size_t i = 2; i < r->nalbums + 2; i++)
-		start[i] += start[i - 1];
-	for (size_t t = 0; t < nt; t++)
-		if (slot[r->ds->tracks[t].album] != SIZE_MAX)
-			(*order)[start[slot[r->ds->tracks[t].album] + 1]++] = (uint32_t)t;
-	size_t n = start[r->nalbums];
-	free(start);
-	free(slot);
+	/* the albums' places, each album's tracks in id order (milestones.h) */
+	for (size_t i = 0; i < r->nalbums; i++) {
+		uint32_t a = r->albums[i];
+		size_t ntr;
+		if (a >= na || a >= r->ms->nalbums || seen[a])
+			continue;
+		seen[a] = 1;
+		const uint32_t *tr = ss_ms_album_tracks(r->ms, a, &ntr);
+		memcpy(*order + n, tr, ntr * sizeof *tr);
+		n += ntr;
+	}
+	free(seen);
 	return n;
 }
 

@@ -26,6 +26,8 @@
 #include "streamstat/xalloc.h"
 
 #define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+/* a track: one line, no spaces (most of the summary's bytes) */
+#define LINE_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
 
 /* The tree being built; failed is set when jansson could not allocate. */
 struct out {
@@ -182,17 +184,15 @@ static void crossing_range(struct out *o, json_t *j, const struct ss_crossing *c
 /* reason, flags: the end of every crossing entry.  reason may be NULL. */
 static void crossing_end(struct out *o, json_t *j, const struct ss_crossing *c, json_t *reason)
 {
-	static const char *const names[] = {"extrapolated", "no_interval",	"recent_pace",
-					    "partial",	    "inferred_release", "stale"};
 	json_t *flags = json_array();
 
 	if (!reason)
 		reason = c->why != SS_WHY_NONE ? text(ss_ms_why_text((enum ss_ms_why)c->why))
 					       : json_null();
 	set(o, j, "reason", reason);
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (c->flags & (1u << i))
-			push(o, flags, json_string(names[i]));
+	for (size_t i = 0; i < ss_ms_nflags; i++)
+		if (c->flags & ss_ms_flags[i].flag)
+			push(o, flags, json_string(ss_ms_flags[i].name));
 	set(o, j, "flags", flags);
 }
 
@@ -288,6 +288,25 @@ static const char *fit_status(const struct out *o, uint32_t t, int model)
 	return "fitted";
 }
 
+/*
+ * A track's milestone entry without the keys that say nothing: null, false
+ * and [] (a reader takes a key left out as that value).  "milestone" and
+ * "status" are always there.  Most entries are "never" or far projections
+ * with a dozen such keys, a tenth of the summary's bytes per track.
+ */
+static void prune(json_t *e)
+{
+	const char *key;
+	json_t *v, *tmp;
+
+	json_object_foreach_safe(e, tmp, key, v)
+	{
+		if (json_is_null(v) || json_is_false(v) ||
+		    (json_is_array(v) && json_array_size(v) == 0))
+			json_object_del(e, key);
+	}
+}
+
 static json_t *track(struct out *o, uint32_t t)
 {
 	const struct ss_dataset *ds = o->ds;
@@ -324,6 +343,7 @@ static json_t *track(struct out *o, uint32_t t)
 		char why[200];
 		ss_ms_track_reason(o->r->ms, tm, k, why, sizeof why);
 		crossing_end(o, e, c, why[0] ? text(why) : NULL);
+		prune(e);
 		push(o, list, e);
 	}
 	set(o, j, "milestones", list);
@@ -348,22 +368,18 @@ static int put_indented(FILE *f, const char *s, const char *indent)
 	}
 }
 
-/*
- * The summary, then its "tracks" array one track at a time, so that the
- * whole tree of 18,000 tracks is never in memory; the bytes are those
- * json_dumpf() would write for the whole tree.
- */
 static json_t *backtest(struct out *o);
 
-/* An array of n elements made by make(o, i), under key, one at a time. */
+/* An array of n elements made by make(o, i), under key, one at a time,
+ * each dumped with flags. */
 static int write_array(struct out *o, FILE *f, const char *key, size_t n,
-		       json_t *(*make)(struct out *o, size_t i))
+		       json_t *(*make)(struct out *o, size_t i), size_t flags)
 {
 	int bad = fprintf(f, n ? ",\n  \"%s\": [" : ",\n  \"%s\": []", key) < 0;
 
 	for (size_t i = 0; i < n && !bad; i++) {
 		json_t *v = make(o, i);
-		char *s = v && !o->failed ? json_dumps(v, DUMP_FLAGS) : NULL;
+		char *s = v && !o->failed ? json_dumps(v, flags) : NULL;
 		json_decref(v);
 		bad |= !s || fputs(i ? ",\n    " : "\n    ", f) == EOF ||
 		       put_indented(f, s, "    ") != 0;
@@ -386,9 +402,9 @@ static json_t *track_at(struct out *o, size_t i)
 
 /*
  * The summary, then its "albums", "backtest" and "tracks" an element at a
- * time, so that the whole tree (hundreds of MB for 18,000 tracks) is never
- * in memory; the bytes are those json_dumpf() would write for the whole
- * tree.
+ * time, so that the whole tree is never in memory: the bytes are those
+ * json_dumpf() would write for the whole tree, but for each track on one
+ * compact line.
  */
 static int write_all(struct out *o, json_t *root, FILE *f)
 {
@@ -405,14 +421,14 @@ static int write_all(struct out *o, json_t *root, FILE *f)
 	size_t len = strlen(head);
 	bad |= len < 2 || fwrite(head, 1, len - 2, f) != len - 2;
 	free(head);
-	bad |= bad || write_array(o, f, "albums", na, album_at) != 0;
+	bad |= bad || write_array(o, f, "albums", na, album_at, LINE_FLAGS) != 0;
 	json_t *bt = backtest(o);
 	char *s = bt ? json_dumps(bt, DUMP_FLAGS | JSON_ENCODE_ANY) : NULL;
 	json_decref(bt);
 	bad |= !s || fputs(",\n  \"backtest\": ", f) == EOF || put_indented(f, s, "  ") != 0;
 	free(s);
 	size_t n = ss_report_tracks(o->r, &o->order);
-	bad |= bad || write_array(o, f, "tracks", n, track_at) != 0;
+	bad |= bad || write_array(o, f, "tracks", n, track_at, LINE_FLAGS) != 0;
 	free(o->order);
 	o->order = NULL;
 	bad |= fputs("\n}\n", f) == EOF;

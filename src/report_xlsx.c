@@ -280,15 +280,13 @@ static const char *status_text(const struct ss_crossing *x, char *buf, size_t n)
 
 static void flags_text(unsigned flags, char *buf, size_t n)
 {
-	static const char *const names[] = {"extrapolated", "no interval",	     "recent pace",
-					    "partial sum",  "inferred release date", "stale"};
 	size_t len = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (flags & (1u << i))
+	for (size_t i = 0; i < ss_ms_nflags; i++)
+		if (flags & ss_ms_flags[i].flag)
 			len += (size_t)snprintf(buf + len, len < n ? n - len : 0, "%s%s",
-						len ? ", " : "", names[i]);
+						len ? ", " : "", ss_ms_flags[i].label);
 }
 
 /* What a reader of the Tracks sheet must know about a track's projections:

@@ -409,29 +409,25 @@ static void check_inferred_dates(struct ctx *c)
 static void settle_release_dates(struct ss_dataset *ds)
 {
 	size_t na = ss_dataset_nalbums(ds), nt = ss_dataset_ntracks(ds);
-	size_t *start = xcalloc(na + 1, sizeof(*start));
+	uint32_t *start, *members;
 	int32_t *firsts = xmalloc((nt ? nt : 1) * sizeof(*firsts));
 
-	/* First observed days grouped by album (a counting sort). */
-	for (size_t t = 0; t < nt; t++)
-		if (ds->tracks[t].n)
-			start[ds->tracks[t].album + 1]++;
-	for (size_t a = 0; a < na; a++)
-		start[a + 1] += start[a];
-	for (size_t t = 0, *next = start; t < nt; t++)
-		if (ds->tracks[t].n)
-			firsts[next[ds->tracks[t].album]++] = ds->obs[ds->tracks[t].first].day;
-	/* next[] advanced start[a] to the end of album a: start[a] now ends it. */
+	/* each album's tracks' first observed days */
+	ss_dataset_album_tracks(ds, &start, &members);
 	for (size_t a = 0; a < na; a++) {
 		struct ss_album *al = &ds->albums[a];
-		size_t lo = a ? start[a - 1] : 0, hi = start[a];
+		size_t k = 0;
 
-		if (al->release_src == SS_SRC_NONE && hi > lo) {
-			al->release = mode(firsts + lo, hi - lo);
+		for (uint32_t i = start[a]; i < start[a + 1]; i++)
+			if (ds->tracks[members[i]].n)
+				firsts[k++] = ds->obs[ds->tracks[members[i]].first].day;
+		if (al->release_src == SS_SRC_NONE && k > 0) {
+			al->release = mode(firsts, k);
 			al->release_src = SS_SRC_INFERRED;
 		}
 	}
 	free(firsts);
+	free(members);
 	free(start);
 
 	for (size_t t = 0; t < nt; t++) {

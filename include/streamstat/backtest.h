@@ -72,9 +72,11 @@ struct ss_backtest {
 	char rule[240];	    /* which rule chose, and on what evidence */
 };
 
-/* Backtest every eligible track of ds (series built). */
-enum ss_status ss_backtest_run(const struct ss_dataset *ds, const struct ss_bt_options *opt,
-			       struct ss_backtest *bt, struct ss_error *err);
+/* Backtest every eligible track of ds (series built).  It cannot fail (a
+ * cut that cannot be projected is scored as such; out of memory aborts), so
+ * it returns nothing: the convention of pipeline.h. */
+void ss_backtest_run(const struct ss_dataset *ds, const struct ss_bt_options *opt,
+		     struct ss_backtest *bt);
 
 /* "expdecay" ... or "chosen" for method index i. */
 const char *ss_bt_method_name(size_t i);

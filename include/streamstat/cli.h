@@ -14,6 +14,7 @@
 #include "streamstat/dataset.h"
 #include "streamstat/ingest.h"
 #include "streamstat/milestones.h"
+#include "streamstat/pipeline.h"
 #include "streamstat/series.h"
 
 #ifndef SS_VERSION
@@ -172,6 +173,15 @@ enum {
  * recent pace and the pace model, and every curve when c->curves.
  */
 uint32_t ss_ms_cli_models(const struct ss_ms_cli *c);
+
+/*
+ * The pipeline the options ask for (pipeline.h): c's milestones, the models
+ * of ss_ms_cli_models(), the pool with --curves unless --no-pool, the
+ * backtest's rule unless --method; jobs, stale_days and whether to backtest
+ * are the command's.
+ */
+struct ss_pipeline_options ss_ms_cli_pipeline(const struct ss_ms_cli *c, unsigned jobs,
+					      int stale_days, int backtest);
 
 void ss_ms_cli_init(struct ss_ms_cli *c);
 void ss_ms_cli_release(struct ss_ms_cli *c);

@@ -161,6 +161,14 @@ const char *ss_album_artist(const struct ss_dataset *ds, uint32_t album);
  * not inferred from its first observation? */
 int ss_release_known(const struct ss_dataset *ds, uint32_t track);
 
+/*
+ * The tracks of each album, in id order: album a's are
+ * (*tracks)[(*first)[a] .. (*first)[a + 1]).  Both arrays are allocated
+ * (first has nalbums + 1 entries); the caller frees them.  The one grouping
+ * of tracks by album: every stage that works per album starts here.
+ */
+void ss_dataset_album_tracks(const struct ss_dataset *ds, uint32_t **first, uint32_t **tracks);
+
 /* An empty dataset keeping at most problem_limit problem messages. */
 void ss_dataset_init(struct ss_dataset *ds, size_t problem_limit);
 void ss_dataset_release(struct ss_dataset *ds);

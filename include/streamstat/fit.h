@@ -121,12 +121,14 @@ struct ss_fits {
 };
 
 /*
- * Fit every track of ds (the series stage must have run).  A thread that
- * cannot be started leaves its share to the others (fits->jobs says how
- * many ran), so this returns SS_OK; err is for errors to come.
+ * Fit every track of ds (the series stage must have run).  It cannot fail,
+ * so it returns nothing (the convention of pipeline.h): a track that cannot
+ * be fitted says so in its own status, a thread that cannot be started
+ * leaves its share to the others (fits->jobs says how many ran), and out of
+ * memory aborts (xalloc.h).
  */
-enum ss_status ss_fit_all(const struct ss_dataset *ds, const struct ss_fit_options *opt,
-			  struct ss_fits *fits, struct ss_error *err);
+void ss_fit_all(const struct ss_dataset *ds, const struct ss_fit_options *opt,
+		struct ss_fits *fits);
 
 void ss_fits_release(struct ss_fits *fits);
 

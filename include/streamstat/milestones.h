@@ -109,6 +109,9 @@ enum ss_ms_why {
 	SS_WHY_NOT_COUNTING, /* album: no track counts */
 	SS_WHY_NO_START,     /* daily counts only, starting after the known release:
 			      * the streams before the first day are missing */
+	SS_WHY_NO_ROOT,	     /* the root search on the model's curve failed (a value
+			      * not finite inside the bracket, or no convergence):
+			      * no date is made up from the bracket's end */
 	SS_WHY_COUNT
 };
 
@@ -125,6 +128,19 @@ enum ss_ms_flag {
 					* observation is over opt.stale_days before the
 					* latest data: the projection continues from then */
 };
+
+/*
+ * The flags' names, in bit order (ss_ms_flags[i] is bit 1u << i): name for
+ * the CSV and the JSON ("no_interval"), label for the workbook ("no
+ * interval").  The one list: a new flag gets its entry here.
+ */
+struct ss_ms_flag_name {
+	unsigned flag;
+	const char *name;
+	const char *label;
+};
+extern const struct ss_ms_flag_name ss_ms_flags[];
+extern const size_t ss_ms_nflags;
 
 /* Why a reached album crossing has no rank. */
 enum ss_ms_unranked {
@@ -264,11 +280,12 @@ static inline const uint32_t *ss_ms_album_tracks(const struct ss_milestones *ms,
 
 /*
  * Observed and projected crossings of every track and album, and rankings.
- * fits must come from ss_fit_all() on ds.
+ * fits must come from ss_fit_all() on ds.  It cannot fail (a crossing that
+ * cannot be dated says why in its own status; out of memory aborts), so it
+ * returns nothing: the convention of pipeline.h.
  */
-enum ss_status ss_milestones_run(const struct ss_dataset *ds, const struct ss_fits *fits,
-				 const struct ss_ms_options *opt, struct ss_milestones *out,
-				 struct ss_error *err);
+void ss_milestones_run(const struct ss_dataset *ds, const struct ss_fits *fits,
+		       const struct ss_ms_options *opt, struct ss_milestones *out);
 
 void ss_milestones_release(struct ss_milestones *ms);
 
@@ -347,6 +364,15 @@ double ss_ms_span(const struct ss_obs *obs, size_t n, int32_t release, int relea
  * model, day, lo, hi, sd_param, sd_noise and flags (all but
  * EXTRAPOLATED).  span is the observed span in days (for the noise term).
  */
+/*
+ * The root of f in [a, b] by Brent's method (GSL), to within 1e-3 days, into
+ * *root.  Returns GSL_SUCCESS, or the GSL status that stopped it: GSL_EINVAL
+ * (f(a) and f(b) do not straddle 0), GSL_EBADFUNC (f not finite at a point
+ * tried), GSL_EMAXITER (no convergence in 100 iterations); *root is then
+ * NAN.  GSL's error handler must be off (pipeline.h).
+ */
+int ss_ms_root(double (*f)(double t, void *arg), void *arg, double a, double b, double *root);
+
 void ss_ms_project(const struct ss_track_fit *tf, int model, double M, double level, double span,
 		   struct ss_crossing *c);
 

@@ -121,6 +121,15 @@ struct ss_model {
 
 extern const struct ss_model ss_models[];
 
+/*
+ * The power law's entry, named for the code that builds its parameters
+ * itself (the album pool, pool.h): fit-space th[SS_PL_A] = log A,
+ * th[SS_PL_TAU] = log tau, th[SS_PL_ALPHA] = alpha; covariances and
+ * gradients are SS_PL_NP wide in that order.
+ */
+#define SS_POWERLAW "powerlaw"
+enum ss_powerlaw_param { SS_PL_A, SS_PL_TAU, SS_PL_ALPHA, SS_PL_NP };
+
 /* A curve fitted by least squares: neither the yardstick nor the pace model. */
 static inline int ss_model_is_curve(const struct ss_model *m)
 {

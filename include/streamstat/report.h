@@ -29,8 +29,11 @@
 #include "streamstat/series.h"
 
 /* The JSON summary's "schema": bumped when a key changes meaning or goes
- * away (the next run's comparison reads SS_PREV_SCHEMA_MIN up to it). */
-#define SS_REPORT_SCHEMA 1
+ * away (the next run's comparison reads SS_PREV_SCHEMA_MIN up to it).
+ * 2: an album or track is one compact line, and a track's milestone
+ * entries leave out keys whose value is null, false or [] (a reader takes
+ * a missing key as that value). */
+#define SS_REPORT_SCHEMA 2
 
 #define SS_HEADLINES	3
 #define SS_HEADLINE_LEN 320

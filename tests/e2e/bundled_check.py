@@ -21,6 +21,7 @@ import subprocess
 import sys
 
 import openpyxl
+import summary  # tests/e2e/summary.py: the summary as a reader reads it
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 XLSX, JSON = "reports/streamstat-2023-11-21.xlsx", "reports/streamstat-2023-11-21.json"
@@ -41,7 +42,7 @@ out = open(os.path.join(WORK, "make-report.out")).read()
 check(XLSX in out and JSON in out, "make report names its files: %r" % out)
 check("Every Layover track passed 50M on 2023-11-18, day 72, Blue last" in out,
       "make report prints the headline: %r" % out)
-js = json.load(open(JSON))
+js = summary.load(JSON)
 albums = {a["album"]: a for a in js["albums"]}
 check([a["album"] for a in js["albums"]] == ["BE", "FACE", "Layover"], "release order")
 
@@ -96,7 +97,7 @@ check(labels["status"][col["BE"]] == "unknown" and "Stay" in str(labels["note"][
 # the binary under test agrees, and ranks BE once its missing tracks are excluded
 mine = os.path.join(WORK, "mine.xlsx")
 subprocess.run([BIN, "report", "-q", "-o", mine] + ARGS, check=True)
-js2 = json.load(open(os.path.join(WORK, "mine.json")))
+js2 = summary.load(os.path.join(WORK, "mine.json"))
 for key in ("albums", "headline", "milestones", "backtest"):
     check(js2[key] == js[key], "%s: %s differs from make report's" % (BIN, key))
 excl = []
@@ -104,7 +105,7 @@ for t in MISSING:
     excl += ["--exclude-track", "BE/" + t]
 subprocess.run([BIN, "report", "-q", "--no-backtest", "-o", os.path.join(WORK, "x.xlsx")] +
                excl + ARGS, check=True)
-js3 = json.load(open(os.path.join(WORK, "x.json")))
+js3 = summary.load(os.path.join(WORK, "x.json"))
 be = [e for a in js3["albums"] if a["album"] == "BE" for e in a["all_tracks"]
       if e["milestone"] == 50000000][0]
 # Blue & Grey passed 100M on 2021-05-03, day 165, and nothing says when it
@@ -132,7 +133,7 @@ check(bet["rank"] is None and bet["unranked"] == "partial sum" and bet["how"] ==
 subprocess.run([BIN, "report", "-q", "--no-backtest", "--as-of", "2023-11-21", "-o",
                 os.path.join(WORK, "nocat.xlsx"), "datasets/spotify_albums.csv"], check=True,
                stderr=subprocess.DEVNULL)
-js4 = json.load(open(os.path.join(WORK, "nocat.json")))
+js4 = summary.load(os.path.join(WORK, "nocat.json"))
 for h in js4["headline"]:
     if "day " in h or "fastest" in h or "first album" in h:
         check("inferred release date" in h, "no-catalog headline says inferred: %r" % h)

@@ -425,7 +425,7 @@ check(p.returncode == 0 and len(p.stderr.splitlines()) == 6 and "unchanged" not 
 old = os.path.join(w, "streamstat-2023-11-20.json")
 text = open(old, encoding="utf-8").read()
 with open(old, "w", encoding="utf-8") as f:
-    f.write(text.replace('"schema": 1,', '"schema": 99,', 1))
+    f.write(text.replace('"schema": 2,', '"schema": 99,', 1))
 with open(whist, "a", encoding="utf-8") as f:
     f.write("2023-11-21,V,Layover,For Us,61000000,at_least,,,,\n")
 p = nightly(w, whist)

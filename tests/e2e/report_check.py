@@ -49,6 +49,7 @@ import zipfile
 
 import openpyxl
 from openpyxl.utils.cell import range_boundaries
+import summary  # tests/e2e/summary.py: the summary as a reader reads it
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.abspath(sys.argv[1])
@@ -425,7 +426,7 @@ def about(tag, wb, js, inputs):
 def load(tag, xlsx, jsn):
     wb = openpyxl.load_workbook(xlsx)
     with open(jsn, encoding="utf-8") as f:
-        js = json.load(f)
+        js = summary.load(f)
     check(wb.sheetnames == SHEETS, "%s: sheets %r, expected %r" % (tag, wb.sheetnames, SHEETS))
     return wb, js
 

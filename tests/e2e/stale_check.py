@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import openpyxl
+import summary  # tests/e2e/summary.py: the summary as a reader reads it
 
 binary, work = sys.argv[1], sys.argv[2]
 failures = []
@@ -29,7 +30,7 @@ def report(tag, *args):
     names = sorted(os.listdir(out))
     xlsx = [n for n in names if n.endswith(".xlsx") and n != "latest.xlsx"][0]
     with open(os.path.join(out, xlsx[:-5] + ".json"), encoding="utf-8") as f:
-        js = json.load(f)
+        js = summary.load(f)
     return js, openpyxl.load_workbook(os.path.join(out, xlsx)), p.stderr
 
 

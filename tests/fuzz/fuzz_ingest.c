@@ -2,9 +2,10 @@
  * fuzz_ingest.c - libFuzzer target: any bytes through ingest and series.
  *
  * The first byte picks the shape: bit 0 reads the rest as a catalog first
- * (then a small fixed history), bit 1 passes --as-of; the rest of the input
- * is the file.  Every stage must return (no crash, no sanitizer report, no
- * leak), and the counts must add up: rows = used + skipped + after as-of.
+ * (then a small fixed history), bit 1 passes --as-of, bit 2 runs the
+ * analysis after (ss_pipeline_run(): every model, the pool, no backtest, one
+ * thread, 100 joint draws); the rest of the input is the file.  Every stage must return (no crash,
+ * no sanitizer report, no leak), and the counts must add up: rows = used + skipped + after as-of.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -13,9 +14,8 @@
 #include <unistd.h>
 
 #include "streamstat/date.h"
-#include "streamstat/fit.h"
 #include "streamstat/ingest.h"
-#include "streamstat/milestones.h"
+#include "streamstat/pipeline.h"
 #include "streamstat/series.h"
 #include "fuzz_util.h"
 
@@ -57,17 +57,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (ss_series_build(&ds, &st, &err) == SS_OK && (shape & 4)) {
 		/* and the stages after, on what came through */
-		struct ss_fits fits;
-		struct ss_fit_options fo = ss_fit_defaults();
-		struct ss_milestones ms;
-		struct ss_ms_options mo = ss_ms_defaults();
-		fo.jobs = 1;
-		mo.jobs = 1;
-		mo.draws = 100;
-		ss_fit_all(&ds, &fo, &fits, &err);
-		ss_milestones_run(&ds, &fits, &mo, &ms, &err);
-		ss_milestones_release(&ms);
-		ss_fits_release(&fits);
+		struct ss_pipeline_options po = ss_pipeline_defaults();
+		struct ss_pipeline p;
+		po.fit.jobs = 1;
+		po.fit.models = 0; /* all */
+		po.pool = 1;
+		po.backtest = 0;
+		po.ms.draws = 100;
+		ss_pipeline_run(&ds, &po, &p);
+		ss_pipeline_release(&p);
 	}
 	ss_dataset_release(&ds);
 	close(fd);

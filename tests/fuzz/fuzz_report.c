@@ -3,8 +3,11 @@
  * stage into the workbook and the JSON summary.
  *
  * The first byte picks the shape: bit 0 reads a small fixed catalog first
- * (release dates, a track that does not count), bit 1 runs the backtest;
- * the rest of the input is the history.  The writers must not crash, leak
+ * (release dates, a track that does not count), bit 1 runs the backtest,
+ * bit 2 fits the curves and pools thin tracks (--curves); the rest of the
+ * input is the history.  The analysis is the commands' own
+ * (ss_pipeline_run(), GSL's abort handler off), on one thread with 50
+ * joint draws.  The writers must not crash, leak
  * or trip a sanitizer on any names, counts or fits that come through, and
  * the JSON summary they write must parse back (jansson) with no NaN or
  * Inf: a NaN written as a number is not JSON.
@@ -16,10 +19,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "streamstat/backtest.h"
-#include "streamstat/fit.h"
 #include "streamstat/ingest.h"
-#include "streamstat/milestones.h"
+#include "streamstat/pipeline.h"
 #include "streamstat/report.h"
 #include "streamstat/series.h"
 #include "fuzz_util.h"
@@ -88,28 +89,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ss_ingest_file(&ds, path, &opt, &err);
 	ss_ingest_finish(&ds);
 	if (ss_series_build(&ds, &st, &err) == SS_OK && ds.nobs > 0) {
-		struct ss_fits fits;
-		struct ss_fit_options fo = ss_fit_defaults();
-		struct ss_milestones ms;
-		struct ss_ms_options mo = ss_ms_defaults();
-		struct ss_backtest bt;
-		int backtest = (shape & 2) != 0;
-		fo.jobs = 1;
-		mo.jobs = 1;
-		mo.draws = 50;
-		ss_fit_all(&ds, &fo, &fits, &err);
-		if (backtest) {
-			struct ss_bt_options bo = ss_bt_defaults();
-			bo.jobs = 1;
-			bo.fit = fo;
-			bo.ms = mo;
-			ss_backtest_run(&ds, &bo, &bt, &err);
-			mo.model_rule = bt.rule_model;
+		struct ss_pipeline_options po = ss_pipeline_defaults();
+		struct ss_pipeline p;
+		po.fit.jobs = 1;
+		po.ms.draws = 50;
+		po.backtest = (shape & 2) != 0;
+		if (shape & 4) {
+			po.fit.models = 0; /* all */
+			po.pool = 1;
 		}
-		ss_milestones_run(&ds, &fits, &mo, &ms, &err);
-		write_report(&ds, &st, &fits, &ms, backtest ? &bt : NULL);
-		ss_milestones_release(&ms);
-		ss_fits_release(&fits);
+		ss_pipeline_run(&ds, &po, &p);
+		write_report(&ds, &st, &p.fits, &p.ms, p.has_bt ? &p.bt : NULL);
+		ss_pipeline_release(&p);
 	}
 	ss_dataset_release(&ds);
 	close(fd);

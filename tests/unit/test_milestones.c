@@ -113,12 +113,11 @@ static void run_models(struct ss_dataset *ds, const struct ss_ms_options *mo, ui
 		       struct ss_fits *fits, struct ss_milestones *ms)
 {
 	struct ss_fit_options fo = ss_fit_defaults();
-	struct ss_error err;
 
 	fo.jobs = 1;
 	fo.models = mask;
-	assert_int_equal(ss_fit_all(ds, &fo, fits, &err), SS_OK);
-	assert_int_equal(ss_milestones_run(ds, fits, mo, ms, &err), SS_OK);
+	ss_fit_all(ds, &fo, fits);
+	ss_milestones_run(ds, fits, mo, ms);
 }
 
 static void run(struct ss_dataset *ds, const struct ss_ms_options *mo, struct ss_fits *fits,
@@ -561,9 +560,79 @@ static void test_parse_list(void **state)
 	assert_string_equal(ss_ms_how_name(SS_HOW_BY), "by");
 }
 
+static double line_at_3(double t, void *arg)
+{
+	(void)arg;
+	return t - 3.0;
+}
+
+/* t - 5, but not a number between 4 and 6: Brent's first secant lands there */
+static double hole_at_5(double t, void *arg)
+{
+	(void)arg;
+	return t > 4.0 && t < 6.0 ? NAN : t - 5.0;
+}
+
+/* Brent's method: its root, and its failures reported, never the bracket's
+ * end passed off as the root. */
+static void test_root(void **state)
+{
+	double r = 0;
+
+	(void)state;
+	assert_int_equal(ss_ms_root(line_at_3, NULL, 0.0, 10.0, &r), GSL_SUCCESS);
+	assert_true(fabs(r - 3.0) < 1e-3);
+	assert_int_equal(ss_ms_root(hole_at_5, NULL, 0.0, 10.0, &r), GSL_EBADFUNC);
+	assert_true(isnan(r));
+	assert_int_equal(ss_ms_root(line_at_3, NULL, 4.0, 10.0, &r), GSL_EINVAL);
+	assert_true(isnan(r));
+
+	/* a curve that overflows (A = e^800): no day can be found on it, and
+	 * the projection says so instead of giving the day after the anchor */
+	struct ss_track_fit tf;
+	struct ss_crossing c;
+	size_t pw = 0;
+	assert_true(ss_model_find("powerlaw", &pw));
+	memset(&tf, 0, sizeof tf);
+	tf.release = D(2023, 1, 1);
+	tf.anchor_day = D(2023, 3, 1);
+	tf.anchor_total = 1e6;
+	tf.has_anchor = 1;
+	tf.m[pw].status = SS_FIT_OK;
+	tf.m[pw].th[SS_PL_A] = 800.0;
+	tf.m[pw].th[SS_PL_TAU] = log(5.0);
+	tf.m[pw].th[SS_PL_ALPHA] = 0.8;
+	ss_ms_project(&tf, (int)pw, 2e6, 0.8, 60.0, &c);
+	assert_int_equal(c.status, SS_MS_UNKNOWN);
+	assert_int_equal(c.why, SS_WHY_NO_ROOT);
+	assert_int_equal(c.day, SS_DAY_NONE);
+	assert_true(strstr(ss_ms_why_text(SS_WHY_NO_ROOT), "failed") != NULL);
+}
+
+/* One table of flag names, in bit order, each name once. */
+static void test_flag_names(void **state)
+{
+	static const char *const csv[] = {"extrapolated", "no_interval",      "recent_pace",
+					  "partial",	  "inferred_release", "stale"};
+
+	(void)state;
+	assert_int_equal(ss_ms_nflags, sizeof csv / sizeof csv[0]);
+	for (size_t i = 0; i < ss_ms_nflags; i++) {
+		assert_int_equal(ss_ms_flags[i].flag, 1u << i);
+		assert_string_equal(ss_ms_flags[i].name, csv[i]);
+		assert_true(ss_ms_flags[i].label && ss_ms_flags[i].label[0]);
+	}
+	assert_string_equal(ss_ms_flags[1].label, "no interval");
+	assert_string_equal(ss_ms_flags[3].label, "partial sum");
+	/* the last flag the enum has is the table's last */
+	assert_int_equal(SS_MSF_STALE, ss_ms_flags[ss_ms_nflags - 1].flag);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_flag_names),
+		cmocka_unit_test(test_root),
 		cmocka_unit_test(test_observed),
 		cmocka_unit_test(test_recent_pace_projection),
 		cmocka_unit_test(test_curve_projection),
