@@ -439,7 +439,7 @@ static void drop_unused_constants(struct ingest *in, uint64_t line)
 		if (!in->konst[c] || in->col[c] < 0)
 			continue;
 		problem(in, SS_P_OPTION_UNUSED, line,
-			"%s %s is not used for this file: it has a '%s' column (field %d); give "
+			"%s %s is not used for this file: it has the column '%s' (field %d); give "
 			"the option before the files without one only",
 			c == COL_TRACK && in->track_from_name ? "--track-from-filename"
 							      : opt_name[c],
@@ -452,9 +452,8 @@ static void drop_unused_constants(struct ingest *in, uint64_t line)
 
 		ss_date_format(in->opt->date, d);
 		problem(in, SS_P_OPTION_UNUSED, line,
-			"--date %s is not used for this file: it has a '%s' column (field %d); "
-			"give "
-			"the option before the files without one only",
+			"--date %s is not used for this file: it has the column '%s' (field %d); "
+			"give the option before the files without one only",
 			d, col_label_raw(in, COL_DATE), in->col[COL_DATE] + 1);
 	}
 }
@@ -473,6 +472,11 @@ static void check_header(struct ingest *in, const struct ss_csv_row *row)
 	const struct ss_ingest_options *opt = in->is_catalog ? NULL : in->opt;
 
 	drop_unused_constants(in, line);
+	if (in->track_from_name && in->konst[COL_TRACK])
+		problem(in, SS_P_INPUT_FORMAT, line,
+			"track %s: the file's name (--track-from-filename)",
+			ss_quote_name(how, sizeof(how), in->konst[COL_TRACK],
+				      in->konstlen[COL_TRACK]));
 	for (int c = 0; opt && c < SS_INGEST_FIELDS; c++) {
 		if (!opt->column[c] || in->col[c] >= 0 || (opt->wide && c != COL_DATE))
 			continue;
@@ -588,7 +592,12 @@ static int parse_date(struct ingest *in, const struct ss_csv_row *row, enum colu
 		return -1;
 	}
 	ss_quote(q, sizeof(q), s, len);
-	if (r == SS_DATE_SYNTAX && in->date_fmt)
+	if (r == SS_DATE_INVALID && in->date_fmt)
+		problem(in, kind, row->line,
+			"column '%s': %s is not a valid date read as %s (--date-format %s)%s",
+			col_label(in, role), q, in->date_fmt->form, in->date_fmt->spec,
+			ss_date_hint(in->date_fmt, s, len, hint, sizeof(hint)));
+	else if (r == SS_DATE_SYNTAX && in->date_fmt)
 		problem(in, kind, row->line,
 			"column '%s': %s is not a date in the form %s (--date-format %s)%s",
 			col_label(in, role), q, in->date_fmt->form, in->date_fmt->spec,
