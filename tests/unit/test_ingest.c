@@ -427,7 +427,7 @@ static const struct {
 	 0,
 	 1,
 	 5,
-	 "option not used@1: --album 'Other' is not used for this file: it has a 'album' column "
+	 "option not used@1: --album 'Other' is not used for this file: it has the column 'album' "
 	 "(field 2); give the option before the files without one only"},
 	{"constant date",
 	 {.has_date = 1, .date = 19608, .album = "L", .column = {[5] = "Streams"}},
