@@ -97,10 +97,10 @@ int ss_date_fmt_parse(const char *spec, struct ss_date_fmt *f)
 	static const char *const forms[] = {['Y'] = "YYYY", ['m'] = "MM", ['d'] = "DD"};
 	int seen = 0;
 
+	memset(f, 0, sizeof(*f));
 	if (strlen(spec) != 8 || spec[0] != '%' || spec[3] != '%' || spec[6] != '%' ||
 	    spec[2] != spec[5] || !strchr("-/.", spec[2]))
 		return -1;
-	memset(f, 0, sizeof(*f));
 	f->sep = spec[2];
 	for (int k = 0; k < 3; k++) {
 		char c = spec[3 * k + 1];
@@ -285,7 +285,7 @@ const char *ss_date_hint(const struct ss_date_fmt *f, const char *s, size_t len,
 	for (size_t k = 0; k < NSPECS; k++) {
 		struct ss_date_fmt *c = &cand[ntried];
 		size_t end;
-		int y, m, d;
+		int y = 0, m = 0, d = 0;
 
 		(void)ss_date_fmt_parse(specs[k], c);
 		if (f && strcmp(f->spec, c->spec) == 0)

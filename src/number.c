@@ -144,7 +144,7 @@ enum ss_count_result ss_count_parse_as(const char *s, size_t len, char sep, int6
 	enum ss_count_result r = ss_count_parse(s, len, out);
 	char mark = sep == '.' ? ',' : '.';
 	size_t end;
-	int64_t v;
+	int64_t v = 0;
 
 	*zero_frac = 0;
 	if (r == SS_COUNT_OK || r == SS_COUNT_EMPTY || r == SS_COUNT_OVERFLOW)
@@ -187,7 +187,7 @@ enum ss_count_result ss_count_parse_as(const char *s, size_t len, char sep, int6
 const char *ss_count_hint(const char *s, size_t len, char sep, char *buf, size_t n)
 {
 	static const char seps[] = {',', '.'};
-	int64_t v;
+	int64_t v = 0;
 	int zero;
 
 	buf[0] = '\0';
