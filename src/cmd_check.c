@@ -14,18 +14,20 @@
 #include "streamstat/number.h"
 #include "streamstat/xalloc.h"
 
-static const char usage_text[] =
+static const char usage_head[] =
 	"usage: streamstat check DATA.csv [MORE.csv ...] [options]\n"
 	"\n"
 	"Read stream histories, validate them and print a summary; every problem\n"
-	"is printed to stderr as FILE:LINE: MESSAGE.\n"
-	"\n"
+	"is printed to stderr as FILE:LINE: MESSAGE; -v also prints how each file\n"
+	"was read (delimiter detected, column aliases, dates with a time ...).\n"
+	"\n";
+static const char usage_tail[] =
 	"Options:\n" SS_LOAD_OPTIONS_HELP "  -h, --help            show this help\n"
 	"\n" SS_EXIT_CODES_HELP;
 
 static int usage(FILE *out, int code)
 {
-	fputs(usage_text, out);
+	ss_usage(out, usage_head, usage_tail);
 	return code;
 }
 
@@ -177,13 +179,12 @@ int cmd_check(int argc, char **argv)
 			ss_option_error("check", opt, argv);
 		return usage(stderr, SS_EXIT_USAGE);
 	}
-	if (optind >= argc) {
-		ss_errorf("check: no data file given");
+	if (ss_load_inputs_done(&o, "check", argc - optind, argv + optind) < 0) {
 		ss_load_options_release(&o);
 		return usage(stderr, SS_EXIT_USAGE);
 	}
 	ss_dataset_init(&ds, SS_PROBLEMS_DEFAULT_LIMIT);
-	ss_load(&ds, &st, argv + optind, argc - optind, &o, &res);
+	ss_load(&ds, &st, &o, &res);
 	ss_print_problems(&ds, &o);
 	if (o.verbosity > SS_QUIET)
 		print_summary(&ds, &st, &o);

@@ -3,12 +3,16 @@
  * data-reading commands.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "streamstat/cli.h"
 #include "streamstat/date.h"
@@ -61,15 +65,73 @@ void ss_csv_field(FILE *out, const char *s)
 	putc('"', out);
 }
 
-int ss_load_data(struct ss_dataset *ds, struct ss_series_stats *st, char **files, int nfiles,
-		 const struct ss_load_options *o)
+int ss_load_data(struct ss_dataset *ds, struct ss_series_stats *st, const struct ss_load_options *o)
 {
 	struct ss_load_result res;
 
 	ss_dataset_init(ds, SS_PROBLEMS_DEFAULT_LIMIT);
-	ss_load(ds, st, files, nfiles, o, &res);
+	ss_load(ds, st, o, &res);
 	ss_print_problems(ds, o);
 	return ss_load_exit_code(ds, st, o, &res);
+}
+
+void ss_usage(FILE *out, const char *head, const char *tail)
+{
+	fputs(head, out);
+	fputs(SS_INPUT_HELP "\n", out);
+	fputs(SS_INPUT_OPTIONS_HELP "\n", out);
+	fputs(tail, out);
+}
+
+int ss_spool_stdin(const char *cmd)
+{
+	struct stat st;
+	const char *dir = getenv("TMPDIR");
+	char path[4096], *buf;
+	int fd, ok = 1;
+
+	if (fstat(STDIN_FILENO, &st) == 0 && S_ISREG(st.st_mode))
+		return SS_EXIT_OK;
+	snprintf(path, sizeof(path), "%s/streamstat-stdin.XXXXXX", dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0) {
+		ss_errorf("%s: cannot keep standard input in %s: %s", cmd, path, strerror(errno));
+		return SS_EXIT_IOERR;
+	}
+	unlink(path);
+	buf = xmalloc(1u << 20);
+	for (;;) {
+		ssize_t got = read(STDIN_FILENO, buf, 1u << 20), put = 0;
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			ok = got == 0;
+			break;
+		}
+		while (put < got) {
+			ssize_t w = write(fd, buf + put, (size_t)(got - put));
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			put += w;
+		}
+		if (put < got) {
+			ok = 0;
+			break;
+		}
+	}
+	free(buf);
+	if (!ok || lseek(fd, 0, SEEK_SET) != 0 || dup2(fd, STDIN_FILENO) < 0) {
+		ss_errorf("%s: cannot keep standard input in %s: %s", cmd,
+			  dir && *dir ? dir : "/tmp", strerror(errno));
+		close(fd);
+		return SS_EXIT_IOERR;
+	}
+	close(fd);
+	return SS_EXIT_OK;
 }
 
 double ss_seconds(void)
@@ -91,15 +153,273 @@ void ss_load_options_init(struct ss_load_options *o)
 void ss_load_options_release(struct ss_load_options *o)
 {
 	free(o->catalogs);
+	free(o->inputs);
 	ss_load_options_init(o);
+}
+
+/* Add a history file, read with the input options given so far. */
+static int add_input(struct ss_load_options *o, const char *path)
+{
+	struct ss_input *in;
+
+	if (strcmp(path, "-") == 0) {
+		if (o->stdin_used) {
+			ss_errorf("'-' (standard input) is named twice; it can be read once only");
+			return -1;
+		}
+		o->stdin_used = 1;
+	}
+	o->inputs = xreallocarray(o->inputs, o->ninputs + 1, sizeof(*o->inputs));
+	in = &o->inputs[o->ninputs++];
+	in->path = path;
+	in->ingest = o->ingest;
+	in->given = o->given;
+	o->since = 0;
+	return 1;
+}
+
+/* An input option was given: it applies to the files after it. */
+static int given(struct ss_load_options *o, unsigned bit)
+{
+	o->given |= bit;
+	o->since |= bit;
+	return 1;
+}
+
+/* "';'", "tab" or a character as --delimiter and --thousands take it. */
+static int one_char(const char *arg, char *c)
+{
+	if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0 || strcmp(arg, "\t") == 0) {
+		*c = '\t';
+		return 0;
+	}
+	if (strcmp(arg, "semicolon") == 0) {
+		*c = ';';
+		return 0;
+	}
+	if (strcmp(arg, "comma") == 0) {
+		*c = ',';
+		return 0;
+	}
+	if (strlen(arg) != 1)
+		return -1;
+	*c = arg[0];
+	return 0;
+}
+
+/* --column FIELD=NAME */
+static int column_option(struct ss_load_options *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	int f = eq ? ss_ingest_field(arg, (size_t)(eq - arg)) : -1;
+
+	if (!eq || eq[1] == '\0' || f < 0) {
+		ss_errorf("--column: '%s' is not FIELD=NAME with FIELD one of date, track, album, "
+			  "artist, streams, total, bound, release_date, album_release_date (e.g. "
+			  "--column track=Song)",
+			  arg);
+		return -1;
+	}
+	o->ingest.column[f] = eq + 1;
+	return given(o, (unsigned)SS_IN_COLUMN << f);
+}
+
+/* The input options: 1 when opt was one, 0 when not, -1 on a bad value. */
+static int input_option(struct ss_load_options *o, int opt, const char *arg)
+{
+	struct ss_ingest_options *in = &o->ingest;
+	char c;
+
+	switch (opt) {
+	case SS_OPT_DELIMITER:
+		if (one_char(arg, &c) < 0 || !strchr(",;\t|", c)) {
+			ss_errorf("--delimiter: '%s' is not ',', ';', '|' or tab", arg);
+			return -1;
+		}
+		in->delimiter = c;
+		return given(o, SS_IN_DELIMITER);
+	case SS_OPT_THOUSANDS:
+		if (one_char(arg, &c) < 0 || !strchr(",.", c)) {
+			ss_errorf(
+				"--thousands: '%s' is not ',' or '.' (the character between groups "
+				"of three digits)",
+				arg);
+			return -1;
+		}
+		in->thousands = c;
+		return given(o, SS_IN_THOUSANDS);
+	case SS_OPT_DATE_FORMAT:
+		if (ss_date_fmt_parse(arg, &in->date_fmt) < 0) {
+			ss_errorf("--date-format: '%s' is not a layout such as %%Y-%%m-%%d, "
+				  "%%m/%%d/%%Y, "
+				  "%%d/%%m/%%Y, %%Y/%%m/%%d or %%d.%%m.%%Y (%%Y, %%m and %%d once "
+				  "each, "
+				  "joined by '-', '/' or '.')",
+				  arg);
+			return -1;
+		}
+		in->has_date_fmt = 1;
+		return given(o, SS_IN_DATE_FORMAT);
+	case SS_OPT_COLUMN:
+		return column_option(o, arg);
+	case SS_OPT_TRACK:
+	case SS_OPT_ALBUM:
+	case SS_OPT_ARTIST: {
+		static const char *const names[] = {"track", "album", "artist"};
+		int k = opt - SS_OPT_TRACK;
+
+		if (*arg == '\0') {
+			ss_errorf("--%s: the name is empty", names[k]);
+			return -1;
+		}
+		*(k == 0 ? &in->track : k == 1 ? &in->album : &in->artist) = arg;
+		return given(o, k == 0 ? SS_IN_TRACK : k == 1 ? SS_IN_ALBUM : SS_IN_ARTIST);
+	}
+	case SS_OPT_DATE: {
+		enum ss_date_result r = ss_date_parse(arg, strlen(arg), &in->date);
+
+		if (r != SS_DATE_OK) {
+			ss_errorf("--date: '%s' %s", arg, ss_date_error(r));
+			return -1;
+		}
+		in->has_date = 1;
+		return given(o, SS_IN_DATE);
+	}
+	case SS_OPT_TRACK_FROM_FILENAME:
+		in->track_from_filename = 1;
+		return given(o, SS_IN_TRACK_FROM_FILENAME);
+	case SS_OPT_WIDE:
+		in->wide = 1;
+		return given(o, SS_IN_WIDE);
+	case SS_OPT_VALUES:
+		if (strcmp(arg, "total") == 0 || strcmp(arg, "totals") == 0) {
+			in->values = SS_VALUES_TOTAL;
+		} else if (strcmp(arg, "streams") == 0) {
+			in->values = SS_VALUES_STREAMS;
+		} else {
+			ss_errorf("--values: '%s' is not 'total' (running totals) or 'streams' "
+				  "(daily "
+				  "streams)",
+				  arg);
+			return -1;
+		}
+		return given(o, SS_IN_VALUES);
+	default:
+		return 0;
+	}
+}
+
+/* Copy the options of bits from src to dst. */
+static void copy_given(struct ss_ingest_options *dst, const struct ss_ingest_options *src,
+		       unsigned bits)
+{
+	if (bits & SS_IN_DELIMITER)
+		dst->delimiter = src->delimiter;
+	if (bits & SS_IN_THOUSANDS)
+		dst->thousands = src->thousands;
+	if (bits & SS_IN_DATE_FORMAT) {
+		dst->has_date_fmt = src->has_date_fmt;
+		dst->date_fmt = src->date_fmt;
+	}
+	if (bits & SS_IN_TRACK)
+		dst->track = src->track;
+	if (bits & SS_IN_ALBUM)
+		dst->album = src->album;
+	if (bits & SS_IN_ARTIST)
+		dst->artist = src->artist;
+	if (bits & SS_IN_DATE) {
+		dst->has_date = src->has_date;
+		dst->date = src->date;
+	}
+	if (bits & SS_IN_TRACK_FROM_FILENAME)
+		dst->track_from_filename = src->track_from_filename;
+	if (bits & SS_IN_WIDE)
+		dst->wide = src->wide;
+	if (bits & SS_IN_VALUES)
+		dst->values = src->values;
+	for (int f = 0; f < SS_INGEST_FIELDS; f++)
+		if (bits & ((unsigned)SS_IN_COLUMN << f))
+			dst->column[f] = src->column[f];
+}
+
+/* One input's options that cannot go together; 0, or -1 after a message. */
+static int check_input(const char *cmd, const struct ss_input *in)
+{
+	const struct ss_ingest_options *o = &in->ingest;
+	const char *name = strcmp(in->path, "-") == 0 ? "standard input" : in->path;
+
+	if (o->wide && o->values == SS_VALUES_UNSET) {
+		ss_errorf("%s: --wide: say what the cells of %s are with --values total (running "
+			  "totals) or --values streams (daily streams)",
+			  cmd, name);
+		return -1;
+	}
+	if (o->wide && (o->track || o->track_from_filename)) {
+		ss_errorf("%s: --wide: %s has a column per track, so --track and "
+			  "--track-from-filename do not apply to it",
+			  cmd, name);
+		return -1;
+	}
+	if (o->track && o->track_from_filename) {
+		ss_errorf("%s: --track and --track-from-filename both name the track of %s; give "
+			  "one",
+			  cmd, name);
+		return -1;
+	}
+	if (o->track_from_filename && strcmp(in->path, "-") == 0) {
+		ss_errorf(
+			"%s: --track-from-filename: standard input has no file name; give --track "
+			"NAME",
+			cmd);
+		return -1;
+	}
+	return 0;
+}
+
+int ss_load_inputs_done(struct ss_load_options *o, const char *cmd, int n, char **files)
+{
+	int wide = 0;
+
+	for (int i = 0; i < n; i++)
+		if (add_input(o, files[i]) < 0)
+			return -1;
+	if (o->ninputs == 0) {
+		ss_errorf("%s: no data file given", cmd);
+		return -1;
+	}
+	for (size_t i = 0; i < o->ninputs; i++) {
+		struct ss_input *in = &o->inputs[i];
+
+		copy_given(&in->ingest, &o->ingest, o->since & ~in->given);
+		in->ingest.has_as_of = o->ingest.has_as_of;
+		in->ingest.as_of = o->ingest.as_of;
+		if (check_input(cmd, in) < 0)
+			return -1;
+		wide |= in->ingest.wide;
+	}
+	if ((o->given & SS_IN_VALUES) && !wide) {
+		ss_errorf("%s: --values says what a wide table's cells are; give it with --wide",
+			  cmd);
+		return -1;
+	}
+	return 0;
 }
 
 int ss_load_option(struct ss_load_options *o, int opt, const char *arg)
 {
 	char *end;
+	int in = input_option(o, opt, arg);
 
+	if (in)
+		return in;
 	switch (opt) {
+	case 1:
+		return add_input(o, arg);
 	case 'c':
+		if (strcmp(arg, "-") == 0 && o->stdin_used++) {
+			ss_errorf("'-' (standard input) is named twice; it can be read once only");
+			return -1;
+		}
 		o->catalogs = xreallocarray(o->catalogs, o->ncatalogs + 1, sizeof(*o->catalogs));
 		o->catalogs[o->ncatalogs++] = arg;
 		return 1;
@@ -186,8 +506,8 @@ static void note_status(enum ss_status s, const struct ss_error *err, struct ss_
 	res->limit = 1;
 }
 
-void ss_load(struct ss_dataset *ds, struct ss_series_stats *st, char **files, int nfiles,
-	     const struct ss_load_options *o, struct ss_load_result *res)
+void ss_load(struct ss_dataset *ds, struct ss_series_stats *st, const struct ss_load_options *o,
+	     struct ss_load_result *res)
 {
 	struct ss_error err;
 
@@ -195,8 +515,9 @@ void ss_load(struct ss_dataset *ds, struct ss_series_stats *st, char **files, in
 	memset(st, 0, sizeof(*st));
 	for (size_t i = 0; i < o->ncatalogs; i++)
 		note_status(ss_ingest_catalog(ds, o->catalogs[i], &err), &err, res);
-	for (int i = 0; i < nfiles; i++)
-		note_status(ss_ingest_file(ds, files[i], &o->ingest, &err), &err, res);
+	for (size_t i = 0; i < o->ninputs; i++)
+		note_status(ss_ingest_file(ds, o->inputs[i].path, &o->inputs[i].ingest, &err), &err,
+			    res);
 	ss_ingest_finish(ds);
 	note_status(ss_series_build(ds, st, &err), &err, res);
 	ss_series_check_stale(ds, st, o->stale_days);

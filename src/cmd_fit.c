@@ -26,7 +26,7 @@ static const char usage_text[] =
 	"(log scale), AICc, Akaike weight, which model the track gets, and when each\n"
 	"model says the track reaches its next milestone (with an interval).\n"
 	"\n"
-	"Options:\n" SS_LOAD_OPTIONS_HELP
+	"%s\n%s\nOptions:\n" SS_LOAD_OPTIONS_HELP
 	"  -j, --jobs N          fit on N threads (default: one per CPU); the\n"
 	"                        results do not depend on N\n"
 	"  -m, --model LIST      fit only these models (comma-separated; see below)\n"
@@ -56,7 +56,7 @@ static int usage(FILE *out, int code)
 		if (w > 0)
 			len += (size_t)w;
 	}
-	fprintf(out, usage_text, list);
+	fprintf(out, usage_text, SS_INPUT_HELP, SS_INPUT_OPTIONS_HELP, list);
 	return code;
 }
 
@@ -341,8 +341,7 @@ int cmd_fit(int argc, char **argv)
 		ss_ms_cli_release(&mc);
 		return usage(stderr, SS_EXIT_USAGE);
 	}
-	if (optind >= argc) {
-		ss_errorf("fit: no data file given");
+	if (ss_load_inputs_done(&o, "fit", argc - optind, argv + optind) < 0) {
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);
 		return usage(stderr, SS_EXIT_USAGE);
@@ -351,7 +350,7 @@ int cmd_fit(int argc, char **argv)
 	struct ss_dataset ds;
 	struct ss_series_stats st;
 
-	code = ss_load_data(&ds, &st, argv + optind, argc - optind, &o);
+	code = ss_load_data(&ds, &st, &o);
 	if (code == SS_EXIT_OK) {
 		struct ss_fits fits;
 		double t0 = ss_seconds();

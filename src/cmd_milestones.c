@@ -19,7 +19,7 @@
 #include "streamstat/milestones.h"
 #include "streamstat/number.h"
 
-static const char usage_text[] =
+static const char usage_head[] =
 	"usage: streamstat milestones DATA.csv [MORE.csv ...] [options]\n"
 	"\n"
 	"When every track and album reached or will reach each milestone: observed\n"
@@ -27,7 +27,8 @@ static const char usage_text[] =
 	"dates with prediction intervals, album \"every track >= M\" and \"album\n"
 	"total >= M\", and album rankings.  One CSV row per track and milestone, then\n"
 	"per album, milestone and kind, on stdout.  The release day is day 1.\n"
-	"\n"
+	"\n";
+static const char usage_tail[] =
 	"Options:\n" SS_LOAD_OPTIONS_HELP SS_MS_OPTIONS_HELP
 	"      --no-backtest     project with the pace model (on its shipped record)\n"
 	"                        without backtesting this input\n"
@@ -42,7 +43,7 @@ static const char usage_text[] =
 	"The rule that chose goes to stderr.\n"
 	"\n" SS_EXIT_CODES_HELP;
 
-static const char backtest_usage[] =
+static const char backtest_head[] =
 	"usage: streamstat backtest DATA.csv [MORE.csv ...] [options]\n"
 	"\n"
 	"Score the projections: cut each track's history 7, 14, 30, 60 and 120 days\n"
@@ -52,7 +53,8 @@ static const char backtest_usage[] =
 	"given, nevers, median absolute error and bias (median signed error, positive\n"
 	"is late) in days, and interval coverage.  At most 200 tracks (a seeded\n"
 	"sample) are backtested.\n"
-	"\n"
+	"\n";
+static const char backtest_tail[] =
 	"Options:\n" SS_LOAD_OPTIONS_HELP SS_MS_OPTIONS_HELP
 	"      --tracks N        backtest at most N tracks (default 200)\n"
 	"  -j, --jobs N          fit on N threads (default: one per CPU)\n"
@@ -230,28 +232,27 @@ int cmd_milestones(int argc, char **argv)
 		if (r == 0 && opt == 'h') {
 			ss_load_options_release(&o);
 			ss_ms_cli_release(&mc);
-			fputs(usage_text, stdout);
+			ss_usage(stdout, usage_head, usage_tail);
 			return SS_EXIT_OK;
 		}
 		if (r == 0)
 			ss_option_error("milestones", opt, argv);
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);
-		fputs(usage_text, stderr);
+		ss_usage(stderr, usage_head, usage_tail);
 		return SS_EXIT_USAGE;
 	}
-	if (optind >= argc) {
-		ss_errorf("milestones: no data file given");
+	if (ss_load_inputs_done(&o, "milestones", argc - optind, argv + optind) < 0) {
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);
-		fputs(usage_text, stderr);
+		ss_usage(stderr, usage_head, usage_tail);
 		return SS_EXIT_USAGE;
 	}
 
 	struct ss_dataset ds;
 	struct ss_series_stats st;
 
-	code = ss_load_data(&ds, &st, argv + optind, argc - optind, &o);
+	code = ss_load_data(&ds, &st, &o);
 	if (code == SS_EXIT_OK)
 		code = ss_ms_cli_apply(&mc, &ds, "milestones");
 	if (code == SS_EXIT_OK) {
@@ -329,28 +330,27 @@ int cmd_backtest(int argc, char **argv)
 		if (r == 0 && opt == 'h') {
 			ss_load_options_release(&o);
 			ss_ms_cli_release(&mc);
-			fputs(backtest_usage, stdout);
+			ss_usage(stdout, backtest_head, backtest_tail);
 			return SS_EXIT_OK;
 		}
 		if (r == 0)
 			ss_option_error("backtest", opt, argv);
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);
-		fputs(backtest_usage, stderr);
+		ss_usage(stderr, backtest_head, backtest_tail);
 		return SS_EXIT_USAGE;
 	}
-	if (optind >= argc) {
-		ss_errorf("backtest: no data file given");
+	if (ss_load_inputs_done(&o, "backtest", argc - optind, argv + optind) < 0) {
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);
-		fputs(backtest_usage, stderr);
+		ss_usage(stderr, backtest_head, backtest_tail);
 		return SS_EXIT_USAGE;
 	}
 
 	struct ss_dataset ds;
 	struct ss_series_stats st;
 
-	code = ss_load_data(&ds, &st, argv + optind, argc - optind, &o);
+	code = ss_load_data(&ds, &st, &o);
 	if (code == SS_EXIT_OK) {
 		struct ss_backtest bt;
 

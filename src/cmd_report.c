@@ -29,7 +29,7 @@
 
 #define DEFAULT_DIR "reports"
 
-static const char usage_text[] =
+static const char usage_head[] =
 	"usage: streamstat report DATA.csv [MORE.csv ...] [options]\n"
 	"\n"
 	"Fit, backtest and project every track, and write the comparison of albums as\n"
@@ -40,8 +40,8 @@ static const char usage_text[] =
 	"models; the first run there says it is the baseline); -q prints only those\n"
 	"lines, and the data warnings the previous report had in one line.  Both\n"
 	"files appear complete or not at all; in a directory, latest.xlsx and\n"
-	"latest.json then name the new report.\n"
-	"\n"
+	"latest.json then name the new report.\n";
+static const char usage_tail[] =
 	"Options:\n"
 	"  -o, --output DIR|FILE.xlsx  where to write (default: reports/, as\n"
 	"                        streamstat-<as-of>.xlsx; the JSON goes beside it)\n"
@@ -58,8 +58,7 @@ static const char usage_text[] =
 	"                        interval only when it moved more than N days (default 7)\n"
 	"  -j, --jobs N          threads (default: one per CPU); results do not depend on "
 	"N\n" SS_LOAD_OPTIONS_HELP SS_MS_OPTIONS_HELP "  -h, --help            show this help\n"
-	"\n" SS_EXIT_CODES_HELP
-	"73 cannot create an output file; 75 another report is writing there.\n";
+	"\n" SS_EXIT_CODES_HELP;
 
 /* Does path end in suffix (case-sensitive)? */
 static int ends_with(const char *path, const char *suffix)
@@ -253,13 +252,17 @@ static int regular_input(const char *path)
 	return SS_EXIT_NOINPUT;
 }
 
-static int regular_inputs(char **files, int n, const struct ss_load_options *o)
+/* Standard input ("-") is spooled to a temporary file, read twice as any. */
+static int regular_inputs(const struct ss_load_options *o)
 {
+	if (o->stdin_used && ss_spool_stdin("report") != SS_EXIT_OK)
+		return SS_EXIT_IOERR;
 	for (size_t i = 0; i < o->ncatalogs; i++)
-		if (regular_input(o->catalogs[i]) != SS_EXIT_OK)
+		if (strcmp(o->catalogs[i], "-") != 0 && regular_input(o->catalogs[i]) != SS_EXIT_OK)
 			return SS_EXIT_NOINPUT;
-	for (int i = 0; i < n; i++)
-		if (regular_input(files[i]) != SS_EXIT_OK)
+	for (size_t i = 0; i < o->ninputs; i++)
+		if (strcmp(o->inputs[i].path, "-") != 0 &&
+		    regular_input(o->inputs[i].path) != SS_EXIT_OK)
 			return SS_EXIT_NOINPUT;
 	return SS_EXIT_OK;
 }
@@ -267,6 +270,7 @@ static int regular_inputs(char **files, int n, const struct ss_load_options *o)
 /* Input checksums, computed on a thread while the fit runs. */
 struct checksums {
 	struct ss_report_file *files;
+	const struct ss_dataset *ds; /* which files were standard input */
 	size_t n;
 	struct ss_error err;
 	int failed;
@@ -276,9 +280,10 @@ static void *checksum_worker(void *arg)
 {
 	struct checksums *ck = arg;
 
+	/* standard input was spooled to a file (ss_spool_stdin()): read afresh */
 	for (size_t i = 0; i < ck->n; i++)
-		if (ss_sha256_file(ck->files[i].path, ck->files[i].sha256, &ck->files[i].bytes,
-				   &ck->err) != SS_OK)
+		if (ss_sha256_file(ck->ds->files[i].is_stdin ? "/dev/fd/0" : ck->files[i].path,
+				   ck->files[i].sha256, &ck->files[i].bytes, &ck->err) != SS_OK)
 			ck->failed = 1;
 	return NULL;
 }
@@ -431,15 +436,15 @@ struct nightly {
 
 /* Load as every command does; under -q a load that goes on keeps its
  * warnings for print_warnings().  Returns an exit code. */
-static int load(struct ss_dataset *ds, struct ss_series_stats *st, char **files, int n,
-		const struct ss_load_options *o, struct nightly *nt)
+static int load(struct ss_dataset *ds, struct ss_series_stats *st, const struct ss_load_options *o,
+		struct nightly *nt)
 {
 	struct ss_load_result res;
 
 	if (o->verbosity != SS_QUIET)
-		return ss_load_data(ds, st, files, n, o);
+		return ss_load_data(ds, st, o);
 	ss_dataset_init(ds, SS_PROBLEMS_DEFAULT_LIMIT);
-	ss_load(ds, st, files, n, o, &res);
+	ss_load(ds, st, o, &res);
 	if (ss_load_fails(ds, st, o, &res)) {
 		ss_print_problems(ds, o);
 		return ss_load_exit_code(ds, st, o, &res);
@@ -551,7 +556,8 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	pthread_t tid;
 
 	memset(&r, 0, sizeof r);
-	struct checksums ck = {.files = xcalloc(ds->nfiles + 1, sizeof *ck.files), .n = ds->nfiles};
+	struct checksums ck = {
+		.files = xcalloc(ds->nfiles + 1, sizeof *ck.files), .ds = ds, .n = ds->nfiles};
 	for (size_t i = 0; i < ds->nfiles; i++) {
 		ck.files[i].path = ds->files[i].path;
 		ck.files[i].is_catalog = ds->files[i].is_catalog;
@@ -716,7 +722,7 @@ int cmd_report(int argc, char **argv)
 				ss_load_options_release(&o);
 				ss_ms_cli_release(&mc);
 				ss_list_free(ro.albums, ro.nalbums);
-				fputs(usage_text, stdout);
+				ss_usage(stdout, usage_head, usage_tail);
 				return SS_EXIT_OK;
 			default:
 				ss_option_error("report", opt, argv);
@@ -729,15 +735,14 @@ int cmd_report(int argc, char **argv)
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);
 		ss_list_free(ro.albums, ro.nalbums);
-		fputs(usage_text, stderr);
+		ss_usage(stderr, usage_head, usage_tail);
 		return SS_EXIT_USAGE;
 	}
-	if (optind >= argc) {
-		ss_errorf("report: no data file given");
+	if (ss_load_inputs_done(&o, "report", argc - optind, argv + optind) < 0) {
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);
 		ss_list_free(ro.albums, ro.nalbums);
-		fputs(usage_text, stderr);
+		ss_usage(stderr, usage_head, usage_tail);
 		return SS_EXIT_USAGE;
 	}
 
@@ -748,7 +753,7 @@ int cmd_report(int argc, char **argv)
 	/* a file-size limit (ulimit -f) makes a write fail with EFBIG, which
 	 * the writers report (exit 74), instead of killing the run unheard */
 	signal(SIGXFSZ, SIG_IGN);
-	code = regular_inputs(argv + optind, argc - optind, &o);
+	code = regular_inputs(&o);
 	if (code == SS_EXIT_OK)
 		code = lock_output(&ro, lock_fd);
 	if (code != SS_EXIT_OK) {
@@ -763,7 +768,7 @@ int cmd_report(int argc, char **argv)
 	/* stopped or out of memory, the run removes its temporary files */
 	ss_publish_catch_signals();
 	struct nightly nt = {0};
-	code = load(&ds, &st, argv + optind, argc - optind, &o, &nt);
+	code = load(&ds, &st, &o, &nt);
 	if (code == SS_EXIT_OK)
 		code = ss_ms_cli_apply(&mc, &ds, "report");
 	if (code == SS_EXIT_OK) {

@@ -236,8 +236,9 @@ static int report_args(int n, char **in, char **out, size_t *input, const char *
 
 	v[0] = name;
 	memcpy(v + 1, in, (size_t)n * sizeof *v);
-	/* "-": each data file in its place (as opt 1), nothing permuted */
-	snprintf(spec, len, "-%s", t->shortopts);
+	/* "-" (which the table's own options start with): each data file in its
+	 * place (as opt 1), nothing permuted */
+	snprintf(spec, len, "%s%s", t->shortopts[0] == '-' ? "" : "-", t->shortopts);
 	optind = 0; /* start over after schedule's own options */
 	opterr = 0;
 	while ((opt = getopt_long(n + 1, v, spec, t->longopts, NULL)) != -1) {

@@ -24,6 +24,7 @@
 
 struct reader {
 	struct csv_parser parser;
+	char delimiter;
 	uint32_t file;
 	struct ss_problems *problems;
 	ss_csv_row_fn fn;
@@ -172,12 +173,45 @@ static void row_cb(int c, void *arg)
 	rd->last_term = c;
 }
 
+/* Spaces libcsv trims around an unquoted field: not the tab that separates them. */
+static int space_not_tab(unsigned char c)
+{
+	return c == ' ';
+}
+
 static void parser_start(struct reader *rd)
 {
 	/* csv_init only fails on a NULL parser. */
 	(void)csv_init(&rd->parser, CSV_OPTIONS);
 	csv_set_realloc_func(&rd->parser, limited_realloc);
 	csv_set_blk_size(&rd->parser, 4096);
+	csv_set_delim(&rd->parser, (unsigned char)rd->delimiter);
+	if (rd->delimiter == '\t')
+		csv_set_space_func(&rd->parser, space_not_tab);
+}
+
+char ss_csv_detect_delimiter(const char *s, size_t n)
+{
+	size_t commas = 0, semis = 0, tabs = 0;
+	int quoted = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '"')
+			quoted = !quoted;
+		else if (quoted)
+			continue;
+		else if (c == '\n' || c == '\r')
+			break;
+		else
+			commas += c == ',', semis += c == ';', tabs += c == '\t';
+	}
+	if (!commas && semis)
+		return ';';
+	if (!commas && !semis && tabs)
+		return '\t';
+	return ',';
 }
 
 /* The current row is lost: log why, count it and reset the parser. */
@@ -326,6 +360,14 @@ enum ss_status ss_csv_read(const char *path, uint32_t file_index, struct ss_prob
 			   ss_csv_row_fn fn, void *user, struct ss_csv_stats *stats,
 			   struct ss_error *err)
 {
+	return ss_csv_read_as(path, NULL, file_index, problems, fn, user, stats, err);
+}
+
+enum ss_status ss_csv_read_as(const char *path, const struct ss_csv_options *opt,
+			      uint32_t file_index, struct ss_problems *problems, ss_csv_row_fn fn,
+			      void *user, struct ss_csv_stats *stats, struct ss_error *err)
+{
+	int is_stdin = strcmp(path, SS_CSV_STDIN) == 0;
 	struct reader rd;
 	struct stat st;
 	enum ss_status status = SS_OK;
@@ -334,11 +376,12 @@ enum ss_status ss_csv_read(const char *path, uint32_t file_index, struct ss_prob
 	char last_byte = 0;
 
 	memset(stats, 0, sizeof(*stats));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return ss_error_set(err, SS_ERR_NOINPUT, path, 0, "%s", strerror(errno));
 	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		close(fd);
+		if (!is_stdin)
+			close(fd);
 		return ss_error_set(err, SS_ERR_NOINPUT, path, 0, "is a directory, not a CSV file");
 	}
 
@@ -349,6 +392,8 @@ enum ss_status ss_csv_read(const char *path, uint32_t file_index, struct ss_prob
 	rd.user = user;
 	rd.stats = stats;
 	rd.line = 1;
+	rd.delimiter = opt && opt->delimiter ? opt->delimiter : ',';
+	stats->delimiter = rd.delimiter;
 	parser_start(&rd);
 	block = xmalloc(SS_CSV_BLOCK);
 
@@ -377,6 +422,14 @@ enum ss_status ss_csv_read(const char *path, uint32_t file_index, struct ss_prob
 			binary(&rd, s, n, nul, first);
 			goto out;
 		}
+		if (first && opt && !opt->delimiter) {
+			rd.delimiter = ss_csv_detect_delimiter(s, n);
+			stats->delimiter = rd.delimiter;
+			stats->detected = 1;
+			csv_set_delim(&rd.parser, (unsigned char)rd.delimiter);
+			if (rd.delimiter == '\t')
+				csv_set_space_func(&rd.parser, space_not_tab);
+		}
 		first = 0;
 		if (n)
 			last_byte = s[n - 1];
@@ -393,6 +446,7 @@ out:
 	free(rd.off);
 	free(rd.len);
 	free(rd.ptr);
-	close(fd);
+	if (!is_stdin)
+		close(fd);
 	return status;
 }

@@ -2,9 +2,13 @@
  * ingest.c - history files and catalogs into a dataset.
  *
  * Each file goes through csvread.c row by row.  The header maps column
- * names to roles; every later row is checked field by field, and the first
- * problem found in a row is logged and the row skipped.  Names are interned
- * (with a one-entry cache: consecutive rows often share album and track).
+ * names to roles (a --column mapping first, then our names, then the alias
+ * table); every later row is checked field by field, and the first problem
+ * found in a row is logged and the row skipped.  A role the file has no
+ * column for may be given for the whole file (--track, --album, --artist,
+ * --date).  A wide table (--wide) has a date column and one column per
+ * track, each cell an observation.  Names are interned (with a one-entry
+ * cache: consecutive rows often share album and track).
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -32,20 +36,40 @@ enum column {
 	NCOLUMNS
 };
 
+#define MAX_ALIASES 6
+
+/*
+ * Each role's name, a second name it has in catalogs, and the aliases a
+ * header may use for it (noted when used).  Header names are compared
+ * normalized: lower case, with runs of spaces, '_' and '-' as one '_' (so
+ * "Streams Total" is streams_total).  The README and the man page list the
+ * aliases: keep them in step.
+ */
 static const struct {
 	const char *name;
-	const char *alias;
+	const char *name2;
+	const char *alias[MAX_ALIASES];
 } column_names[NCOLUMNS] = {
-	[COL_DATE] = {"date", NULL},
-	[COL_TRACK] = {"track", NULL},
-	[COL_ALBUM] = {"album", NULL},
-	[COL_ARTIST] = {"artist", NULL},
-	[COL_STREAMS] = {"streams", NULL},
-	[COL_TOTAL] = {"total", NULL},
-	[COL_BOUND] = {"bound", NULL},
-	[COL_RELEASE] = {"release_date", "track_release_date"},
-	[COL_ALBUM_RELEASE] = {"album_release_date", NULL},
-	[COL_COUNTS] = {"counts", NULL},
+	[COL_DATE] = {"date", NULL, {"day"}},
+	[COL_TRACK] = {"track", NULL, {"song", "title", "track_name", "song_title", "track_title"}},
+	[COL_ALBUM] = {"album", NULL, {"album_name", "album_title"}},
+	[COL_ARTIST] = {"artist", NULL, {"artist_name"}},
+	[COL_STREAMS] = {"streams", NULL, {"plays", "daily", "daily_streams"}},
+	[COL_TOTAL] = {"total",
+		       NULL,
+		       {"streams_total", "total_streams", "cumulative", "cumulative_streams"}},
+	[COL_BOUND] = {"bound", NULL, {NULL}},
+	[COL_RELEASE] = {"release_date", "track_release_date", {"release"}},
+	[COL_ALBUM_RELEASE] = {"album_release_date", NULL, {NULL}},
+	[COL_COUNTS] = {"counts", NULL, {NULL}},
+};
+
+_Static_assert(COL_COUNTS == SS_INGEST_FIELDS, "the fields --column maps come first");
+
+/* A wide table's track column: its field and track. */
+struct wide_col {
+	size_t field;
+	uint32_t track;
 };
 
 /* The columns each kind of file understands. */
@@ -70,6 +94,28 @@ struct ingest {
 	char header_text[256];	    /* the header as found, for messages */
 	char colname[NCOLUMNS][64]; /* each role's column as the header spells it */
 	int header_lost;	    /* the header row could not be parsed */
+	uint64_t blank_rows;	    /* rows of empty fields (",,,"): blank lines */
+	uint64_t first_blank;	    /* ... the first one's line */
+	const struct ss_csv_stats *stats;
+
+	/* A role for the whole file (--track ...), when it has no column. */
+	const char *konst[NCOLUMNS];
+	size_t konstlen[NCOLUMNS];
+	char *track_from_name;		    /* --track-from-filename's name, owned */
+	const struct ss_date_fmt *date_fmt; /* NULL: YYYY-MM-DD */
+	char thousands;
+
+	/* --wide: the track columns, and a row's observations before they are kept. */
+	struct wide_col *wide;
+	size_t nwide;
+	int64_t *wide_value;
+
+	/* Conversions noted once per file: dates with a midnight time, counts
+	 * with a zero fraction (how many, the first one and where). */
+	uint64_t ntimes, nfracs;
+	uint64_t time_line, frac_line;
+	char time_example[SS_QUOTE_MAX], frac_example[SS_QUOTE_MAX];
+	char frac_column[64];
 
 	/* Data without an album column: track name -> track id, from the catalog. */
 	struct ss_intern by_name;
@@ -78,9 +124,11 @@ struct ingest {
 	/* Caches for date-major input, where each day repeats the same tracks
 	 * in the same order: the last date parsed, the last album, and per
 	 * track the track that followed it last time. */
-	char last_date[SS_DATE_LEN];
+	char last_date[40];
+	size_t last_date_len;
 	int32_t last_day;
 	int have_last_date;
+	int last_date_timed; /* it had a midnight time */
 	uint32_t last_album_id;
 	int last_album_by_title; /* found by its title alone: rows without an artist */
 	uint32_t last_artist_id;
@@ -100,7 +148,7 @@ static void problem(struct ingest *in, enum ss_problem_kind kind, uint64_t line,
 static void problem(struct ingest *in, enum ss_problem_kind kind, uint64_t line, const char *fmt,
 		    ...)
 {
-	char buf[512];
+	char buf[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -140,39 +188,143 @@ static int name_matches(const char *field, size_t len, const char *name)
 	return 1;
 }
 
+/* s[0..len) trimmed, in lower case, with each run of spaces, '_' and '-'
+ * as one '_', into buf (of size n, NUL-terminated, cut to fit). */
+static const char *normalize(const char *s, size_t len, char *buf, size_t n)
+{
+	size_t o = 0;
+	int gap = 0;
+
+	trim(&s, &len);
+	for (size_t i = 0; i < len && o + 1 < n; i++) {
+		char c = s[i];
+
+		if (c == ' ' || c == '_' || c == '-' || c == '\t') {
+			gap = 1;
+			continue;
+		}
+		if (gap && o && o + 2 < n)
+			buf[o++] = '_';
+		gap = 0;
+		buf[o++] = (char)tolower((unsigned char)c);
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+int ss_ingest_field(const char *name, size_t len)
+{
+	char key[64];
+
+	normalize(name, len, key, sizeof(key));
+	for (int c = 0; c < SS_INGEST_FIELDS; c++)
+		if (strcmp(key, column_names[c].name) == 0)
+			return c;
+	return -1;
+}
+
+const char *ss_ingest_field_name(int f)
+{
+	return f >= 0 && f < NCOLUMNS ? column_names[f].name : "";
+}
+
+/* "track, song, title, track_name, song_title or track_title": the names read as role. */
+static const char *names_of(enum column role, char *buf, size_t n)
+{
+	size_t at = (size_t)snprintf(buf, n, "%s", column_names[role].name), k = 0;
+	size_t count = 0;
+
+	while (count < MAX_ALIASES && column_names[role].alias[count])
+		count++;
+	for (; k < count && at < n; k++)
+		at += (size_t)snprintf(buf + at, n - at, "%s%s", k + 1 == count ? " or " : ", ",
+				       column_names[role].alias[k]);
+	return buf;
+}
+
+/* Append to buf[*at..n) like snprintf, never past the end. */
+static void append(char *buf, size_t n, size_t *at, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void append(char *buf, size_t n, size_t *at, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+
+	if (*at + 1 >= n)
+		return;
+	va_start(ap, fmt);
+	k = vsnprintf(buf + *at, n - *at, fmt, ap);
+	va_end(ap);
+	*at += k > 0 ? (size_t)k : 0;
+	if (*at >= n)
+		*at = n - 1;
+}
+
+/* The role the header field key (normalized) names: a --column mapping, our
+ * name, or an alias (*alias set); -1 for none. */
+static int role_of(const struct ingest *in, unsigned allowed, const char *key, int *alias)
+{
+	const struct ss_ingest_options *opt = in->is_catalog ? NULL : in->opt;
+	char want[64];
+
+	*alias = 0;
+	for (int c = 0; opt && c < SS_INGEST_FIELDS; c++)
+		if ((allowed & (1u << c)) && opt->column[c] &&
+		    strcmp(key, normalize(opt->column[c], strlen(opt->column[c]), want,
+					  sizeof(want))) == 0)
+			return c;
+	for (int c = 0; c < NCOLUMNS; c++) {
+		if (!(allowed & (1u << c)) || (opt && c < SS_INGEST_FIELDS && opt->column[c]))
+			continue;
+		if (strcmp(key, column_names[c].name) == 0 ||
+		    (column_names[c].name2 && strcmp(key, column_names[c].name2) == 0))
+			return c;
+	}
+	for (int c = 0; c < NCOLUMNS; c++) {
+		if (!(allowed & (1u << c)) || (opt && c < SS_INGEST_FIELDS && opt->column[c]))
+			continue;
+		for (int k = 0; k < MAX_ALIASES && column_names[c].alias[k]; k++)
+			if (strcmp(key, column_names[c].alias[k]) == 0) {
+				*alias = 1;
+				return c;
+			}
+	}
+	return -1;
+}
+
 static void header(struct ingest *in, const struct ss_csv_row *row)
 {
-	unsigned allowed = in->is_catalog ? catalog_columns : data_columns;
-	char unknown[256] = "";
-	size_t ulen = 0, hlen = 0;
+	int wide = !in->is_catalog && in->opt && in->opt->wide;
+	unsigned allowed = in->is_catalog ? catalog_columns : wide ? 1u << COL_DATE : data_columns;
+	char unknown[256] = "", aliased[256] = "", key[64];
+	char sep[2] = {in->stats->delimiter, '\0'};
+	size_t ulen = 0, hlen = 0, alen = 0;
 
 	in->have_header = 1;
 	in->ncols = row->nfields;
 	for (int c = 0; c < NCOLUMNS; c++)
 		in->col[c] = -1;
+	if (in->stats->detected && in->stats->delimiter != ',')
+		problem(in, SS_P_INPUT_FORMAT, row->line,
+			"fields are separated by %s (detected from the header line, which has "
+			"no commas; --delimiter says otherwise)",
+			in->stats->delimiter == ';' ? "';'" : "tabs");
+	if (wide)
+		in->wide = xmalloc((row->nkept ? row->nkept : 1) * sizeof(*in->wide));
 	for (size_t i = 0; i < row->nkept; i++) {
-		int role = -1;
+		int alias, role;
 
-		hlen += (size_t)snprintf(
-			in->header_text + hlen,
-			hlen < sizeof(in->header_text) ? sizeof(in->header_text) - hlen : 0, "%s%s",
-			i ? "," : "", row->field[i]);
-		if (hlen >= sizeof(in->header_text))
-			hlen = sizeof(in->header_text) - 1;
-		for (int c = 0; c < NCOLUMNS && role < 0; c++) {
-			if (!(allowed & (1u << c)))
-				continue;
-			if (name_matches(row->field[i], row->len[i], column_names[c].name) ||
-			    (column_names[c].alias &&
-			     name_matches(row->field[i], row->len[i], column_names[c].alias)))
-				role = c;
-		}
-		if (role < 0) {
-			ulen += (size_t)snprintf(
-				unknown + ulen, ulen < sizeof(unknown) ? sizeof(unknown) - ulen : 0,
-				"%s'%s'", ulen ? ", " : "", row->field[i]);
-			if (ulen >= sizeof(unknown))
-				ulen = sizeof(unknown) - 1;
+		append(in->header_text, sizeof(in->header_text), &hlen, "%s%s", i ? sep : "",
+		       row->field[i]);
+		role = role_of(in, allowed, normalize(row->field[i], row->len[i], key, sizeof(key)),
+			       &alias);
+		if (role < 0 && wide && key[0]) {
+			in->wide[in->nwide].field = i;
+			in->wide[in->nwide++].track = SS_NONE;
+		} else if (role < 0) {
+			append(unknown, sizeof(unknown), &ulen, "%s'%s'", ulen ? ", " : "",
+			       row->field[i]);
 		} else if (in->col[role] >= 0) {
 			problem(in, SS_P_DUPLICATE_COLUMN, row->line,
 				"column '%s' appears twice (fields %d and %zu); using field %d",
@@ -186,41 +338,161 @@ static void header(struct ingest *in, const struct ss_csv_row *row)
 			trim(&name, &len);
 			snprintf(in->colname[role], sizeof(in->colname[role]), "%.*s", (int)len,
 				 name);
+			if (alias)
+				append(aliased, sizeof(aliased), &alen, "%s'%s' as %s",
+				       alen ? ", " : "", in->colname[role],
+				       column_names[role].name);
 		}
 	}
 	if (ulen)
 		problem(in, SS_P_UNKNOWN_COLUMNS, row->line, "ignoring unknown column%s %s",
 			strchr(unknown, ',') ? "s" : "", unknown);
+	if (alen)
+		problem(in, SS_P_INPUT_FORMAT, row->line,
+			"reading column %s (a known alias; --column FIELD=NAME says otherwise)",
+			aliased);
 }
 
-static const char *missing_column(struct ingest *in)
+/* The column of role as the header spells it. */
+static const char *col_label_raw(const struct ingest *in, enum column role)
 {
-	if (in->col[COL_TRACK] < 0)
-		return "track";
-	if (in->col[COL_ALBUM] < 0 && (in->is_catalog || !in->catalog))
-		return "album";
+	return in->colname[role][0] ? in->colname[role] : column_names[role].name;
+}
+
+/* Does the file give role, in a column or for the whole file? */
+static int has(const struct ingest *in, enum column role)
+{
+	return in->col[role] >= 0 || in->konst[role] ||
+	       (role == COL_DATE && !in->is_catalog && in->opt && in->opt->has_date);
+}
+
+/* The first role the file needs and lacks, or -1 (COL_STREAMS: both counts). */
+static int missing_column(struct ingest *in)
+{
+	if (in->opt && in->opt->wide && !in->is_catalog)
+		return has(in, COL_DATE) ? -1 : COL_DATE;
+	if (!has(in, COL_TRACK))
+		return COL_TRACK;
+	if (!has(in, COL_ALBUM) && (in->is_catalog || !in->catalog))
+		return COL_ALBUM;
 	if (in->is_catalog)
-		return NULL;
-	if (in->col[COL_DATE] < 0)
-		return "date";
+		return -1;
+	if (!has(in, COL_DATE))
+		return COL_DATE;
 	if (in->col[COL_STREAMS] < 0 && in->col[COL_TOTAL] < 0)
-		return "streams' or 'total";
-	return NULL;
+		return COL_STREAMS;
+	return -1;
 }
 
 static void index_catalog_tracks(struct ingest *in);
+
+/* How to supply a missing role, as the end of the message. */
+static void how_to_supply(const struct ingest *in, int miss, char *buf, size_t n)
+{
+	char names[160], names2[160];
+	size_t at = 0;
+	int one_field =
+		in->ncols == 1 && (strchr(in->header_text, ';') || strchr(in->header_text, '\t'));
+
+	if (one_field) {
+		append(buf, n, &at, "; the header is one field with %s in it: give --delimiter %s",
+		       strchr(in->header_text, ';') ? "';'" : "tabs",
+		       strchr(in->header_text, ';') ? "';'" : "tab");
+		return;
+	}
+	if (in->is_catalog) {
+		append(buf, n, &at, "; a column named %s is read as %s",
+		       names_of((enum column)miss, names, sizeof(names)), column_names[miss].name);
+		return;
+	}
+	if (miss == COL_STREAMS) {
+		append(buf, n, &at,
+		       "; a column named %s is read as daily streams, one named %s as running "
+		       "totals: name yours with --column streams=NAME or --column total=NAME",
+		       names_of(COL_STREAMS, names, sizeof(names)),
+		       names_of(COL_TOTAL, names2, sizeof(names2)));
+		return;
+	}
+	append(buf, n, &at, "; a column named %s is read as %s: name yours with --column %s=NAME",
+	       names_of((enum column)miss, names, sizeof(names)), column_names[miss].name,
+	       column_names[miss].name);
+	if (miss == COL_TRACK)
+		append(buf, n, &at,
+		       ", or give --track NAME (or --track-from-filename) for a file "
+		       "of one track");
+	else if (miss == COL_ALBUM)
+		append(buf, n, &at,
+		       ", give --album NAME for the whole file, or give a catalog "
+		       "(--catalog) to supply albums");
+	else if (miss == COL_DATE)
+		append(buf, n, &at, ", or give --date DATE for a file of one day's totals");
+}
+
+/* A konst role the file has a column for: the column wins, and that is said. */
+static void drop_unused_constants(struct ingest *in, uint64_t line)
+{
+	static const char *const opt_name[NCOLUMNS] = {
+		[COL_TRACK] = "--track", [COL_ALBUM] = "--album", [COL_ARTIST] = "--artist"};
+	char q[SS_QUOTE_MAX];
+
+	for (int c = 0; c < NCOLUMNS; c++) {
+		if (!in->konst[c] || in->col[c] < 0)
+			continue;
+		problem(in, SS_P_OPTION_UNUSED, line,
+			"%s %s is not used for this file: it has the column '%s' (field %d); give "
+			"the option before the files without one only",
+			c == COL_TRACK && in->track_from_name ? "--track-from-filename"
+							      : opt_name[c],
+			ss_quote_name(q, sizeof(q), in->konst[c], in->konstlen[c]),
+			col_label_raw(in, (enum column)c), in->col[c] + 1);
+		in->konst[c] = NULL;
+	}
+	if (!in->is_catalog && in->opt && in->opt->has_date && in->col[COL_DATE] >= 0) {
+		char d[SS_DATE_LEN + 1];
+
+		ss_date_format(in->opt->date, d);
+		problem(in, SS_P_OPTION_UNUSED, line,
+			"--date %s is not used for this file: it has the column '%s' (field %d); "
+			"give the option before the files without one only",
+			d, col_label_raw(in, COL_DATE), in->col[COL_DATE] + 1);
+	}
+}
+
+static void resolve_wide(struct ingest *in, const struct ss_csv_row *row);
 
 /*
  * Check the header once it is read; a file without what it needs is fatal.
  * A data file without albums gets the catalog's tracks indexed by name.
  */
-static void check_header(struct ingest *in, uint64_t line)
+static void check_header(struct ingest *in, const struct ss_csv_row *row)
 {
-	const char *miss = missing_column(in);
+	int miss;
+	uint64_t line = row->line;
+	char how[600] = "";
+	const struct ss_ingest_options *opt = in->is_catalog ? NULL : in->opt;
 
-	if (!miss) {
-		if (!in->is_catalog && in->col[COL_ALBUM] < 0)
+	drop_unused_constants(in, line);
+	if (in->track_from_name && in->konst[COL_TRACK])
+		problem(in, SS_P_INPUT_FORMAT, line,
+			"track %s: the file's name (--track-from-filename)",
+			ss_quote_name(how, sizeof(how), in->konst[COL_TRACK],
+				      in->konstlen[COL_TRACK]));
+	for (int c = 0; opt && c < SS_INGEST_FIELDS; c++) {
+		if (!opt->column[c] || in->col[c] >= 0 || (opt->wide && c != COL_DATE))
+			continue;
+		in->fatal = 1;
+		problem(in, SS_P_MISSING_COLUMN, line,
+			"--column %s=%s: the header has no column '%s' (header: %s); give the "
+			"name as the header spells it",
+			column_names[c].name, opt->column[c], opt->column[c], in->header_text);
+		return;
+	}
+	miss = missing_column(in);
+	if (miss < 0) {
+		if (!in->is_catalog && !has(in, COL_ALBUM))
 			index_catalog_tracks(in);
+		if (opt && opt->wide)
+			resolve_wide(in, row);
 		return;
 	}
 	/* a catalog given as a data file has no dates or counts, but its own
@@ -229,12 +501,13 @@ static void check_header(struct ingest *in, uint64_t line)
 			   in->col[COL_TOTAL] < 0 &&
 			   (in->col[COL_ALBUM_RELEASE] >= 0 || in->col[COL_COUNTS] >= 0);
 	in->fatal = 1;
-	problem(in, SS_P_MISSING_COLUMN, line, "missing required column '%s' (header: %s)%s", miss,
-		in->header_text,
-		catalog_like ? "; it looks like a catalog: give it with --catalog"
-		: strcmp(miss, "album") == 0 && !in->is_catalog
-			? "; without it, give a catalog (--catalog) to supply albums"
-			: "");
+	if (catalog_like)
+		snprintf(how, sizeof(how), "; it looks like a catalog: give it with --catalog");
+	else
+		how_to_supply(in, miss, how, sizeof(how));
+	problem(in, SS_P_MISSING_COLUMN, line, "missing required column '%s' (header: %s)%s",
+		miss == COL_STREAMS ? "streams' or 'total" : column_names[miss].name,
+		in->header_text, how);
 }
 
 static const char *field(const struct ss_csv_row *row, int col, size_t *len)
@@ -254,7 +527,28 @@ static const char *field(const struct ss_csv_row *row, int col, size_t *len)
 /* The column of role as the header spells it (say, 'track_release_date'). */
 static const char *col_label(const struct ingest *in, enum column role)
 {
-	return in->colname[role][0] ? in->colname[role] : column_names[role].name;
+	return col_label_raw(in, role);
+}
+
+/* The row's value of role: its field, or the one given for the whole file. */
+static const char *value(const struct ingest *in, const struct ss_csv_row *row, enum column role,
+			 size_t *len)
+{
+	if (in->col[role] < 0 && in->konst[role]) {
+		*len = in->konstlen[role];
+		return in->konst[role];
+	}
+	return field(row, in->col[role], len);
+}
+
+/* Keep the first example of a conversion made (for its note), and count it. */
+static void note_example(uint64_t *count, uint64_t *line, char *example, uint64_t at, const char *s,
+			 size_t len)
+{
+	if ((*count)++ == 0) {
+		*line = at;
+		ss_quote(example, SS_QUOTE_MAX, s, len);
+	}
 }
 
 /* Parse the date in the column of role; on failure log kind and return -1. */
@@ -262,55 +556,107 @@ static int parse_date(struct ingest *in, const struct ss_csv_row *row, enum colu
 		      enum ss_problem_kind kind, int32_t *day)
 {
 	size_t len;
-	const char *s = field(row, in->col[role], &len);
+	const char *s;
 	enum ss_date_result r;
-	char q[SS_QUOTE_MAX];
+	int timed = 0;
+	char q[SS_QUOTE_MAX], hint[400];
 
-	if (len == SS_DATE_LEN && in->have_last_date &&
-	    memcmp(s, in->last_date, SS_DATE_LEN) == 0) {
-		*day = in->last_day;
+	if (in->col[role] < 0 && role == COL_DATE && in->opt && in->opt->has_date) {
+		*day = in->opt->date;
 		return 0;
 	}
-	r = ss_date_parse(s, len, day);
+	s = field(row, in->col[role], &len);
+	if (in->have_last_date && len == in->last_date_len && memcmp(s, in->last_date, len) == 0) {
+		*day = in->last_day;
+		if (in->last_date_timed)
+			note_example(&in->ntimes, &in->time_line, in->time_example, row->line, s,
+				     len);
+		return 0;
+	}
+	r = ss_date_parse_as(in->date_fmt, s, len, day, &timed);
 	if (r == SS_DATE_OK) {
-		if (len == SS_DATE_LEN) {
-			memcpy(in->last_date, s, SS_DATE_LEN);
+		if (len <= sizeof(in->last_date)) {
+			memcpy(in->last_date, s, len);
+			in->last_date_len = len;
 			in->last_day = *day;
+			in->last_date_timed = timed;
 			in->have_last_date = 1;
 		}
+		if (timed)
+			note_example(&in->ntimes, &in->time_line, in->time_example, row->line, s,
+				     len);
 		return 0;
 	}
-	if (r == SS_DATE_EMPTY)
+	if (r == SS_DATE_EMPTY) {
 		problem(in, kind, row->line, "column '%s' is empty", col_label(in, role));
+		return -1;
+	}
+	ss_quote(q, sizeof(q), s, len);
+	if (r == SS_DATE_INVALID && in->date_fmt)
+		problem(in, kind, row->line,
+			"column '%s': %s is not a valid date read as %s (--date-format %s)%s",
+			col_label(in, role), q, in->date_fmt->form, in->date_fmt->spec,
+			ss_date_hint(in->date_fmt, s, len, hint, sizeof(hint)));
+	else if (r == SS_DATE_SYNTAX && in->date_fmt)
+		problem(in, kind, row->line,
+			"column '%s': %s is not a date in the form %s (--date-format %s)%s",
+			col_label(in, role), q, in->date_fmt->form, in->date_fmt->spec,
+			ss_date_hint(in->date_fmt, s, len, hint, sizeof(hint)));
 	else
-		problem(in, kind, row->line, "column '%s': %s %s", col_label(in, role),
-			ss_quote(q, sizeof(q), s, len), ss_date_error(r));
+		problem(in, kind, row->line, "column '%s': %s %s%s", col_label(in, role), q,
+			ss_date_error(r),
+			r == SS_DATE_SYNTAX || r == SS_DATE_INVALID
+				? ss_date_hint(in->date_fmt, s, len, hint, sizeof(hint))
+				: "");
 	return -1;
 }
 
 /*
- * Parse the count in the column of role: 1 when there is one, 0 when the
- * column is absent or empty, -1 (logged) when it is not a count.
+ * Parse the count in field col (labelled label in messages): 1 when there is
+ * one, 0 when the column is absent or empty, -1 (logged) when it is not a
+ * count.
  */
-static int parse_count(struct ingest *in, const struct ss_csv_row *row, enum column role,
-		       int64_t *v)
+static int parse_count_at(struct ingest *in, const struct ss_csv_row *row, int col,
+			  const char *label, int64_t *v)
 {
 	size_t len;
 	const char *s;
 	enum ss_count_result r;
-	char q[SS_QUOTE_MAX];
+	int zero;
+	char q[SS_QUOTE_MAX], hint[200];
 
-	if (in->col[role] < 0)
+	if (col < 0)
 		return 0;
-	s = field(row, in->col[role], &len);
-	r = ss_count_parse(s, len, v);
-	if (r == SS_COUNT_OK)
+	s = field(row, col, &len);
+	r = ss_count_parse_as(s, len, in->thousands, v, &zero);
+	if (r == SS_COUNT_OK) {
+		if (zero && in->nfracs == 0)
+			snprintf(in->frac_column, sizeof(in->frac_column), "%s", label);
+		if (zero)
+			note_example(&in->nfracs, &in->frac_line, in->frac_example, row->line, s,
+				     len);
 		return 1;
+	}
 	if (r == SS_COUNT_EMPTY)
 		return 0;
-	problem(in, SS_P_BAD_COUNT, row->line, "column '%s': %s %s", col_label(in, role),
-		ss_quote(q, sizeof(q), s, len), ss_count_error(r));
+	ss_quote(q, sizeof(q), s, len);
+	ss_count_hint(s, len, in->thousands, hint, sizeof(hint));
+	if (in->thousands && r != SS_COUNT_NEGATIVE &&
+	    (r == SS_COUNT_FORMAT || memchr(s, in->thousands, len)))
+		problem(in, SS_P_BAD_COUNT, row->line,
+			"column '%s': %s is not a whole number in groups of three digits separated "
+			"by '%c' (--thousands %c)%s",
+			label, q, in->thousands, in->thousands, hint);
+	else
+		problem(in, SS_P_BAD_COUNT, row->line, "column '%s': %s %s%s", label, q,
+			ss_count_error(r), hint);
 	return -1;
+}
+
+static int parse_count(struct ingest *in, const struct ss_csv_row *row, enum column role,
+		       int64_t *v)
+{
+	return parse_count_at(in, row, in->col[role], col_label(in, role), v);
 }
 
 /* Record a release date; the stronger source wins, equal ones must agree. */
@@ -381,9 +727,9 @@ static uint32_t row_artist(struct ingest *in, const struct ss_csv_row *row)
 	size_t len;
 	const char *s;
 
-	if (in->col[COL_ARTIST] < 0)
+	if (!has(in, COL_ARTIST))
 		return SS_NONE;
-	s = field(row, in->col[COL_ARTIST], &len);
+	s = value(in, row, COL_ARTIST, &len);
 	if (len == 0)
 		return SS_NONE;
 	if (in->last_artist_id != SS_NONE &&
@@ -496,7 +842,7 @@ static uint32_t row_album(struct ingest *in, const struct ss_csv_row *row, const
 	int added;
 	char q[SS_QUOTE_MAX], who[SS_DESCRIBE_MAX];
 
-	if (in->col[COL_ALBUM] < 0) {
+	if (!has(in, COL_ALBUM)) {
 		uint32_t n = ss_intern_find(&in->by_name, SS_NONE, track, tlen);
 
 		if (n == SS_NONE) {
@@ -515,7 +861,7 @@ static uint32_t row_album(struct ingest *in, const struct ss_csv_row *row, const
 		}
 		return ds->tracks[in->by_name_track[n]].album;
 	}
-	s = field(row, in->col[COL_ALBUM], &len);
+	s = value(in, row, COL_ALBUM, &len);
 	if (len == 0) {
 		problem(in, SS_P_EMPTY_NAME, row->line, "column 'album' is empty");
 		return SS_NONE;
@@ -645,7 +991,7 @@ static void data_row(struct ingest *in, const struct ss_csv_row *row)
 			(bound & SS_OBS_CROSSED) ? "crossed" : "at_least");
 		goto skip;
 	}
-	track = field(row, in->col[COL_TRACK], &tlen);
+	track = value(in, row, COL_TRACK, &tlen);
 	if (tlen == 0) {
 		problem(in, SS_P_EMPTY_NAME, row->line, "column 'track' is empty");
 		goto skip;
@@ -667,6 +1013,158 @@ static void data_row(struct ingest *in, const struct ss_csv_row *row)
 			      bound);
 	o->streams = streams;
 	o->total = total;
+	f->used++;
+	return;
+skip:
+	f->skipped++;
+}
+
+/*
+ * The wide table's track columns as tracks: of the album given for the file
+ * (--album, --artist), else found by name in the catalog.  A column that
+ * names no track, or the same track as an earlier one, is fatal: its cells
+ * would have nowhere to go.
+ */
+static void resolve_wide(struct ingest *in, const struct ss_csv_row *row)
+{
+	struct ss_dataset *ds = in->ds;
+	const char *what = in->opt->values == SS_VALUES_STREAMS
+				   ? "the day's streams (--values streams)"
+				   : "a running total (--values total)";
+	uint32_t album = SS_NONE;
+	char q[SS_QUOTE_MAX], who[SS_DESCRIBE_MAX], list[256] = "";
+	size_t at = 0;
+
+	if (in->opt->values == SS_VALUES_UNSET) {
+		in->fatal = 1;
+		problem(in, SS_P_MISSING_COLUMN, row->line,
+			"a wide table's cells are totals or daily streams: give --values total or "
+			"--values streams");
+		return;
+	}
+	if (in->nwide == 0) {
+		in->fatal = 1;
+		problem(in, SS_P_MISSING_COLUMN, row->line,
+			"a wide table has a column per track after the date, and this header has "
+			"none (header: %s)",
+			in->header_text);
+		return;
+	}
+	if (has(in, COL_ALBUM)) {
+		int added;
+
+		album = find_album(in, row, in->konst[COL_ALBUM], in->konstlen[COL_ALBUM], &added);
+		if (album == SS_NONE) {
+			in->fatal = 1;
+			return;
+		}
+		if (added && in->catalog)
+			problem(in, SS_P_NOT_IN_CATALOG, row->line, "%s is not in the catalog %s",
+				ss_describe_album(ds, album, who, sizeof(who)), in->catalog);
+	} else if (!in->catalog) {
+		in->fatal = 1;
+		problem(in, SS_P_MISSING_COLUMN, row->line,
+			"a wide table names no album: give --album NAME (and --artist NAME) for "
+			"the whole file, or a catalog (--catalog) listing its tracks");
+		return;
+	}
+	for (size_t k = 0; k < in->nwide; k++) {
+		const char *name = row->field[in->wide[k].field];
+		size_t len = row->len[in->wide[k].field];
+		uint32_t t;
+
+		trim(&name, &len);
+		if (album != SS_NONE) {
+			t = row_track(in, row, album, name, len);
+		} else {
+			uint32_t n = ss_intern_find(&in->by_name, SS_NONE, name, len);
+
+			t = n == SS_NONE ? SS_NONE : in->by_name_track[n];
+			if (t == SS_NONE) {
+				in->fatal = 1;
+				problem(in, SS_P_MISSING_COLUMN, row->line,
+					"column %s (field %zu) is %s in the catalog: give --album "
+					"NAME for the whole file, or list the track in the catalog",
+					ss_quote_name(q, sizeof(q), name, len),
+					in->wide[k].field + 1,
+					n == SS_NONE ? "no track" : "on several albums");
+				return;
+			}
+		}
+		if (t == SS_NONE) {
+			in->fatal = 1;
+			return;
+		}
+		for (size_t j = 0; j < k; j++)
+			if (in->wide[j].track == t) {
+				in->fatal = 1;
+				problem(in, SS_P_DUPLICATE_COLUMN, row->line,
+					"column %s (fields %zu and %zu) is the same track twice; "
+					"rename or remove one",
+					ss_quote_name(q, sizeof(q), name, len),
+					in->wide[j].field + 1, in->wide[k].field + 1);
+				return;
+			}
+		in->wide[k].track = t;
+		append(list, sizeof(list), &at, "%s%s", k ? ", " : "",
+		       ss_quote_name(q, sizeof(q), name, len));
+	}
+	in->wide_value = xmalloc(in->nwide * sizeof(*in->wide_value));
+	problem(in, SS_P_INPUT_FORMAT, row->line,
+		"wide table: %zu track column%s (%s), each cell %s", in->nwide,
+		in->nwide == 1 ? "" : "s", list, what);
+}
+
+/* One row of a wide table: an observation per non-empty cell, or a logged
+ * reason why none. */
+static void wide_row(struct ingest *in, const struct ss_csv_row *row)
+{
+	struct ss_dataset *ds = in->ds;
+	struct ss_file *f = file_of(in);
+	int streams = in->opt->values == SS_VALUES_STREAMS;
+	size_t n = 0;
+	int32_t day;
+
+	if (row->nfields != in->ncols) {
+		problem(in, SS_P_FIELD_COUNT, row->line, "expected %zu fields, got %zu", in->ncols,
+			row->nfields);
+		goto skip;
+	}
+	if (parse_date(in, row, COL_DATE, SS_P_BAD_DATE, &day) < 0)
+		goto skip;
+	if (in->opt->has_as_of && day > in->opt->as_of) {
+		f->after_as_of++;
+		return;
+	}
+	for (size_t k = 0; k < in->nwide; k++) {
+		int64_t v;
+		int r = parse_count_at(in, row, (int)in->wide[k].field,
+				       ss_track_name(ds, in->wide[k].track), &v);
+
+		if (r < 0)
+			goto skip;
+		in->wide_value[k] = r ? v : -1;
+		n += r;
+	}
+	if (n == 0) {
+		problem(in, SS_P_NO_COUNT, row->line, "no count: every track's cell is empty");
+		goto skip;
+	}
+	for (size_t k = 0; k < in->nwide; k++) {
+		struct ss_obs *o;
+
+		if (in->wide_value[k] < 0)
+			continue;
+		o = ss_dataset_append(ds);
+		o->day = day;
+		o->track = in->wide[k].track;
+		o->line = row->line > UINT32_MAX ? UINT32_MAX : (uint32_t)row->line;
+		o->file = (uint16_t)in->file;
+		o->flags = streams ? SS_OBS_STREAMS : SS_OBS_TOTAL;
+		o->streams = streams ? in->wide_value[k] : 0;
+		o->total = streams ? 0 : in->wide_value[k];
+		ds->albums[ds->tracks[o->track].album].in_data = 1;
+	}
 	f->used++;
 	return;
 skip:
@@ -756,16 +1254,35 @@ skip:
 	f->skipped++;
 }
 
+/* A row of empty fields only (",,,", as spreadsheets write below the data). */
+static int blank_row(const struct ss_csv_row *row)
+{
+	for (size_t i = 0; i < row->nkept; i++) {
+		const char *s = row->field[i];
+		size_t len = row->len[i];
+
+		trim(&s, &len);
+		if (len)
+			return 0;
+	}
+	return row->nkept == row->nfields;
+}
+
 static void on_row(void *arg, const struct ss_csv_row *row)
 {
 	struct ingest *in = arg;
 	struct ss_file *f = file_of(in);
 
+	if (blank_row(row)) {
+		if (in->blank_rows++ == 0)
+			in->first_blank = row->line;
+		return;
+	}
 	if (!in->have_header) {
 		in->have_header = 1;
-		if (row->index == 0) {
+		if (row->index == in->blank_rows) {
 			header(in, row);
-			check_header(in, row->line);
+			check_header(in, row);
 			return;
 		}
 		/* The header line itself was lost (csvread logged why). */
@@ -779,6 +1296,8 @@ static void on_row(void *arg, const struct ss_csv_row *row)
 	}
 	if (in->is_catalog)
 		catalog_row(in, row);
+	else if (in->opt && in->opt->wide)
+		wide_row(in, row);
 	else
 		data_row(in, row);
 }
@@ -825,6 +1344,24 @@ static void settle_file(struct ingest *in, const struct ss_csv_stats *st)
 	f->lines = st->lines;
 	f->rows += lost;
 	f->skipped += lost;
+	if (in->blank_rows)
+		ss_problems_add(&ds->problems, SS_P_INPUT_FORMAT, in->file, in->first_blank,
+				"%llu row%s of empty fields only (as spreadsheets leave below the "
+				"data) read as blank lines",
+				(unsigned long long)in->blank_rows, in->blank_rows == 1 ? "" : "s");
+	if (in->ntimes)
+		ss_problems_add(&ds->problems, SS_P_INPUT_FORMAT, in->file, in->time_line,
+				"%llu date%s with a time at midnight, such as %s: the time is "
+				"left out",
+				(unsigned long long)in->ntimes, in->ntimes == 1 ? "" : "s",
+				in->time_example);
+	if (in->nfracs)
+		ss_problems_add(
+			&ds->problems, SS_P_INPUT_FORMAT, in->file, in->frac_line,
+			"%llu count%s with a zero fraction, such as %s in column '%s', read "
+			"as whole numbers",
+			(unsigned long long)in->nfracs, in->nfracs == 1 ? "" : "s",
+			in->frac_example, in->frac_column);
 	if (st->binary) {
 		f->fatal = 1;
 	} else if (header_lost) {
@@ -849,13 +1386,37 @@ static void settle_file(struct ingest *in, const struct ss_csv_stats *st)
 		f->fatal = 1;
 }
 
+/* The file's base name without its extension, allocated ("Rainy Days" for
+ * "exports/Rainy Days.csv"). */
+static char *base_name(const char *path)
+{
+	const char *b = strrchr(path, '/'), *dot;
+
+	b = b ? b + 1 : path;
+	dot = strrchr(b, '.');
+	if (!dot || dot == b)
+		dot = b + strlen(b);
+	return xstrndup(b, (size_t)(dot - b));
+}
+
+/* Set role for the whole file to s, when s is given and not empty. */
+static void set_konst(struct ingest *in, enum column role, const char *s)
+{
+	if (s && *s) {
+		in->konst[role] = s;
+		in->konstlen[role] = strlen(s);
+	}
+}
+
 static enum ss_status read_file(struct ss_dataset *ds, const char *path, int is_catalog,
 				const struct ss_ingest_options *opt, struct ss_error *err)
 {
 	struct ingest in;
 	struct ss_csv_stats st;
+	struct ss_csv_options co = {0};
 	enum ss_status status;
-	uint32_t file = ss_dataset_add_file(ds, path, is_catalog);
+	int is_stdin = strcmp(path, SS_CSV_STDIN) == 0;
+	uint32_t file = ss_dataset_add_file(ds, is_stdin ? SS_STDIN_NAME : path, is_catalog);
 
 	if (file == SS_NONE)
 		return ss_error_set(err, SS_ERR_LIMIT, path, 0, "too many input files (at most %d)",
@@ -868,10 +1429,27 @@ static enum ss_status read_file(struct ss_dataset *ds, const char *path, int is_
 	in.last_album_id = SS_NONE;
 	in.last_artist_id = SS_NONE;
 	in.prev_track = SS_NONE;
+	in.stats = &st;
+	ds->files[file].is_stdin = is_stdin;
 	if (!is_catalog)
 		in.catalog = first_catalog(ds);
+	if (!is_catalog && opt) {
+		co.delimiter = opt->delimiter;
+		in.thousands = opt->thousands;
+		in.date_fmt = opt->has_date_fmt ? &opt->date_fmt : NULL;
+		if (opt->track_from_filename && !is_stdin)
+			in.track_from_name = base_name(path);
+		if (!opt->wide) {
+			set_konst(&in, COL_TRACK,
+				  in.track_from_name ? in.track_from_name : opt->track);
+			set_konst(&in, COL_ALBUM, opt->album);
+		} else {
+			set_konst(&in, COL_ALBUM, opt->album);
+		}
+		set_konst(&in, COL_ARTIST, opt->artist);
+	}
 
-	status = ss_csv_read(path, file, &ds->problems, on_row, &in, &st, err);
+	status = ss_csv_read_as(path, &co, file, &ds->problems, on_row, &in, &st, err);
 	if (status == SS_OK) {
 		settle_file(&in, &st);
 	} else {
@@ -884,6 +1462,9 @@ static enum ss_status read_file(struct ss_dataset *ds, const char *path, int is_
 	ss_intern_release(&in.by_name);
 	free(in.by_name_track);
 	free(in.hint);
+	free(in.track_from_name);
+	free(in.wide);
+	free(in.wide_value);
 	return status;
 }
 

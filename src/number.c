@@ -110,6 +110,96 @@ enum ss_count_result ss_count_parse(const char *s, size_t len, int64_t *out)
 	return SS_COUNT_OK;
 }
 
+/* s[0..len) (trimmed, not empty) as digits in groups of three separated by
+ * sep after a first group of one to three; SS_COUNT_FORMAT when it is not. */
+static enum ss_count_result grouped(const char *s, size_t len, char sep, int64_t *out)
+{
+	int64_t v = 0;
+	size_t group = 0, groups = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == sep) {
+			if (group == 0 || (groups == 0 ? group > 3 : group != 3))
+				return SS_COUNT_FORMAT;
+			groups++;
+			group = 0;
+			continue;
+		}
+		if (!is_digit(s[i]))
+			return SS_COUNT_SYNTAX;
+		if (v > (INT64_MAX - (s[i] - '0')) / 10)
+			return SS_COUNT_OVERFLOW;
+		v = v * 10 + (s[i] - '0');
+		group++;
+	}
+	if (group == 0 || (groups && group != 3))
+		return SS_COUNT_FORMAT;
+	*out = v;
+	return SS_COUNT_OK;
+}
+
+enum ss_count_result ss_count_parse_as(const char *s, size_t len, char sep, int64_t *out,
+				       int *zero_frac)
+{
+	enum ss_count_result r = ss_count_parse(s, len, out);
+	char mark = sep == '.' ? ',' : '.';
+	size_t end;
+	int64_t v = 0;
+
+	*zero_frac = 0;
+	if (r == SS_COUNT_OK || r == SS_COUNT_EMPTY || r == SS_COUNT_OVERFLOW)
+		return r;
+	while (len && is_blank(*s)) {
+		s++;
+		len--;
+	}
+	while (len && is_blank(s[len - 1]))
+		len--;
+	/* a fraction of one or two zeros: three would be a thousands group */
+	end = len;
+	if (len >= 3 && s[len - 2] == mark && s[len - 1] == '0')
+		end = len - 2;
+	else if (len >= 4 && s[len - 3] == mark && s[len - 2] == '0' && s[len - 1] == '0')
+		end = len - 3;
+	if (end < len && end > 0 && is_digit(s[end - 1])) {
+		enum ss_count_result g =
+			sep ? grouped(s, end, sep, &v) : ss_count_parse(s, end, &v);
+
+		if (g == SS_COUNT_OK) {
+			*out = v;
+			*zero_frac = 1;
+			return SS_COUNT_OK;
+		}
+		if (g == SS_COUNT_OVERFLOW)
+			return g;
+	}
+	if (sep && is_digit(s[0])) {
+		enum ss_count_result g = grouped(s, len, sep, &v);
+
+		if (g == SS_COUNT_OK)
+			*out = v;
+		if (g == SS_COUNT_OK || g == SS_COUNT_OVERFLOW)
+			return g;
+	}
+	return r;
+}
+
+const char *ss_count_hint(const char *s, size_t len, char sep, char *buf, size_t n)
+{
+	static const char seps[] = {',', '.'};
+	int64_t v = 0;
+	int zero;
+
+	buf[0] = '\0';
+	for (size_t k = 0; k < sizeof(seps); k++) {
+		if (seps[k] == sep || ss_count_parse_as(s, len, seps[k], &v, &zero) != SS_COUNT_OK)
+			continue;
+		snprintf(buf, n, "; --thousands %c reads it as %lld", seps[k], (long long)v);
+		break;
+	}
+	return buf;
+}
+
 const char *ss_count_error(enum ss_count_result r)
 {
 	switch (r) {

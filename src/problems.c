@@ -48,8 +48,10 @@ static const struct {
 	[SS_P_BEFORE_RELEASE] = {"before release", SS_SEV_WARNING},
 	[SS_P_NO_TOTAL] = {"no known total", SS_SEV_WARNING},
 	[SS_P_STALE] = {"stale track", SS_SEV_WARNING},
+	[SS_P_OPTION_UNUSED] = {"option not used", SS_SEV_WARNING},
 	[SS_P_DUPLICATE_MERGED] = {"duplicate merged", SS_SEV_INFO},
 	[SS_P_TRACK_NO_DATA] = {"track without data", SS_SEV_INFO},
+	[SS_P_INPUT_FORMAT] = {"input format", SS_SEV_INFO},
 };
 
 const char *ss_problem_kind_name(enum ss_problem_kind kind)

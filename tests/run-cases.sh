@@ -13,6 +13,7 @@
 #   expout   the exact expected stdout
 #   experr   the exact expected stderr
 #   status   the expected exit code
+#   stdin    optional: the command's standard input (else /dev/null), for "-"
 #   setup    optional, executable: run first as "setup DIR" with DIR (also
 #            exported as CASE_TMP) a fresh scratch directory under $TMPDIR, for
 #            inputs too big or too odd to commit; DIR is removed afterwards.
@@ -165,8 +166,12 @@ for dir in "$@"; do
 	fi
 
 	args=$(cat "$dir/cmd")
+	input=/dev/null
+	if [ -f "$dir/stdin" ]; then
+		input=$dir/stdin
+	fi
 	# shellcheck disable=SC2086
-	(eval "set -- $args" && exec $limit "$BIN" "$@") </dev/null >"$out" 2>"$err"
+	(eval "set -- $args" && exec $limit "$BIN" "$@") <"$input" >"$out" 2>"$err"
 	status=$?
 	if [ -n "$limit" ] && [ "$status" = 124 ]; then
 		echo "(timed out after ${CASE_TIMEOUT:-120}s)" >>"$err"

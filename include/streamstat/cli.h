@@ -31,11 +31,30 @@ int cmd_schedule(int argc, char **argv);
 /* Verbosity shared by all commands: -q lowers it, -v raises it. */
 enum ss_verbosity { SS_QUIET = 0, SS_NORMAL = 1, SS_VERBOSE = 2 };
 
-/* What every data-reading command takes. */
+/* A history file to read, and how (its input options). */
+struct ss_input {
+	const char *path; /* "-": standard input */
+	struct ss_ingest_options ingest;
+	unsigned given; /* input options given before it (SS_IN_* bits) */
+};
+
+/*
+ * What every data-reading command takes.  Input options (--delimiter,
+ * --column, --track ...) apply to the files named after them on the command
+ * line; those given after the last file apply to every file that no earlier
+ * one of the same option covers (as if given first).  ss_load_option() takes
+ * the files too (getopt_long() returns them as option 1 in the order given,
+ * with SS_LOAD_SHORT_OPTIONS), and ss_load_inputs_done() settles the list.
+ */
 struct ss_load_options {
 	const char **catalogs;
 	size_t ncatalogs;
-	struct ss_ingest_options ingest;
+	struct ss_ingest_options ingest; /* the input options so far (and --as-of) */
+	struct ss_input *inputs;
+	size_t ninputs;
+	unsigned given; /* input options given so far (SS_IN_* bits) */
+	unsigned since; /* ... since the last file */
+	int stdin_used; /* "-" was named */
 	int strict;
 	long max_problems; /* problems printed; 0 = all */
 	enum ss_verbosity verbosity;
@@ -43,7 +62,36 @@ struct ss_load_options {
 };
 
 /* Value options of ss_load_option() without a short letter. */
-enum { SS_OPT_STALE_DAYS = 290 };
+enum {
+	SS_OPT_STALE_DAYS = 290,
+	SS_OPT_DELIMITER = 320,
+	SS_OPT_COLUMN,
+	SS_OPT_TRACK,
+	SS_OPT_ALBUM,
+	SS_OPT_ARTIST,
+	SS_OPT_DATE,
+	SS_OPT_TRACK_FROM_FILENAME,
+	SS_OPT_DATE_FORMAT,
+	SS_OPT_THOUSANDS,
+	SS_OPT_WIDE,
+	SS_OPT_VALUES
+};
+
+/* Which input options were given (struct ss_input.given): one bit each, and
+ * one per field for --column FIELD=NAME. */
+enum {
+	SS_IN_DELIMITER = 1u << 0,
+	SS_IN_THOUSANDS = 1u << 1,
+	SS_IN_DATE_FORMAT = 1u << 2,
+	SS_IN_TRACK = 1u << 3,
+	SS_IN_ALBUM = 1u << 4,
+	SS_IN_ARTIST = 1u << 5,
+	SS_IN_DATE = 1u << 6,
+	SS_IN_TRACK_FROM_FILENAME = 1u << 7,
+	SS_IN_WIDE = 1u << 8,
+	SS_IN_VALUES = 1u << 9,
+	SS_IN_COLUMN = 1u << 10 /* << field */
+};
 
 /* Long options shared by data-reading commands, and their handler. */
 #define SS_LOAD_LONG_OPTIONS                                                                       \
@@ -51,11 +99,49 @@ enum { SS_OPT_STALE_DAYS = 290 };
 		{"strict", no_argument, NULL, 'S'},                                                \
 		{"max-problems", required_argument, NULL, 'P'}, {"quiet", no_argument, NULL, 'q'}, \
 		{"stale-days", required_argument, NULL, SS_OPT_STALE_DAYS},                        \
+		{"delimiter", required_argument, NULL, SS_OPT_DELIMITER},                          \
+		{"column", required_argument, NULL, SS_OPT_COLUMN},                                \
+		{"track", required_argument, NULL, SS_OPT_TRACK},                                  \
+		{"album", required_argument, NULL, SS_OPT_ALBUM},                                  \
+		{"artist", required_argument, NULL, SS_OPT_ARTIST},                                \
+		{"date", required_argument, NULL, SS_OPT_DATE},                                    \
+		{"track-from-filename", no_argument, NULL, SS_OPT_TRACK_FROM_FILENAME},            \
+		{"date-format", required_argument, NULL, SS_OPT_DATE_FORMAT},                      \
+		{"thousands", required_argument, NULL, SS_OPT_THOUSANDS},                          \
+		{"wide", no_argument, NULL, SS_OPT_WIDE},                                          \
+		{"values", required_argument, NULL, SS_OPT_VALUES},                                \
 	{                                                                                          \
 		"verbose", no_argument, NULL, 'v'                                                  \
 	}
-/* A leading ':' makes getopt_long() report a missing value as ':' and stay quiet. */
-#define SS_LOAD_SHORT_OPTIONS ":c:qv"
+/* A leading '-' makes getopt_long() return each file in its place, as option
+ * 1 (input options apply to the files after them); ':' makes it report a
+ * missing value as ':' and stay quiet. */
+#define SS_LOAD_SHORT_OPTIONS "-:c:qv"
+
+/* The input columns in brief, for every data command's --help. */
+#define SS_INPUT_HELP                                                                              \
+	"Input: CSV with a header row, one row per track per date.  Columns (any order\n"          \
+	"and case): date, track, album (or a catalog), streams (daily) and/or total\n"             \
+	"(running); optional: artist, bound (exact|at_least|crossed), release_date,\n"             \
+	"album_release_date.  Aliases: song/title -> track, plays/daily -> streams,\n"             \
+	"streams total/cumulative -> total, release -> release_date.  FILE \"-\" reads\n"          \
+	"standard input.\n"
+
+#define SS_INPUT_OPTIONS_HELP                                                                      \
+	"Input options (they apply to the files after them; given after the last file,\n"          \
+	"to all files):\n"                                                                         \
+	"      --delimiter C     fields separated by C: ',', ';' or tab (default: ';' or\n"        \
+	"                        tab when the header line has them and no commas)\n"               \
+	"      --column FIELD=NAME  read the file's column NAME as FIELD (repeatable)\n"           \
+	"      --track NAME, --album NAME, --artist NAME, --date DATE\n"                           \
+	"                        that field for every row of a file without its column\n"          \
+	"      --track-from-filename  the track is the file's name without its extension\n"        \
+	"      --date-format FMT dates as %Y-%m-%d (default), %m/%d/%Y, %d/%m/%Y,\n"               \
+	"                        %Y/%m/%d, %d.%m.%Y ...; a time at midnight is left out\n"         \
+	"      --thousands C     counts may group thousands with C (',' or '.')\n"                 \
+	"      --wide            date,TRACK1,TRACK2,...: a column per track (with --album\n"       \
+	"                        or a catalog); --values total|streams says what cells are\n"
+
 #define SS_LOAD_OPTIONS_HELP                                                                       \
 	"  -c, --catalog FILE    release dates and which tracks count (repeatable)\n"              \
 	"      --as-of DATE      leave out rows dated after DATE (YYYY-MM-DD)\n"                   \
@@ -68,7 +154,9 @@ enum { SS_OPT_STALE_DAYS = 290 };
 
 #define SS_EXIT_CODES_HELP                                                                         \
 	"Exit status: 0 ok; 64 usage error; 65 data error (unusable file, no usable rows,\n"       \
-	"or any problem with --strict); 66 cannot open an input; 74 I/O error.\n"
+	"or any problem with --strict); 66 cannot open an input; 70 internal error;\n"             \
+	"71 out of memory; 73 cannot create an output file (report); 74 I/O error;\n"              \
+	"75 another report is writing to the same directory (report; try again later).\n"
 
 /*
  * A command's options as getopt_long() reads them, and which of them (by
@@ -95,6 +183,13 @@ void ss_load_options_release(struct ss_load_options *o);
  * of them, 0 when it was not, -1 on a bad value (a message was printed).
  */
 int ss_load_option(struct ss_load_options *o, int opt, const char *arg);
+
+/*
+ * After the options: add files[0..n) (those after "--"), apply the input
+ * options given after the last file, and check the inputs.  0, or -1 after a
+ * message for command cmd (no file, an option that cannot apply).
+ */
+int ss_load_inputs_done(struct ss_load_options *o, const char *cmd, int n, char **files);
 
 /*
  * Explain getopt_long()'s '?' or ':' for command cmd ("streamstat: check:
@@ -224,12 +319,24 @@ void ss_put_line(FILE *out, const char *s);
 void ss_csv_field(FILE *out, const char *s);
 
 /*
- * Read the catalogs and files[0..nfiles) into a new dataset ds (the caller
+ * Read the catalogs and o->inputs into a new dataset ds (the caller
  * releases it), build the series, print the problems, and return the exit
  * code the loaded data calls for: the start of every data command.
  */
-int ss_load_data(struct ss_dataset *ds, struct ss_series_stats *st, char **files, int nfiles,
+int ss_load_data(struct ss_dataset *ds, struct ss_series_stats *st,
 		 const struct ss_load_options *o);
+
+/*
+ * Make standard input a regular file that can be read twice: when it is not
+ * one already (a pipe), copy it to an unlinked temporary file in $TMPDIR (or
+ * /tmp) and put that file on descriptor 0, at its start.  For command cmd's
+ * messages; SS_EXIT_OK, or SS_EXIT_IOERR after a message.
+ */
+int ss_spool_stdin(const char *cmd);
+
+/* A data command's usage: head (ending in a blank line), the input format
+ * and options (SS_INPUT_HELP, SS_INPUT_OPTIONS_HELP), then tail. */
+void ss_usage(FILE *out, const char *head, const char *tail);
 
 /* Monotonic seconds, for timing summaries. */
 double ss_seconds(void);
@@ -245,12 +352,12 @@ struct ss_load_result {
 };
 
 /*
- * Read the catalogs and files[0..nfiles), then build the series.  Prints
+ * Read the catalogs and o->inputs, then build the series.  Prints
  * file-level errors (cannot open ...) as it goes; data problems stay in
  * ds->problems for ss_print_problems().
  */
-void ss_load(struct ss_dataset *ds, struct ss_series_stats *st, char **files, int nfiles,
-	     const struct ss_load_options *o, struct ss_load_result *res);
+void ss_load(struct ss_dataset *ds, struct ss_series_stats *st, const struct ss_load_options *o,
+	     struct ss_load_result *res);
 
 /* Print the problems (severity >= warning; info too when verbose), capped. */
 void ss_print_problems(const struct ss_dataset *ds, const struct ss_load_options *o);

@@ -5,7 +5,11 @@
  * memory whole.  Each complete row is handed to a callback with its fields
  * and the line it starts on (libcsv reports bytes, so lines are counted
  * here: LF, CRLF and lone CR each end one line, inside quoted fields too).
- * A UTF-8 byte-order mark is skipped; blank lines are not rows.
+ * A UTF-8 byte-order mark is skipped; blank lines are not rows.  Fields are
+ * separated by a comma unless the options say otherwise: another delimiter,
+ * or "detect", which reads the header line (a header split by ';' with no
+ * commas is a European spreadsheet's export; by tabs with neither, a TSV).
+ * The path "-" reads standard input.
  *
  * Rows libcsv cannot parse (bad quoting, an unterminated quote, a field
  * over SS_CSV_FIELD_MAX bytes) are logged in the problem list, counted in
@@ -40,12 +44,21 @@ struct ss_csv_row {
 
 typedef void (*ss_csv_row_fn)(void *user, const struct ss_csv_row *row);
 
+#define SS_CSV_STDIN  "-"	/* the path that reads standard input */
+#define SS_STDIN_NAME "<stdin>" /* ... and its name in messages */
+
+struct ss_csv_options {
+	char delimiter; /* field separator; 0: detect from the header line */
+};
+
 struct ss_csv_stats {
 	uint64_t bytes;	    /* bytes read */
 	uint64_t lines;	    /* lines seen */
 	uint64_t rows;	    /* rows delivered, header included */
 	uint64_t lost_rows; /* rows that could not be parsed (logged as problems) */
 	int binary;	    /* reading stopped at a NUL byte */
+	char delimiter;	    /* the field separator used */
+	int detected;	    /* ... found in the header line (no delimiter was given) */
 };
 
 /*
@@ -58,5 +71,17 @@ struct ss_csv_stats {
 enum ss_status ss_csv_read(const char *path, uint32_t file_index, struct ss_problems *problems,
 			   ss_csv_row_fn fn, void *user, struct ss_csv_stats *stats,
 			   struct ss_error *err);
+
+/* The same with options (NULL: a comma); stats->delimiter says what was used. */
+enum ss_status ss_csv_read_as(const char *path, const struct ss_csv_options *opt,
+			      uint32_t file_index, struct ss_problems *problems, ss_csv_row_fn fn,
+			      void *user, struct ss_csv_stats *stats, struct ss_error *err);
+
+/*
+ * The delimiter the header line s[0..n) (the start of a file, past its
+ * byte-order mark) is split by: ';' when it has semicolons and no commas
+ * outside quotes, a tab when it has tabs and neither, else ','.
+ */
+char ss_csv_detect_delimiter(const char *s, size_t n);
 
 #endif

@@ -41,9 +41,10 @@ enum ss_date_source {
 const char *ss_date_source_name(enum ss_date_source src);
 
 struct ss_file {
-	char *path; /* owned */
+	char *path; /* owned; SS_STDIN_NAME for standard input */
 	int is_catalog;
-	int fatal; /* the file could not be used at all */
+	int is_stdin; /* read from standard input (the path "-") */
+	int fatal;    /* the file could not be used at all */
 	uint64_t bytes;
 	uint64_t lines;
 	uint64_t rows;	      /* data rows, header excluded, lost rows included */

@@ -3,7 +3,10 @@
  *
  * Counts are int64_t.  Parsing accepts plain decimal digits, optionally
  * surrounded by spaces; no sign, exponent, fraction or grouping, so that a
- * typo never turns into a plausible number.
+ * typo never turns into a plausible number.  ss_count_parse_as() reads what
+ * a history file's options allow: thousands separated by ',' or '.'
+ * (--thousands) and a fraction of one or two zeros ("812345.0", as pandas
+ * writes whole numbers in a column with gaps), which the caller notes.
  */
 #ifndef STREAMSTAT_NUMBER_H
 #define STREAMSTAT_NUMBER_H
@@ -23,6 +26,23 @@ enum ss_count_result {
 
 /* Parse s[0..len) into *out; *out is untouched on error. */
 enum ss_count_result ss_count_parse(const char *s, size_t len, int64_t *out);
+
+/*
+ * Parse s[0..len) into *out allowing thousands separated by sep (',' or '.';
+ * 0 for none: groups of three after one to three digits) and a fraction of
+ * one or two zeros after the decimal mark ('.', or ',' when sep is '.'):
+ * *zero_frac is set to 1 when one was dropped.  *out is untouched on error.
+ */
+enum ss_count_result ss_count_parse_as(const char *s, size_t len, char sep, int64_t *out,
+				       int *zero_frac);
+
+/*
+ * Advice for s[0..len), which did not parse with separator sep: the
+ * --thousands option that reads it and what it reads, as the end of a
+ * message ("; --thousands , reads it as 1234567"), written into buf (of size
+ * n) and returned; "" when no option does.
+ */
+const char *ss_count_hint(const char *s, size_t len, char sep, char *buf, size_t n);
 
 /* What is wrong, as the end of a message: "\"12a4\" is not a whole number". */
 const char *ss_count_error(enum ss_count_result r);

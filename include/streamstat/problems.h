@@ -62,10 +62,12 @@ enum ss_problem_kind {
 	SS_P_BEFORE_RELEASE,
 	SS_P_NO_TOTAL,
 	SS_P_STALE,
+	SS_P_OPTION_UNUSED, /* an input option the file has a column for */
 	/* For the record. */
 	SS_P_DUPLICATE_MERGED,
 	SS_P_TRACK_NO_DATA,
-	SS_P_KIND_COUNT /* number of kinds; not a kind */
+	SS_P_INPUT_FORMAT, /* how a file was read: delimiter detected, aliases ... */
+	SS_P_KIND_COUNT	   /* number of kinds; not a kind */
 };
 
 struct ss_problem {

@@ -43,6 +43,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		dup2(null, STDOUT_FILENO); /* stderr: -close_fd_mask=2 when fuzzing */
 		close(null);
+		null = open("/dev/null", O_RDONLY); /* "-" reads an empty standard input */
+		if (null < 0)
+			abort();
+		dup2(null, STDIN_FILENO);
+		close(null);
 		data_fd = memfd_create("history", 0);
 		if (data_fd < 0 || write(data_fd, history, sizeof history - 1) < 0)
 			abort();

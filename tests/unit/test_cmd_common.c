@@ -166,12 +166,99 @@ static void test_option_values(void **state)
 	ss_ms_cli_release(&c);
 }
 
+/* Input options apply to the files after them; those after the last file to
+ * every file no earlier one of the same option covers. */
+static void test_input_options_per_file(void **state)
+{
+	struct ss_load_options o;
+
+	(void)state;
+	ss_load_options_init(&o);
+	assert_int_equal(ss_load_option(&o, SS_OPT_DELIMITER, ";"), 1);
+	assert_int_equal(ss_load_option(&o, 1, "a.csv"), 1);
+	assert_int_equal(ss_load_option(&o, SS_OPT_ALBUM, "Layover"), 1);
+	assert_int_equal(ss_load_option(&o, SS_OPT_COLUMN, "track=Song"), 1);
+	assert_int_equal(ss_load_option(&o, 1, "b.csv"), 1);
+	assert_int_equal(ss_load_option(&o, SS_OPT_THOUSANDS, "."), 1);
+	assert_int_equal(ss_load_option(&o, SS_OPT_DELIMITER, "tab"), 1);
+	assert_int_equal(ss_load_option(&o, 'A', "2023-11-21"), 1);
+	assert_int_equal(ss_load_inputs_done(&o, "test", 0, NULL), 0);
+	assert_int_equal(o.ninputs, 2);
+	/* a.csv: its ';' (the trailing tab does not override it), the trailing '.' */
+	assert_string_equal(o.inputs[0].path, "a.csv");
+	assert_int_equal(o.inputs[0].ingest.delimiter, ';');
+	assert_int_equal(o.inputs[0].ingest.thousands, '.');
+	assert_null(o.inputs[0].ingest.album);
+	assert_null(o.inputs[0].ingest.column[1]);
+	assert_int_equal(o.inputs[0].ingest.has_as_of, 1);
+	/* b.csv: ';' still, the album and column given before it, the trailing '.' */
+	assert_int_equal(o.inputs[1].ingest.delimiter, ';');
+	assert_string_equal(o.inputs[1].ingest.album, "Layover");
+	assert_string_equal(o.inputs[1].ingest.column[1], "Song");
+	assert_int_equal(o.inputs[1].ingest.thousands, '.');
+	ss_load_options_release(&o);
+
+	/* files after "--" come after every option */
+	ss_load_options_init(&o);
+	assert_int_equal(ss_load_option(&o, 1, "a.csv"), 1);
+	assert_int_equal(ss_load_option(&o, SS_OPT_THOUSANDS, ","), 1);
+	char *rest[] = {"-c.csv"};
+	assert_int_equal(ss_load_inputs_done(&o, "test", 1, rest), 0);
+	assert_int_equal(o.ninputs, 2);
+	assert_int_equal(o.inputs[0].ingest.thousands, 0);
+	assert_string_equal(o.inputs[1].path, "-c.csv");
+	assert_int_equal(o.inputs[1].ingest.thousands, ',');
+	ss_load_options_release(&o);
+}
+
+static void test_input_option_errors(void **state)
+{
+	struct ss_load_options o;
+
+	(void)state;
+	ss_load_options_init(&o);
+	assert_int_equal(ss_load_option(&o, SS_OPT_DELIMITER, "::"), -1);
+	assert_int_equal(ss_load_option(&o, SS_OPT_THOUSANDS, " "), -1);
+	assert_int_equal(ss_load_option(&o, SS_OPT_DATE_FORMAT, "%Y%m%d"), -1);
+	assert_int_equal(ss_load_option(&o, SS_OPT_COLUMN, "song=Track"), -1);
+	assert_int_equal(ss_load_option(&o, SS_OPT_COLUMN, "track="), -1);
+	assert_int_equal(ss_load_option(&o, SS_OPT_VALUES, "daily"), -1);
+	assert_int_equal(ss_load_option(&o, SS_OPT_DATE, "21.11.2023"), -1);
+	assert_int_equal(ss_load_option(&o, SS_OPT_TRACK, ""), -1);
+	assert_int_equal(ss_load_inputs_done(&o, "test", 0, NULL), -1); /* no file */
+	assert_int_equal(ss_load_option(&o, 1, "-"), 1);
+	assert_int_equal(ss_load_option(&o, 1, "-"), -1); /* stdin once */
+	ss_load_options_release(&o);
+
+	ss_load_options_init(&o);
+	assert_int_equal(ss_load_option(&o, SS_OPT_WIDE, NULL), 1);
+	assert_int_equal(ss_load_option(&o, 1, "w.csv"), 1);
+	assert_int_equal(ss_load_inputs_done(&o, "test", 0, NULL), -1); /* no --values */
+	ss_load_options_release(&o);
+
+	ss_load_options_init(&o);
+	assert_int_equal(ss_load_option(&o, SS_OPT_TRACK_FROM_FILENAME, NULL), 1);
+	assert_int_equal(ss_load_option(&o, 1, "-"), 1);
+	assert_int_equal(ss_load_inputs_done(&o, "test", 0, NULL), -1); /* stdin has no name */
+	ss_load_options_release(&o);
+
+	ss_load_options_init(&o);
+	assert_int_equal(ss_load_option(&o, SS_OPT_VALUES, "streams"), 1);
+	assert_int_equal(ss_load_option(&o, 1, "long.csv"), 1);
+	assert_int_equal(ss_load_inputs_done(&o, "test", 0, NULL), -1); /* --values, no --wide */
+	ss_load_options_release(&o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_interlude),     cmocka_unit_test(test_list_split),
-		cmocka_unit_test(test_exclude_track), cmocka_unit_test(test_exclude_interludes),
+		cmocka_unit_test(test_interlude),
+		cmocka_unit_test(test_list_split),
+		cmocka_unit_test(test_exclude_track),
+		cmocka_unit_test(test_exclude_interludes),
 		cmocka_unit_test(test_option_values),
+		cmocka_unit_test(test_input_options_per_file),
+		cmocka_unit_test(test_input_option_errors),
 	};
 
 	return cmocka_run_group_tests_name("cmd_common", tests, NULL, NULL);

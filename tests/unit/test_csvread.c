@@ -209,6 +209,69 @@ static void test_missing_and_directory(void **state)
 	ss_problems_release(&p);
 }
 
+static void test_detect_delimiter(void **state)
+{
+	static const struct {
+		const char *header;
+		char want;
+	} t[] = {
+		{"date;album;track;total\n", ';'},
+		{"date,album,track,total\n", ','},
+		{"date\talbum\ttrack\n", '\t'},
+		{"date;\"a,b\";total\n", ';'},
+		{"date,\"a;b\",total\n", ','},
+		{"date;album,track\n", ','},
+		{"date\talbum;track\n", ';'},
+		{"date\n2023;1,2\n", ','},
+		{"\"x\ny\";z\n", ';'},
+		{"", ','},
+		{NULL, 0},
+	};
+
+	(void)state;
+	for (int i = 0; t[i].header; i++)
+		if (ss_csv_detect_delimiter(t[i].header, strlen(t[i].header)) != t[i].want)
+			fail_msg("'%s': got '%c'", t[i].header,
+				 ss_csv_detect_delimiter(t[i].header, strlen(t[i].header)));
+}
+
+/* Semicolons and tabs, given or detected; a tab is not trimmed as space. */
+static void test_delimiters(void **state)
+{
+	static const struct {
+		char delimiter; /* 0: detect */
+		const char *in;
+		const char *rows;
+		char used;
+		int detected;
+	} t[] = {
+		{0, "a;b\n1;\"x;y\"\n", "1:a|b;2:1|x;y;", ';', 1},
+		{';', "a;b\n1,5;2\n", "1:a|b;2:1,5|2;", ';', 0},
+		{0, "a\tb\n 1 \t\t2\n", "1:a|b;2:1||2;", '\t', 1},
+		{'\t', "a\tb\n1\t2\n", "1:a|b;2:1|2;", '\t', 0},
+		{0, "a,b\n1;2,3\n", "1:a|b;2:1;2|3;", ',', 1},
+		{0, NULL, NULL, 0, 0},
+	};
+
+	(void)state;
+	for (int i = 0; t[i].in; i++) {
+		struct ss_csv_options opt = {.delimiter = t[i].delimiter};
+		struct sink s = {0};
+		struct ss_problems p;
+		struct ss_csv_stats st;
+		const char *path = temp_text(t[i].in);
+
+		ss_problems_init(&p, 100);
+		assert_int_equal(ss_csv_read_as(path, &opt, 0, &p, on_row, &s, &st, NULL), SS_OK);
+		unlink(path);
+		if (strcmp(s.text, t[i].rows) != 0)
+			fail_msg("case %d: rows '%s', want '%s'", i, s.text, t[i].rows);
+		assert_int_equal(st.delimiter, t[i].used);
+		assert_int_equal(st.detected, t[i].detected);
+		release(&s, &p);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,6 +280,8 @@ int main(void)
 		cmocka_unit_test(test_many_fields_counted),
 		cmocka_unit_test(test_block_boundaries),
 		cmocka_unit_test(test_missing_and_directory),
+		cmocka_unit_test(test_detect_delimiter),
+		cmocka_unit_test(test_delimiters),
 	};
 
 	return cmocka_run_group_tests_name("csvread", tests, NULL, NULL);

@@ -3,7 +3,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -53,10 +55,16 @@ static const struct {
 	{"bad bound", "date,album,track,total,bound\n2023-09-08,L,Blue,5,maybe\n", 0, 1,
 	 "bad bound@2: column 'bound': \"maybe\" is not 'exact', 'at_least' or 'crossed'"},
 	{"missing column", "date,album,total\n2023-09-08,L,5\n", 0, 1,
-	 "missing column@1: missing required column 'track' (header: date,album,total)"},
+	 "missing column@1: missing required column 'track' (header: date,album,total); a "
+	 "column named track, song, title, track_name, song_title or track_title is read as "
+	 "track: name yours with --column track=NAME, or give --track NAME (or "
+	 "--track-from-filename) for a file of one track"},
 	{"no count column", "date,album,track\n2023-09-08,L,Blue\n", 0, 1,
 	 "missing column@1: missing required column 'streams' or 'total' (header: "
-	 "date,album,track)"},
+	 "date,album,track); a column named streams, plays, daily or daily_streams is read as "
+	 "daily streams, one named total, streams_total, total_streams, cumulative or "
+	 "cumulative_streams as running totals: name yours with --column streams=NAME or "
+	 "--column total=NAME"},
 	{"unknown columns", "date,album,track,total,source,note\n2023-09-08,L,Blue,5,x,y\n", 1, 0,
 	 "unknown columns@1: ignoring unknown columns 'source', 'note'"},
 	{"duplicate column", "date,album,track,total,Date\n2023-09-08,L,Blue,5,2023-09-09\n", 1, 0,
@@ -119,7 +127,7 @@ static void test_values_and_names(void **state)
 static void test_as_of(void **state)
 {
 	struct ss_dataset ds;
-	struct ss_ingest_options opt = {1, 0};
+	struct ss_ingest_options opt = {.has_as_of = 1};
 	const struct ss_file *f;
 
 	(void)state;
@@ -333,6 +341,323 @@ static void test_album_artist_assumed(void **state)
 	ss_dataset_release(&ds);
 }
 
+/* Files as people have them, read with the options they need. */
+static const struct {
+	const char *name;
+	struct ss_ingest_options opt;
+	const char *text;
+	unsigned used, skipped, nobs;
+	int64_t count0;	     /* the first observation's total, or its streams */
+	const char *problem; /* a kept problem as "kind@line: msg", "" for none */
+} formats[] = {
+	{"semicolons detected",
+	 {0},
+	 "date;album;track;total\n2023-09-08;L;Blue;5\n",
+	 1,
+	 0,
+	 1,
+	 5,
+	 "input format@1: fields are separated by ';' (detected from the header line, which has "
+	 "no commas; --delimiter says otherwise)"},
+	{"tabs detected",
+	 {0},
+	 "date\talbum\ttrack\ttotal\n2023-09-08\tL\t Blue \t5\n",
+	 1,
+	 0,
+	 1,
+	 5,
+	 "input format@1: fields are separated by tabs (detected from the header line, which "
+	 "has no commas; --delimiter says otherwise)"},
+	{"delimiter given",
+	 {.delimiter = ';'},
+	 "date;album;track;total\n2023-09-08;L;Blue;5\n",
+	 1,
+	 0,
+	 1,
+	 5,
+	 ""},
+	{"commas win", {0}, "date,album,track,total\n2023-09-08,L;X,Blue,5\n", 1, 0, 1, 5, ""},
+	{"aliases",
+	 {0},
+	 "Day,Album,Song Title,Plays\n2023-09-08,L,Blue,7\n",
+	 1,
+	 0,
+	 1,
+	 7,
+	 "input format@1: reading column 'Day' as date, 'Song Title' as track, 'Plays' as streams "
+	 "(a known alias; --column FIELD=NAME says otherwise)"},
+	{"streams total alias",
+	 {0},
+	 "date,album,track,Streams_Total\n2023-09-08,L,Blue,9\n",
+	 1,
+	 0,
+	 1,
+	 9,
+	 "input format@1: reading column 'Streams_Total' as total (a known alias; --column "
+	 "FIELD=NAME says otherwise)"},
+	{"column mapping",
+	 {.column = {[1] = "Name", [5] = "Streams"}},
+	 "date,album,Name,Streams\n2023-09-08,L,Blue,11\n",
+	 1,
+	 0,
+	 1,
+	 11,
+	 ""},
+	{"column mapping missing",
+	 {.column = {[1] = "Name"}},
+	 "date,album,Song,total\n",
+	 0,
+	 0,
+	 0,
+	 0,
+	 "missing column@1: --column track=Name: the header has no column 'Name' (header: "
+	 "date,album,Song,total); give the name as the header spells it"},
+	{"constant track and album",
+	 {.track = "Blue", .album = "L", .artist = "V"},
+	 "date,streams\n2023-09-08,100\n2023-09-09,50\n",
+	 2,
+	 0,
+	 2,
+	 100,
+	 ""},
+	{"constant unused",
+	 {.album = "Other"},
+	 "date,album,track,total\n2023-09-08,L,Blue,5\n",
+	 1,
+	 0,
+	 1,
+	 5,
+	 "option not used@1: --album 'Other' is not used for this file: it has the column 'album' "
+	 "(field 2); give the option before the files without one only"},
+	{"constant date",
+	 {.has_date = 1, .date = 19608, .album = "L", .column = {[5] = "Streams"}},
+	 "Song Title,Streams\nBlue,5\nGrey,6\n",
+	 2,
+	 0,
+	 2,
+	 5,
+	 "input format@1: reading column 'Song Title' as track (a known alias; --column "
+	 "FIELD=NAME says otherwise)"},
+	{"date format",
+	 {.has_date_fmt = 1, .date_fmt = {{'d', 'm', 'Y'}, '.', "%d.%m.%Y", "DD.MM.YYYY"}},
+	 "date,album,track,total\n8.9.2023,L,Blue,5\n2023-09-09,L,Blue,6\n",
+	 1,
+	 1,
+	 1,
+	 5,
+	 "bad date@3: column 'date': \"2023-09-09\" is not a date in the form DD.MM.YYYY "
+	 "(--date-format %d.%m.%Y); as YYYY-MM-DD it is 2023-09-09: give --date-format %Y-%m-%d"},
+	{"us date without option",
+	 {0},
+	 "date,album,track,total\n11/21/2023,L,Blue,5\n",
+	 0,
+	 1,
+	 0,
+	 0,
+	 "bad date@2: column 'date': \"11/21/2023\" is not a date in the form YYYY-MM-DD; as "
+	 "MM/DD/YYYY it is 2023-11-21: give --date-format %m/%d/%Y; as DD/MM/YYYY it is no date"},
+	{"midnight",
+	 {0},
+	 "date,album,track,total\n2023-09-08T00:00:00Z,L,Blue,5\n",
+	 1,
+	 0,
+	 1,
+	 5,
+	 "input format@2: 1 date with a time at midnight, such as \"2023-09-08T00:00:00Z\": the "
+	 "time is left out"},
+	{"not midnight",
+	 {0},
+	 "date,album,track,total\n2023-09-08 13:00:00,L,Blue,5\n",
+	 0,
+	 1,
+	 0,
+	 0,
+	 "bad date@2: column 'date': \"2023-09-08 13:00:00\" has a time of day that is not "
+	 "midnight; streamstat counts whole days: give one row per day, dated without a time or at "
+	 "00:00"},
+	{"thousands",
+	 {.thousands = ','},
+	 "date,album,track,total\n2023-09-08,L,Blue,\"1,234,567\"\n",
+	 1,
+	 0,
+	 1,
+	 1234567,
+	 ""},
+	{"thousands dots",
+	 {.thousands = '.'},
+	 "date;album;track;total\n2023-09-08;L;Blue;1.234.567\n",
+	 1,
+	 0,
+	 1,
+	 1234567,
+	 "input format@1: fields are separated by ';' (detected from the header "
+	 "line, which has no commas; --delimiter says otherwise)"},
+	{"thousands hint",
+	 {0},
+	 "date,album,track,total\n2023-09-08,L,Blue,\"1,234,567\"\n",
+	 0,
+	 1,
+	 0,
+	 0,
+	 "bad count@2: column 'total': \"1,234,567\" is not written as plain digits; "
+	 "--thousands , reads it as 1234567"},
+	{"thousands wrong groups",
+	 {.thousands = ','},
+	 "date,album,track,total\n2023-09-08,L,Blue,\"12,34,567\"\n",
+	 0,
+	 1,
+	 0,
+	 0,
+	 "bad count@2: column 'total': \"12,34,567\" is not a whole number in groups of three "
+	 "digits separated by ',' (--thousands ,)"},
+	{"zero fraction",
+	 {0},
+	 "date,album,track,total\n2023-09-08,L,Blue,812345.0\n",
+	 1,
+	 0,
+	 1,
+	 812345,
+	 "input format@2: 1 count with a zero fraction, such as \"812345.0\" in column "
+	 "'total', read as whole numbers"},
+	{"blank rows",
+	 {0},
+	 "date,album,track,total\n2023-09-08,L,Blue,5\n,,,\n , ,,\n",
+	 1,
+	 0,
+	 1,
+	 5,
+	 "input format@3: 2 rows of empty fields only (as spreadsheets leave below the data) read "
+	 "as blank lines"},
+	{"wide totals",
+	 {.wide = 1, .values = SS_VALUES_TOTAL, .album = "L"},
+	 "date,Blue,Grey\n2023-09-08,5,\n2023-09-09,7,3\n",
+	 2,
+	 0,
+	 3,
+	 5,
+	 "input format@1: wide table: 2 track columns ('Blue', 'Grey'), each cell a running total "
+	 "(--values total)"},
+	{"wide bad cell",
+	 {.wide = 1, .values = SS_VALUES_STREAMS, .album = "L"},
+	 "date,Blue,Grey\n2023-09-08,5,x\n2023-09-09,7,3\n",
+	 1,
+	 1,
+	 2,
+	 7,
+	 "bad count@2: column 'Grey': \"x\" is not a whole number"},
+	{"wide empty row",
+	 {.wide = 1, .values = SS_VALUES_STREAMS, .album = "L"},
+	 "date,Blue,Grey\n2023-09-08,,\n",
+	 0,
+	 1,
+	 0,
+	 0,
+	 "no count@2: no count: every track's cell is empty"},
+	{"wide no album",
+	 {.wide = 1, .values = SS_VALUES_TOTAL},
+	 "date,Blue\n2023-09-08,5\n",
+	 0,
+	 1,
+	 0,
+	 0,
+	 "missing column@1: a wide table names no album: give --album NAME (and --artist NAME) for "
+	 "the whole file, or a catalog (--catalog) listing its tracks"},
+	{"wide same track twice",
+	 {.wide = 1, .values = SS_VALUES_TOTAL, .album = "L"},
+	 "date,Blue, Blue \n2023-09-08,5,6\n",
+	 0,
+	 1,
+	 0,
+	 0,
+	 "duplicate column@1: column 'Blue' (fields 2 and 3) is the same track twice; rename or "
+	 "remove one"},
+	{NULL, {0}, NULL, 0, 0, 0, 0, NULL},
+};
+
+static void test_formats(void **state)
+{
+	char buf[1024];
+
+	(void)state;
+	for (int i = 0; formats[i].name; i++) {
+		struct ss_dataset ds;
+		const struct ss_file *f = load_text(&ds, NULL, formats[i].text, &formats[i].opt);
+		int found = formats[i].problem[0] == '\0' && ds.problems.n == 0;
+
+		for (size_t k = 0; k < ds.problems.n && !found; k++) {
+			const struct ss_problem *p = &ds.problems.list[k];
+
+			snprintf(buf, sizeof(buf), "%s@%llu: %s", ss_problem_kind_name(p->kind),
+				 (unsigned long long)p->line, p->msg);
+			found = strcmp(buf, formats[i].problem) == 0;
+		}
+		if (formats[i].problem[0] == '\0' && !formats[i].nobs && !formats[i].used)
+			found = 1; /* a fatal case that only counts */
+		if (!found)
+			fail_msg("%s: no problem '%s' (first: '%s')", formats[i].name,
+				 formats[i].problem, first_problem(&ds, buf, sizeof(buf)));
+		if (f->used != formats[i].used || f->skipped != formats[i].skipped ||
+		    ds.nobs != formats[i].nobs)
+			fail_msg("%s: used %llu skipped %llu obs %zu", formats[i].name,
+				 (unsigned long long)f->used, (unsigned long long)f->skipped,
+				 ds.nobs);
+		if (ds.nobs &&
+		    (ds.obs[0].flags & SS_OBS_TOTAL ? ds.obs[0].total : ds.obs[0].streams) !=
+			    formats[i].count0)
+			fail_msg("%s: first count %lld", formats[i].name,
+				 (long long)(ds.obs[0].flags & SS_OBS_TOTAL ? ds.obs[0].total
+									    : ds.obs[0].streams));
+		assert_int_equal(f->rows, f->used + f->skipped);
+		ss_dataset_release(&ds);
+	}
+}
+
+/* --track-from-filename: the base name without its extension. */
+static void test_track_from_filename(void **state)
+{
+	struct ss_dataset ds;
+	struct ss_ingest_options opt = {.track_from_filename = 1, .album = "Layover"};
+	struct ss_error err;
+	const char *dir = getenv("TMPDIR");
+	char path[256];
+	FILE *fp;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/Rainy Days.csv", dir && *dir ? dir : "/tmp");
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("date,streams\n2023-09-08,100\n", fp);
+	fclose(fp);
+	ss_dataset_init(&ds, 100);
+	assert_int_equal(ss_ingest_file(&ds, path, &opt, &err), SS_OK);
+	unlink(path);
+	assert_int_equal(ds.nobs, 1);
+	assert_string_equal(ss_track_name(&ds, ds.obs[0].track), "Rainy Days");
+	assert_string_equal(ss_album_name(&ds, ds.tracks[ds.obs[0].track].album), "Layover");
+	ss_dataset_release(&ds);
+}
+
+/* A wide table's tracks found in the catalog when no album is given. */
+static void test_wide_catalog(void **state)
+{
+	struct ss_dataset ds;
+	struct ss_ingest_options opt = {.wide = 1, .values = SS_VALUES_TOTAL};
+	const struct ss_file *f;
+
+	(void)state;
+	f = load_text(&ds, "album,artist,track\nLayover,V,Blue\nFACE,Jimin,Like Crazy\n",
+		      "date,Like Crazy,Blue\n2023-09-08,10,20\n", &opt);
+	assert_int_equal(f->used, 1);
+	assert_int_equal(ds.nobs, 2);
+	assert_string_equal(ss_album_name(&ds, ds.tracks[ds.obs[0].track].album), "FACE");
+	assert_string_equal(ss_album_name(&ds, ds.tracks[ds.obs[1].track].album), "Layover");
+	ss_dataset_release(&ds);
+	f = load_text(&ds, "album,track\nLayover,Blue\n", "date,Blue,Nope\n2023-09-08,1,2\n", &opt);
+	assert_int_equal(f->fatal, 1);
+	assert_int_equal(ds.nobs, 0);
+	ss_dataset_release(&ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -346,6 +671,9 @@ int main(void)
 		cmocka_unit_test(test_album_by_artist),
 		cmocka_unit_test(test_album_by_artist_catalog),
 		cmocka_unit_test(test_album_artist_assumed),
+		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_track_from_filename),
+		cmocka_unit_test(test_wide_catalog),
 	};
 
 	return cmocka_run_group_tests_name("ingest", tests, NULL, NULL);

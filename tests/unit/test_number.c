@@ -119,12 +119,74 @@ static void test_count_format(void **state)
 	assert_string_equal(ss_count_format(INT64_MIN, buf), "-9,223,372,036,854,775,808");
 }
 
+/* Counts as a file's --thousands option allows, zero fractions noted. */
+static const struct {
+	const char *in;
+	char sep;
+	enum ss_count_result want;
+	int64_t value;
+	int zero;
+	const char *hint; /* ss_count_hint() when it fails */
+} grouped[] = {
+	{"1,234,567", ',', SS_COUNT_OK, 1234567, 0, NULL},
+	{"1.234.567", '.', SS_COUNT_OK, 1234567, 0, NULL},
+	{"234,567", ',', SS_COUNT_OK, 234567, 0, NULL},
+	{"1234567", ',', SS_COUNT_OK, 1234567, 0, NULL},
+	{" 1,234 ", ',', SS_COUNT_OK, 1234, 0, NULL},
+	{"1,234.0", ',', SS_COUNT_OK, 1234, 1, NULL},
+	{"1.234,00", '.', SS_COUNT_OK, 1234, 1, NULL},
+	{"812345.0", 0, SS_COUNT_OK, 812345, 1, NULL},
+	{"812345.00", 0, SS_COUNT_OK, 812345, 1, NULL},
+	{"812345,0", '.', SS_COUNT_OK, 812345, 1, NULL},
+	{"1.000", 0, SS_COUNT_FORMAT, 0, 0, "; --thousands . reads it as 1000"},
+	{"1,234,567", 0, SS_COUNT_FORMAT, 0, 0, "; --thousands , reads it as 1234567"},
+	{"1.234.567", 0, SS_COUNT_SYNTAX, 0, 0, "; --thousands . reads it as 1234567"},
+	{"1.234.567", ',', SS_COUNT_SYNTAX, 0, 0, "; --thousands . reads it as 1234567"},
+	{"12,34,567", ',', SS_COUNT_SYNTAX, 0, 0, ""},
+	{"1234,567", ',', SS_COUNT_FORMAT, 0, 0, ""},
+	{"1,2345", ',', SS_COUNT_SYNTAX, 0, 0, ""},
+	{",123", ',', SS_COUNT_SYNTAX, 0, 0, ""},
+	{"123,", ',', SS_COUNT_SYNTAX, 0, 0, ""},
+	{"812345.5", 0, SS_COUNT_FRACTIONAL, 0, 0, ""},
+	{"812345.000", 0, SS_COUNT_FORMAT, 0, 0, ""},
+	{"-1,234", ',', SS_COUNT_NEGATIVE, 0, 0, ""},
+	{"9,223,372,036,854,775,808", ',', SS_COUNT_OVERFLOW, 0, 0, ""},
+	{"", ',', SS_COUNT_EMPTY, 0, 0, ""},
+	{NULL, 0, SS_COUNT_OK, 0, 0, NULL},
+};
+
+static void test_grouped_table(void **state)
+{
+	char hint[100];
+
+	(void)state;
+	for (int i = 0; grouped[i].in; i++) {
+		int64_t v = -7;
+		int zero = -1;
+		enum ss_count_result r = ss_count_parse_as(grouped[i].in, strlen(grouped[i].in),
+							   grouped[i].sep, &v, &zero);
+
+		if (r != grouped[i].want)
+			fail_msg("'%s' sep '%c': got %d, want %d", grouped[i].in,
+				 grouped[i].sep ? grouped[i].sep : '0', r, grouped[i].want);
+		if (r == SS_COUNT_OK && (v != grouped[i].value || zero != grouped[i].zero))
+			fail_msg("'%s': %lld zero %d", grouped[i].in, (long long)v, zero);
+		if (r != SS_COUNT_OK) {
+			assert_int_equal(v, -7);
+			assert_string_equal(ss_count_hint(grouped[i].in, strlen(grouped[i].in),
+							  grouped[i].sep, hint, sizeof hint),
+					    grouped[i].hint);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_count_table),
 		cmocka_unit_test(test_milestone_table),
 		cmocka_unit_test(test_count_format),
+		cmocka_unit_test(test_grouped_table),
 	};
 
 	return cmocka_run_group_tests_name("number", tests, NULL, NULL);
