@@ -27,6 +27,7 @@
 #include "streamstat/utf8.h"
 #include "streamstat/xalloc.h"
 #include "streamstat/zipcheck.h"
+#include "streamstat/zipedit.h"
 
 #define MAX_COLS	   40
 #define WIDTH_MAX	   60.0
@@ -915,6 +916,7 @@ static void daily_facts(const struct ss_dataset *ds, uint32_t t, double *last, i
 #define SPARK_COL	 30 /* AE: past the Tracks table */
 #define SPARK_TRACKS_MAX 10000
 #define SPARK_HEADER	 "Last 90 days"
+#define SPARK_CELL_COL	 11 /* where Tracks shows them */
 
 static void spark_data(const struct ctx *c, struct sheet *s, lxw_row_t row, uint32_t t)
 {
@@ -944,7 +946,7 @@ static void spark_data(const struct ctx *c, struct sheet *s, lxw_row_t row, uint
 			double rate = (total - ptotal) / (double)(o->day - pday);
 			for (int32_t d = pday + 1 > w0 ? pday + 1 : w0; d <= o->day && d <= w1; d++)
 				if (!isfinite(v[d - w0]))
-					v[d - w0] = rate;
+					v[d - w0] = round(rate);
 		}
 		known = 1, pday = o->day, ptotal = total;
 	}
@@ -990,9 +992,13 @@ static void sheet_tracks(struct ctx *c)
 	char buf[320];
 
 	headers(c, &s, 0, cols, NCOLS);
+	/* the hidden data's dates (not put_date(): finish_sheet() would size,
+	 * and so show, those columns) */
 	for (int32_t j = 0; j < SPARK_DAYS; j++)
-		put_date(c, &s, 0, (lxw_col_t)(SPARK_COL + j), r->ms->as_of - (SPARK_DAYS - 1) + j,
-			 NULL);
+		ok(&s, worksheet_write_number(
+			       s.ws, 0, (lxw_col_t)(SPARK_COL + j),
+			       (double)(r->ms->as_of - (SPARK_DAYS - 1) + j - c->excel_epoch),
+			       c->f.date));
 	if (c->ntracks > LAST_ROW) {
 		snprintf(buf, sizeof buf,
 			 "Excel holds %d rows: the first %d of %zu tracks shown (the JSON summary "
@@ -1079,7 +1085,7 @@ static void sheet_tracks(struct ctx *c)
 	}
 	worksheet_freeze_panes(s.ws, 1, 2);
 	finish_sheet(&s);
-	ok(&s, worksheet_set_column(s.ws, 11, 11, 16, NULL));
+	ok(&s, worksheet_set_column(s.ws, SPARK_CELL_COL, SPARK_CELL_COL, 16, NULL));
 	page_setup(&s, 0, 0, 0);
 }
 
@@ -1668,6 +1674,52 @@ static void sheet_changes(struct ctx *c)
 	page_setup(&s, 1, 1, 0);
 }
 
+/* ---- sparklines --------------------------------------------------------- */
+
+/*
+ * The Tracks sheet's sparklines as the worksheet extension Excel 2010 reads
+ * (x14:sparklineGroups): one group, a line per row from 1 to
+ * c->spark_rows in the "Last 90 days" column, reading that row's hidden
+ * data.  The caller frees the text; *len is its length.
+ */
+static char *spark_xml(const struct ctx *c, size_t *len)
+{
+	static const char head[] =
+		"<extLst><ext uri=\"{05C60535-1F16-4fd2-B633-F4F36F0B64E0}\" "
+		"xmlns:x14=\"http://schemas.microsoft.com/office/spreadsheetml/2009/9/main\">"
+		"<x14:sparklineGroups "
+		"xmlns:xm=\"http://schemas.microsoft.com/office/excel/2006/main\">"
+		"<x14:sparklineGroup manualMin=\"0\" lineWeight=\"1.25\" "
+		"displayEmptyCellsAs=\"gap\" markers=\"1\" minAxisType=\"custom\" "
+		"displayHidden=\"1\">"
+		"<x14:colorSeries theme=\"4\" tint=\"-0.499984740745262\"/>"
+		"<x14:colorNegative theme=\"5\"/><x14:colorAxis rgb=\"FF000000\"/>"
+		"<x14:colorMarkers theme=\"4\" tint=\"-0.499984740745262\"/>"
+		"<x14:colorFirst theme=\"4\" tint=\"0.39997558519241921\"/>"
+		"<x14:colorLast theme=\"4\" tint=\"0.39997558519241921\"/>"
+		"<x14:colorHigh theme=\"4\"/><x14:colorLow theme=\"4\"/>"
+		"<x14:sparklines>";
+	static const char tail[] = "</x14:sparklines></x14:sparklineGroup>"
+				   "</x14:sparklineGroups></ext></extLst>";
+	size_t cap = sizeof head + sizeof tail + (size_t)c->spark_rows * 96, n = 0;
+	char *out = xmalloc(cap);
+
+	memcpy(out, head, sizeof head - 1);
+	n = sizeof head - 1;
+	for (lxw_row_t row = 1; row <= c->spark_rows; row++) {
+		char range[LXW_MAX_CELL_RANGE_LENGTH], cell[LXW_MAX_CELL_NAME_LENGTH];
+		lxw_rowcol_to_range(range, row, SPARK_COL, row, SPARK_COL + SPARK_DAYS - 1);
+		lxw_rowcol_to_cell(cell, row, SPARK_CELL_COL);
+		n += (size_t)snprintf(out + n, cap - n,
+				      "<x14:sparkline><xm:f>Tracks!%s</xm:f><xm:sqref>%s</xm:sqref>"
+				      "</x14:sparkline>",
+				      range, cell);
+	}
+	memcpy(out + n, tail, sizeof tail);
+	*len = n + sizeof tail - 1;
+	return out;
+}
+
 /* ---- the workbook ----------------------------------------------------- */
 
 static void make_formats(struct ctx *c)
@@ -1806,6 +1858,17 @@ enum ss_status ss_report_write_xlsx(const struct ss_report *r, const char *path,
 			err, c.failed == LXW_ERROR_MEMORY_MALLOC_FAILED ? SS_ERR_NOMEM : SS_ERR_IO,
 			path, 0, "cannot write the workbook: %s: %s", c.failed_in,
 			lxw_strerror(c.failed));
+	if (e == LXW_NO_ERROR && c.spark_rows) {
+		char part[64];
+		size_t len;
+		char *xml = spark_xml(&c, &len);
+		snprintf(part, sizeof part, "xl/worksheets/sheet%u.xml", c.spark_sheet + 1);
+		enum ss_status st =
+			ss_zip_append_xml(path, tmpdir, part, "</worksheet>", xml, len, err);
+		free(xml);
+		if (st != SS_OK)
+			return st;
+	}
 	if (e == LXW_NO_ERROR)
 		return ss_zip_check(path, err);
 	/* libxlsxwriter names a failed malloc or tmpfile() "a permissions error" */
