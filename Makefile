@@ -57,7 +57,7 @@ DEB_PACKAGES := gcc make pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev libj
 # runs the accuracy harness on real histories (tests/accuracy/); systemd's
 # systemd-analyze verifies the units "schedule --systemd" prints (it needs no
 # running systemd).
-TEST_PACKAGES := libreoffice-calc-nogui valgrind python3-numpy systemd
+TEST_PACKAGES := libreoffice-calc-nogui poppler-utils valgrind python3-numpy systemd
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)

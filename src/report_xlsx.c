@@ -956,11 +956,13 @@ static void spark_data(const struct ctx *c, struct sheet *s, lxw_row_t row, uint
 						     NULL));
 }
 
-/* The sparkline data's header (its dates), its columns hidden, and the
- * sparklines asked for rows 1 to nrows - 1. */
+/* The sparkline data's columns hidden, and the sparklines asked for rows 1
+ * to nrows - 1 (at most SPARK_TRACKS_MAX). */
 static void spark_columns(struct ctx *c, struct sheet *s, lxw_row_t nrows)
 {
-	lxw_row_col_options hidden = {.hidden = LXW_TRUE};
+	lxw_row_col_options hidden;
+	memset(&hidden, 0, sizeof hidden);
+	hidden.hidden = LXW_TRUE;
 	lxw_row_t last = nrows - 1 < SPARK_TRACKS_MAX ? nrows - 1 : SPARK_TRACKS_MAX;
 
 	ok(s, worksheet_set_column_opt(s->ws, SPARK_COL, SPARK_COL + SPARK_DAYS - 1, 10, NULL,
@@ -1782,7 +1784,7 @@ static void make_formats(struct ctx *c)
 	format_set_align(f->rank_record, LXW_ALIGN_LEFT);
 	f->rank_record_inferred = need(workbook_add_format(c->wb));
 	format_set_num_format(f->rank_record_inferred,
-			      "0\" (record; days from inferred release dates)\"");
+			      "0\" (record, days from inferred release dates)\"");
 	format_set_bold(f->rank_record_inferred);
 	format_set_bg_color(f->rank_record_inferred, 0xC6EFCE);
 	format_set_align(f->rank_record_inferred, LXW_ALIGN_LEFT);
@@ -1859,6 +1861,11 @@ enum ss_status ss_report_write_xlsx(const struct ss_report *r, const char *path,
 			path, 0, "cannot write the workbook: %s: %s", c.failed_in,
 			lxw_strerror(c.failed));
 	if (e == LXW_NO_ERROR && c.spark_rows) {
+		/* the library's zip read back first: a part it cut short is
+		 * named as damage, not as a part the sparklines cannot go in */
+		enum ss_status zst = ss_zip_check(path, err);
+		if (zst != SS_OK)
+			return zst;
 		char part[64];
 		size_t len;
 		char *xml = spark_xml(&c, &len);

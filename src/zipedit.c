@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define ZLIB_CONST /* next_in points to const */
 #include <zlib.h>
 
 #include "streamstat/xalloc.h"
@@ -23,7 +24,7 @@
 #define EOCD_LEN   22
 #define CDIR_LEN   46
 #define LOCAL_LEN  30
-#define CHUNK	   65536
+#define CHUNK	   ((size_t)65536)
 #define TAIL_MAX   64	  /* longest end_tag */
 #define FLAG_DDESC 0x0008 /* sizes in a data descriptor after the data */
 
@@ -109,7 +110,7 @@ static int deflate_out(struct edit *e, const unsigned char *p, size_t n, int flu
 {
 	e->crc = (uint32_t)crc32(e->crc, p, (uInt)n);
 	e->usize += n;
-	e->def.next_in = (Bytef *)(uintptr_t)p;
+	e->def.next_in = p;
 	e->def.avail_in = (uInt)n;
 	do {
 		e->def.next_out = e->zbuf;
@@ -271,8 +272,7 @@ enum ss_status ss_zip_append_xml(const char *path, const char *tmpdir, const cha
 	const char *dir = tmpdir ? tmpdir : "/tmp";
 	size_t dlen = strlen(dir);
 	tmp = xmalloc(dlen + sizeof "/streamstat-zip.XXXXXX");
-	memcpy(tmp, dir, dlen);
-	memcpy(tmp + dlen, "/streamstat-zip.XXXXXX", sizeof "/streamstat-zip.XXXXXX");
+	snprintf(tmp, dlen + sizeof "/streamstat-zip.XXXXXX", "%s/streamstat-zip.XXXXXX", dir);
 	e.out = mkstemp(tmp);
 	if (e.out < 0) {
 		free(at);
