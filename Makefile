@@ -54,12 +54,13 @@ DEB_PACKAGES := gcc make pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev libj
 
 # ... and what only "make test" needs: cmocka for the unit tests, python3 and
 # openpyxl to read workbooks back, clang-format, clang-tidy and cppcheck for
-# lint; LibreOffice opens the workbook as users do; valgrind checks the golden
-# cases for memory errors and leaks; numpy runs the accuracy harness on real
-# histories (tests/accuracy/); systemd's systemd-analyze verifies the units
+# lint; LibreOffice opens the workbook as users do, and poppler-utils count
+# and draw its printed pages; valgrind checks the golden cases for memory
+# errors and leaks; numpy runs the accuracy harness on real histories
+# (tests/accuracy/); systemd's systemd-analyze verifies the units
 # "schedule --systemd" prints (it needs no running systemd).
 TEST_PACKAGES := libcmocka-dev python3 python3-openpyxl clang-format clang-tidy cppcheck \
-                 libreoffice-calc-nogui valgrind python3-numpy systemd
+                 libreoffice-calc-nogui poppler-utils valgrind python3-numpy systemd
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)

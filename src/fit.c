@@ -207,6 +207,7 @@ static void summarize(struct ss_fitter *f, size_t n, struct ss_fit_data *d)
 	}
 	d->rate_last = ys / days;
 	d->last_days = m;
+	d->last_span = days;
 	if (m >= 2) {
 		double ss = 0;
 		for (size_t j = 0; j < m; j++) {
@@ -443,6 +444,7 @@ static void fit_prepared(struct ss_fitter *f, const struct ss_fit_options *opt, 
 	summarize(f, n, &d);
 	f->ninc = n;
 	out->n = (uint32_t)n;
+	out->recent_span = d.last_span;
 	for (size_t i = 0; i < ss_nmodels; i++) {
 		const struct ss_model *m = &ss_models[i];
 		struct ss_model_fit *mf = &out->m[i];

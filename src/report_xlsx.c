@@ -27,6 +27,7 @@
 #include "streamstat/utf8.h"
 #include "streamstat/xalloc.h"
 #include "streamstat/zipcheck.h"
+#include "streamstat/zipedit.h"
 
 #define MAX_COLS	   40
 #define WIDTH_MAX	   60.0
@@ -37,13 +38,24 @@
 #define TABLE_ROWS_MAX	   100000  /* tracks in the Tracks table; past it, filters */
 #define CHART_ALBUMS_MAX   12	   /* albums with a per-track chart */
 #define CHART_TRACKS_MAX   20	   /* tracks on one such chart */
-#define CHART_POINTS	   60	   /* points of a fitted curve; most observed points */
-#define CHART_DATA_COL	   20	   /* where the Charts sheet keeps its data */
-#define EXCEL_EPOCH_Y	   1899	   /* Excel's day 0 is 1899-12-30 */
+/* Counts past 1B in billions, as milestones are written ("1.5B", not
+ * "1,500M"), the others in millions (chart axes, milestone cells). */
+#define BILLIONS_FORMAT "[>=1000000000]0.0,,,\"B\";[>=1000000]#,##0,,\"M\";#,##0"
+#define CHART_POINTS	60   /* points of a fitted curve; most observed points */
+#define CHART_DATA_COL	20   /* where the Charts sheet keeps its data */
+#define EXCEL_EPOCH_Y	1899 /* Excel's day 0 is 1899-12-30 */
 
 struct formats {
 	lxw_format *header, *title, *note, *label, *date, *count, *millions, *day, *dec, *pct,
 		*record, *record_date, *wrap;
+	/* milestone[k]: the number of milestone k shown as its label ("1B") */
+	lxw_format *milestone[SS_MILESTONES_MAX];
+	/* ranks: a number, "(record)" and inferred release dates in the format */
+	lxw_format *rank, *rank_record, *rank_inferred, *rank_record_inferred;
+	/* the Summary's comparison table: a cell, a record's, a projection's */
+	lxw_format *cmp, *cmp_record, *cmp_projected, *cmp_label;
+	/* the Milestones sheet's status, by conditional formatting */
+	lxw_format *st_reached, *st_projected, *st_after, *st_never, *st_unknown;
 };
 
 struct ctx;
@@ -65,6 +77,8 @@ struct ctx {
 	int32_t excel_epoch;
 	uint32_t *order; /* the compared albums' tracks (ss_report_tracks()) */
 	size_t ntracks;
+	lxw_row_t spark_rows;  /* Tracks rows 1 .. spark_rows get a sparkline */
+	uint32_t spark_sheet;  /* the Tracks sheet's index */
 	lxw_error failed;      /* the first error a library call returned */
 	const char *failed_in; /* the sheet it was writing */
 };
@@ -262,6 +276,30 @@ static void finish_sheet(struct sheet *s)
 						   s->width[col] < 8 ? 8 : s->width[col], NULL));
 }
 
+#define PAPER_A4 9 /* worksheet_set_paper()'s code for A4 */
+
+/*
+ * Every sheet's printed page: A4 landscape, one page wide (as many pages
+ * down as it takes, or one in all when pages_down is 1), the rows from
+ * repeat_first to repeat_last (none when repeat_first < 0) at the top of
+ * each page, and a footer with the sheet's name, the as-of date and the page
+ * ("Summary", "as of 2023-11-21", "page 1 of 3").
+ */
+static void page_setup(struct sheet *s, long repeat_first, long repeat_last, uint16_t pages_down)
+{
+	char date[SS_DATE_LEN + 1], footer[96];
+
+	worksheet_set_landscape(s->ws);
+	worksheet_set_paper(s->ws, PAPER_A4);
+	worksheet_fit_to_pages(s->ws, 1, pages_down);
+	if (repeat_first >= 0 && repeat_last >= repeat_first)
+		ok(s,
+		   worksheet_repeat_rows(s->ws, (lxw_row_t)repeat_first, (lxw_row_t)repeat_last));
+	ss_date_format(s->c->r->as_of, date);
+	snprintf(footer, sizeof footer, "&L&A&Cas of %s&Rpage &P of &N", date);
+	ok(s, worksheet_set_footer(s->ws, footer));
+}
+
 /* buf: room for "after YYYY-MM-DD" */
 static const char *status_text(const struct ss_crossing *x, char *buf, size_t n)
 {
@@ -343,12 +381,34 @@ static int is_range(const struct ss_crossing *x)
 	return x->status == SS_MS_REACHED && x->how == SS_HOW_BY && x->lo != x->day;
 }
 
+/* Whether x has limits to write as dates: a projection's interval, or the
+ * days an observed crossing known to within days may lie in. */
+static int has_limits(const struct ss_crossing *x)
+{
+	if (x->status == SS_MS_REACHED)
+		return x->hi != SS_DAY_NONE && x->lo != x->hi;
+	return x->status == SS_MS_PROJECTED && x->lo != SS_DAY_NONE && x->hi != SS_DAY_NONE;
+}
+
 /* ---- Summary ---------------------------------------------------------- */
 
 /* How many of the compared albums Summary has a column for. */
 static size_t summary_albums(const struct ss_report *r)
 {
 	return r->nalbums < SUMMARY_ALBUMS_MAX ? r->nalbums : SUMMARY_ALBUMS_MAX;
+}
+
+/* A Summary note: wrapped in a column at most NOTE_WIDTH wide. */
+#define NOTE_WIDTH 34.0
+
+static void put_note(struct sheet *s, lxw_row_t row, lxw_col_t col, const char *v)
+{
+	double w = (double)strlen(v) * 1.1 + 1;
+
+	if (!v[0])
+		return;
+	write_text(s, row, col, v, s->c->f.wrap);
+	widen(s, col, w < NOTE_WIDTH ? w : NOTE_WIDTH);
 }
 
 static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t k, int total)
@@ -363,10 +423,10 @@ static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t 
 	for (size_t i = 0; i < nshown; i++)
 		ok(s, worksheet_write_blank(s->ws, *row, (lxw_col_t)(i + 1), c->f.header));
 	(*row)++;
-	static const char *const rows[] = {"date",	 "day",	 "status", "interval",
-					   "bottleneck", "rank", "note"};
+	static const char *const rows[] = {"date", "day",	 "status", "low",
+					   "high", "bottleneck", "rank",   "note"};
 	for (size_t q = 0; q < sizeof rows / sizeof rows[0]; q++) {
-		if (total && q == 4)
+		if (total && q == 5)
 			continue;
 		put_str(s, *row, 0, rows[q], c->f.label);
 		for (size_t i = 0; i < nshown; i++) {
@@ -388,7 +448,7 @@ static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t 
 					put_num(s, *row, col,
 						ss_ms_day_number(&r->ms->opt, ax->x.day,
 								 al->release),
-						record ? c->f.record : c->f.day);
+						record ? c->f.record : c->f.rank);
 				else if (dated)
 					put_str(s, *row, col,
 						ss_ms_day_text(&r->ms->opt, &ax->x, al->release,
@@ -399,30 +459,30 @@ static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t 
 				put_str(s, *row, col, status_text(&ax->x, buf, sizeof buf), NULL);
 				break;
 			case 3:
-				interval_text(&ax->x, buf, sizeof buf);
-				put_str(s, *row, col, buf, NULL);
-				break;
 			case 4:
+				/* the interval of a projection, or the days an observed
+				 * crossing may lie in, as dates */
+				if (has_limits(&ax->x))
+					put_date(c, s, *row, col, q == 3 ? ax->x.lo : ax->x.hi,
+						 NULL);
+				break;
+			case 5:
 				if (ax->bottleneck != SS_NONE)
 					put_str(s, *row, col, ss_track_name(r->ds, ax->bottleneck),
 						NULL);
 				break;
-			case 5:
+			case 6:
 				if (ax->rank) {
-					/* a rank counting days from an inferred release
-					 * date says so in the same cell */
-					const char *inf =
-						ax->rank_inferred
-							? "days from inferred release dates"
-							: "";
-					if (record)
-						snprintf(buf, sizeof buf, "%u (record%s%s)",
-							 ax->rank, inf[0] ? "; " : "", inf);
-					else
-						snprintf(buf, sizeof buf,
-							 inf[0] ? "%u (%s)" : "%u%s", ax->rank,
-							 inf);
-					put_str(s, *row, col, buf, record ? c->f.record : NULL);
+					/* a number; its format says "(record)" and when it
+					 * counts days from inferred release dates */
+					lxw_format *fmt =
+						record		    ? (ax->rank_inferred
+									       ? c->f.rank_record_inferred
+									       : c->f.rank_record)
+						: ax->rank_inferred ? c->f.rank_inferred
+								    : c->f.rank;
+					put_num(s, *row, col, ax->rank, fmt);
+					widen(s, col, ax->rank_inferred ? 44 : 14);
 				} else {
 					put_str(s, *row, col, ss_ms_rank_note(ax, buf, sizeof buf),
 						NULL);
@@ -447,14 +507,128 @@ static void summary_kind(struct ctx *c, struct sheet *s, lxw_row_t *row, size_t 
 						rest = more[rl] ? more + rl + 2 : more + rl;
 					snprintf(note, sizeof note, "%s%s%s", buf,
 						 buf[0] && rest[0] ? "; " : "", rest);
-					put_str(s, *row, col, note, NULL);
+					put_note(s, *row, col, note);
 					break;
 				}
-				put_str(s, *row, col, buf, NULL);
+				put_note(s, *row, col, buf);
 				break;
 			}
 		}
 		(*row)++;
+	}
+}
+
+/*
+ * One cell of the comparison table, as text into buf: "day 72, 2023-11-18"
+ * (", record" for the record), "day 1..165, by 2021-05-03", "day 267,
+ * 2023-12-15" and on a second line "80%: 2023-12-03 to 2024-01-19" for a
+ * projection, or the status ("after 2028-11-18", "never", "unknown").
+ * Returns the cell's format.
+ */
+static lxw_format *compare_cell(const struct ctx *c, const struct ss_album_crossing *ax,
+				int32_t release, char *buf, size_t n)
+{
+	const struct ss_ms_options *opt = &c->r->ms->opt;
+	const struct ss_crossing *x = &ax->x;
+	char d[SS_DATE_LEN + 1], days[48], iv[96];
+
+	if (x->status != SS_MS_REACHED && x->status != SS_MS_PROJECTED) {
+		snprintf(buf, n, "%s", status_text(x, iv, sizeof iv));
+		return c->f.cmp;
+	}
+	ss_date_format(x->day, d);
+	ss_ms_day_text(opt, x, release, days, sizeof days);
+	if (x->status == SS_MS_PROJECTED) {
+		interval_text(x, iv, sizeof iv);
+		if (iv[0])
+			snprintf(buf, n, "day %s, %s\n%.0f%%: %s", days, d, 100 * opt->level, iv);
+		else
+			snprintf(buf, n, "day %s, %s (projected)", days, d);
+		return c->f.cmp_projected;
+	}
+	snprintf(buf, n, "day %s, %s%s%s", days, is_range(x) ? "by " : "", d,
+		 ax->rank == 1 ? ", record" : "");
+	return ax->rank == 1 ? c->f.cmp_record : c->f.cmp;
+}
+
+/*
+ * The Summary's first table: albums as columns, a row per milestone and
+ * kind (every track, album total), each cell compare_cell()'s text; the
+ * detailed blocks below hold the same as dates and numbers.  Returns the
+ * header's row.
+ */
+static lxw_row_t summary_compare(struct ctx *c, struct sheet *s, lxw_row_t *row)
+{
+	char lab[SS_ALBUM_LABEL_MAX], m[32], label[64], buf[200];
+	const struct ss_report *r = c->r;
+	size_t nshown = summary_albums(r);
+	lxw_row_t head = *row;
+
+	put_str(s, *row, 0, "Milestone", c->f.header);
+	for (size_t i = 0; i < nshown; i++)
+		put_str(s, *row, (lxw_col_t)(i + 1),
+			ss_album_label(r->ds, r->albums[i], lab, sizeof lab), c->f.header);
+	(*row)++;
+	for (size_t k = 0; k < r->ms->opt.nmilestones; k++)
+		for (int total = 0; total < 2; total++, (*row)++) {
+			/* a projection's interval takes a second line: the row's
+			 * height is set before its cells (the sheet is streamed) */
+			for (size_t i = 0; i < nshown; i++) {
+				const struct ss_album_ms *am = &r->ms->albums[r->albums[i]];
+				if ((total ? &am->total[k] : &am->all[k])->x.status ==
+				    SS_MS_PROJECTED) {
+					ok(s, worksheet_set_row(s->ws, *row, 30, NULL));
+					break;
+				}
+			}
+			ss_milestone_format(r->ms->opt.milestone[k], m);
+			snprintf(label, sizeof label, total ? "%s, album total" : "%s, every track",
+				 m);
+			put_str(s, *row, 0, label, c->f.cmp_label);
+			for (size_t i = 0; i < nshown; i++) {
+				const struct ss_album_ms *am = &r->ms->albums[r->albums[i]];
+				const struct ss_album_crossing *ax =
+					total ? &am->total[k] : &am->all[k];
+				lxw_format *fmt = compare_cell(
+					c, ax, r->ds->albums[am->album].release, buf, sizeof buf);
+				const char *nl = strchr(buf, '\n');
+				size_t w1 = nl ? (size_t)(nl - buf) : strlen(buf),
+				       w2 = nl ? strlen(nl + 1) : 0;
+				write_text(s, *row, (lxw_col_t)(i + 1), buf, fmt);
+				widen(s, (lxw_col_t)(i + 1), (double)(w1 > w2 ? w1 : w2) * 1.1 + 1);
+			}
+		}
+	return head;
+}
+
+/*
+ * A long note as rows of at most about the width of the Summary's first
+ * ncols + 1 columns (a streamed sheet cannot merge cells to wrap it in),
+ * cut at spaces.
+ */
+static void note_lines(struct sheet *s, lxw_row_t *row, const char *text, size_t ncols)
+{
+	double w = 24;
+	char line[CELL_TEXT_MAX / 8];
+
+	for (size_t i = 1; i <= ncols && i < MAX_COLS && w < (double)sizeof line; i++)
+		w += s->width[i] > 8 ? s->width[i] : 8;
+	size_t max = w < 60 ? 60 : w >= (double)sizeof line ? sizeof line - 1 : (size_t)w;
+	while (*text) {
+		size_t n = strlen(text), cut = n;
+		if (n > max) {
+			cut = max;
+			while (cut > 0 && text[cut] != ' ')
+				cut--;
+			if (cut == 0)
+				cut = max;
+		}
+		memcpy(line, text, cut);
+		line[cut] = '\0';
+		write_text(s, (*row)++, 0, line, s->c->f.note);
+		text += cut;
+		while (*text == ' ')
+			text++;
 	}
 }
 
@@ -486,7 +660,8 @@ static void sheet_summary(struct ctx *c)
 		write_text(&s, row++, 0, buf, c->f.note);
 	}
 	row++;
-	lxw_row_t top = row;
+	lxw_row_t top = summary_compare(c, &s, &row);
+	row++;
 	put_str(&s, row, 0, "Album", c->f.header);
 	for (size_t i = 0; i < nshown; i++)
 		put_str(&s, row, (lxw_col_t)(i + 1),
@@ -529,12 +704,6 @@ static void sheet_summary(struct ctx *c)
 			}
 		}
 	}
-	for (size_t k = 0; k < r->ms->opt.nmilestones; k++) {
-		row++;
-		summary_kind(c, &s, &row, k, 0);
-		summary_kind(c, &s, &row, k, 1);
-	}
-	row++;
 	/* which tracks were left out */
 	for (size_t i = 0; i < nshown; i++) {
 		const struct ss_album_ms *am = &r->ms->albums[r->albums[i]];
@@ -551,22 +720,71 @@ static void sheet_summary(struct ctx *c)
 							ss_track_name(ds, tr[j]));
 		write_text(&s, row++, 0, buf, c->f.note);
 	}
-	write_text(&s, row++, 0,
+	note_lines(&s, &row,
 		   "Record holders (rank 1, among crossings observed: records are never "
 		   "projected) are highlighted. \"Every track\" is the day the last counting "
 		   "track got there; \"album total\" sums the counting tracks. Projections "
 		   "past the horizon read \"after\" its end, without a day.",
-		   c->f.note);
+		   nshown);
 	if (r->bt) {
 		snprintf(buf, sizeof buf, "Projections: %s.", r->bt->rule);
-		write_text(&s, row++, 0, buf, c->f.note);
+		note_lines(&s, &row, buf, nshown);
+	}
+	/* the page printed: the comparison, the facts and these notes; the
+	 * detailed blocks would shrink it past reading (they are on screen, and
+	 * the Milestones sheet prints every track's) */
+	lxw_row_t printed = row - 1;
+	write_text(&s, row++, 0,
+		   "Below: each milestone in detail, as dates and numbers (on screen; the "
+		   "printed page is the comparison above).",
+		   c->f.note);
+	for (size_t k = 0; k < r->ms->opt.nmilestones; k++) {
+		row++;
+		summary_kind(c, &s, &row, k, 0);
+		summary_kind(c, &s, &row, k, 1);
 	}
 	worksheet_freeze_panes(s.ws, top + 1, 1);
 	finish_sheet(&s);
 	ok(&s, worksheet_set_column(s.ws, 0, 0, 24, NULL));
+	page_setup(&s, (long)top, (long)top, 1);
+	ok(&s, worksheet_print_area(s.ws, 0, 0, printed, (lxw_col_t)nshown));
 }
 
 /* ---- Milestones ------------------------------------------------------- */
+
+/* The Milestones sheet's rows: one per track and milestone, one for a track
+ * without data. */
+static size_t milestone_rows(const struct ctx *c)
+{
+	size_t rows = 0, nm = c->r->ms->opt.nmilestones;
+
+	for (size_t q = 0; q < c->ntracks; q++)
+		rows += c->r->ds->tracks[c->order[q]].n == 0 && nm ? 1 : nm;
+	return rows;
+}
+
+/* Conditional formats on column col, rows 1 to last: each status its
+ * colour (reached green, projected blue, after and never grey, unknown
+ * amber), so the sheet reads at a glance and stays sortable. */
+static void status_colours(const struct ctx *c, struct sheet *s, lxw_row_t last, lxw_col_t col)
+{
+	const struct {
+		const char *text;
+		lxw_format *fmt;
+	} st[] = {{"reached", c->f.st_reached},
+		  {"projected", c->f.st_projected},
+		  {"after", c->f.st_after},
+		  {"never", c->f.st_never},
+		  {"unknown", c->f.st_unknown}};
+
+	for (size_t i = 0; i < sizeof st / sizeof st[0]; i++) {
+		lxw_conditional_format cf = {.type = LXW_CONDITIONAL_TYPE_TEXT,
+					     .criteria = LXW_CONDITIONAL_CRITERIA_TEXT_BEGINS_WITH,
+					     .value_string = (char *)st[i].text,
+					     .format = st[i].fmt};
+		ok(s, worksheet_conditional_format_range(s->ws, 1, col, last, col, &cf));
+	}
+}
 
 static void sheet_milestones(struct ctx *c)
 {
@@ -576,30 +794,42 @@ static void sheet_milestones(struct ctx *c)
 	struct sheet s = {
 		.ws = add_streamed_sheet(c->wb, "Milestones"), .name = "Milestones", .c = c};
 	static const char *const cols[] = {
-		"Album",	  "Track",	 "Milestone",	 "Status", "Date",
-		"Day (track)",	  "Day (album)", "Low",		 "High",   "Model",
-		"Needed per day", "Needed by",	 "Pace (7-day)", "Flags",  "Note"};
+		"Album",	  "Track",	 "Milestone",	"Status", "Date",
+		"Day (track)",	  "Day (album)", "Low",		"High",	  "Model",
+		"Needed per day", "Needed by",	 "Recent pace", "Flags",  "Note"};
 	lxw_row_t row = 1;
 	char buf[160];
+	size_t nrows = milestone_rows(c);
 
 	headers(c, &s, 0, cols, sizeof cols / sizeof cols[0]);
-	if (c->ntracks * r->ms->opt.nmilestones > LAST_ROW) {
+	if (nrows > LAST_ROW) {
 		snprintf(
 			buf, sizeof buf,
 			"Excel holds %d rows: the first %d of %zu shown (the JSON summary has all)",
-			LAST_ROW + 1, LAST_ROW, c->ntracks * r->ms->opt.nmilestones);
+			LAST_ROW + 1, LAST_ROW, nrows);
 		write_text(&s, 0, 16, buf, c->f.note);
 	}
 	for (size_t q = 0; q < c->ntracks && row <= LAST_ROW; q++) {
 		size_t t = c->order[q];
 		const struct ss_track_ms *tm = &r->ms->tracks[t];
 		const struct ss_track *tr = &ds->tracks[t];
+		if (tr->n == 0 && r->ms->opt.nmilestones) {
+			/* no data: one line for every milestone */
+			put_str(&s, row, 0, ss_album_label(ds, tr->album, lab, sizeof lab), NULL);
+			put_str(&s, row, 1, ss_track_name(ds, (uint32_t)t), NULL);
+			put_str(&s, row, 2, "all", NULL);
+			put_str(&s, row, 3, status_text(&tm->c[0], buf, sizeof buf), NULL);
+			put_str(&s, row, 14, ss_ms_track_reason(r->ms, tm, 0, buf, sizeof buf),
+				NULL);
+			row++;
+			continue;
+		}
 		for (size_t k = 0; k < r->ms->opt.nmilestones && row <= LAST_ROW; k++, row++) {
 			const struct ss_crossing *x = &tm->c[k];
 			int dated = x->status == SS_MS_REACHED || x->status == SS_MS_PROJECTED;
 			put_str(&s, row, 0, ss_album_label(ds, tr->album, lab, sizeof lab), NULL);
 			put_str(&s, row, 1, ss_track_name(ds, (uint32_t)t), NULL);
-			put_num(&s, row, 2, (double)r->ms->opt.milestone[k], c->f.millions);
+			put_num(&s, row, 2, (double)r->ms->opt.milestone[k], c->f.milestone[k]);
 			put_str(&s, row, 3, status_text(x, buf, sizeof buf), NULL);
 			if (dated && is_range(x)) {
 				/* only known by then: the days it may have been */
@@ -641,34 +871,105 @@ static void sheet_milestones(struct ctx *c)
 		}
 	}
 	worksheet_freeze_panes(s.ws, 1, 2);
-	if (row > 1)
+	if (row > 1) {
 		ok(&s, worksheet_autofilter(s.ws, 0, 0, row - 1,
 					    (lxw_col_t)(sizeof cols / sizeof cols[0] - 1)));
+		status_colours(c, &s, row - 1, 3);
+	}
 	finish_sheet(&s);
+	page_setup(&s, 0, 0, 0);
 }
 
 /* ---- Tracks ----------------------------------------------------------- */
 
-/* The last daily count and the day with the most streams a day. */
+/* The latest day's daily count (NaN when that day has none: an older
+ * count is not the latest) and the day with the most streams a day. */
 static void daily_facts(const struct ss_dataset *ds, uint32_t t, double *last, int32_t *peak_day,
 			double *peak)
 {
 	size_t n;
 	const struct ss_obs *obs = ss_series_of(ds, t, &n);
 
-	*last = NAN;
+	*last = n && (obs[n - 1].flags & SS_OBS_STREAMS) ? (double)obs[n - 1].streams : NAN;
 	*peak = NAN;
 	*peak_day = SS_DAY_NONE;
 	for (size_t i = 0; i < n; i++) {
 		if (!(obs[i].flags & SS_OBS_STREAMS))
 			continue;
 		double v = (double)obs[i].streams;
-		*last = v;
 		if (!(v <= *peak)) {
 			*peak = v;
 			*peak_day = obs[i].day;
 		}
 	}
+}
+
+/*
+ * The Tracks sheet's sparklines: each track's daily streams over the
+ * SPARK_DAYS days up to the latest data, in hidden columns from SPARK_COL
+ * on (a day's count where the data has one, else the mean streams a day
+ * between the two totals around it); libxlsxwriter 1.1.4 has no
+ * sparklines, so the workbook gets them after it is closed
+ * (ss_xlsx_add_sparklines()).  Only the first SPARK_TRACKS_MAX tracks have
+ * one: 90 cells a track would make a large catalog's workbook huge.
+ */
+#define SPARK_DAYS	 90
+#define SPARK_COL	 30 /* AE: past the Tracks table */
+#define SPARK_TRACKS_MAX 10000
+#define SPARK_HEADER	 "Last 90 days"
+#define SPARK_CELL_COL	 11 /* where Tracks shows them */
+
+static void spark_data(const struct ctx *c, struct sheet *s, lxw_row_t row, uint32_t t)
+{
+	const struct ss_dataset *ds = c->r->ds;
+	const struct ss_track *tr = &ds->tracks[t];
+	int32_t w1 = c->r->ms->as_of, w0 = w1 - (SPARK_DAYS - 1);
+	double v[SPARK_DAYS];
+	size_t n;
+	const struct ss_obs *obs = ss_series_of(ds, t, &n);
+	/* the last total and its day: from the release at 0 when it is known */
+	int known = tr->release_src != SS_SRC_NONE && tr->release_src != SS_SRC_INFERRED;
+	int32_t pday = tr->release - 1;
+	double ptotal = 0;
+
+	for (size_t j = 0; j < SPARK_DAYS; j++)
+		v[j] = NAN;
+	for (size_t i = 0; i < n; i++) {
+		const struct ss_obs *o = &obs[i];
+		if ((o->flags & SS_OBS_STREAMS) && o->day >= w0 && o->day <= w1)
+			v[o->day - w0] = (double)o->streams;
+		if (!(o->flags & SS_OBS_TOTAL)) {
+			known = 0;
+			continue;
+		}
+		double total = (double)o->total;
+		if (known && o->day > pday && total >= ptotal && !(o->flags & SS_OBS_CORRECTION)) {
+			double rate = (total - ptotal) / (double)(o->day - pday);
+			for (int32_t d = pday + 1 > w0 ? pday + 1 : w0; d <= o->day && d <= w1; d++)
+				if (!isfinite(v[d - w0]))
+					v[d - w0] = round(rate);
+		}
+		known = 1, pday = o->day, ptotal = total;
+	}
+	for (size_t j = 0; j < SPARK_DAYS; j++)
+		if (isfinite(v[j]))
+			ok(s, worksheet_write_number(s->ws, row, (lxw_col_t)(SPARK_COL + j), v[j],
+						     NULL));
+}
+
+/* The sparkline data's columns hidden, and the sparklines asked for rows 1
+ * to nrows - 1 (at most SPARK_TRACKS_MAX). */
+static void spark_columns(struct ctx *c, struct sheet *s, lxw_row_t nrows)
+{
+	lxw_row_col_options hidden;
+	memset(&hidden, 0, sizeof hidden);
+	hidden.hidden = LXW_TRUE;
+	lxw_row_t last = nrows - 1 < SPARK_TRACKS_MAX ? nrows - 1 : SPARK_TRACKS_MAX;
+
+	ok(s, worksheet_set_column_opt(s->ws, SPARK_COL, SPARK_COL + SPARK_DAYS - 1, 10, NULL,
+				       &hidden));
+	c->spark_rows = nrows > 1 ? last : 0;
+	c->spark_sheet = s->ws->index;
 }
 
 static void sheet_tracks(struct ctx *c)
@@ -684,16 +985,23 @@ static void sheet_tracks(struct ctx *c)
 			  .name = "Tracks",
 			  .c = c};
 	static const char *const cols[] = {
-		"Album",	"Track",	"Release date", "Release date from", "Counts",
-		"Observations", "First date",	"Latest date",	"Latest total",	     "Lower bound",
-		"Latest daily", "Pace (7-day)", "Peak day",	"Peak daily",	     "Model",
-		"Fit",		"Parameters",	"RMSE (log)",	"Akaike weight",     "Intervals",
-		"Note"};
+		"Album",	 "Track",      "Release date", "Release date from", "Counts",
+		"Observations",	 "First date", "Latest date",  "Latest total",	    "Lower bound",
+		"Latest daily",	 SPARK_HEADER, "Recent pace",  "Pace over (days)",  "Peak day",
+		"Peak daily",	 "Model",      "Fit",	       "Parameters",	    "RMSE (log)",
+		"Akaike weight", "Intervals",  "Note"};
 	enum { NCOLS = sizeof cols / sizeof cols[0] };
 	lxw_row_t row = 1;
 	char buf[320];
 
 	headers(c, &s, 0, cols, NCOLS);
+	/* the hidden data's dates (not put_date(): finish_sheet() would size,
+	 * and so show, those columns) */
+	for (int32_t j = 0; j < SPARK_DAYS; j++)
+		ok(&s, worksheet_write_number(
+			       s.ws, 0, (lxw_col_t)(SPARK_COL + j),
+			       (double)(r->ms->as_of - (SPARK_DAYS - 1) + j - c->excel_epoch),
+			       c->f.date));
 	if (c->ntracks > LAST_ROW) {
 		snprintf(buf, sizeof buf,
 			 "Excel holds %d rows: the first %d of %zu tracks shown (the JSON summary "
@@ -724,15 +1032,19 @@ static void sheet_tracks(struct ctx *c)
 		}
 		daily_facts(ds, (uint32_t)t, &last, &peak_day, &peak);
 		put_num(&s, row, 10, last, c->f.count);
-		put_num(&s, row, 11, tm->pace, c->f.count);
-		put_date(c, &s, row, 12, peak_day, NULL);
-		put_num(&s, row, 13, peak, c->f.count);
+		if (row <= SPARK_TRACKS_MAX)
+			spark_data(c, &s, row, (uint32_t)t);
+		put_num(&s, row, 12, tm->pace, c->f.count);
+		if (isfinite(tm->pace) && tf->recent_span > 0)
+			put_num(&s, row, 13, round(tf->recent_span), c->f.day);
+		put_date(c, &s, row, 14, peak_day, NULL);
+		put_num(&s, row, 15, peak, c->f.count);
 		if (tm->model >= 0) {
 			const struct ss_model *m = &ss_models[tm->model];
 			const struct ss_model_fit *mf = &tf->m[tm->model];
 			size_t len = 0;
-			put_str(&s, row, 14, m->name, NULL);
-			put_str(&s, row, 15,
+			put_str(&s, row, 16, m->name, NULL);
+			put_str(&s, row, 17,
 				m->is_population  ? "measured (pace learned across tracks)"
 				: m->is_yardstick ? (tf->fallback ? "recent pace (no curve fitted)"
 								  : "recent pace")
@@ -744,18 +1056,19 @@ static void sheet_tracks(struct ctx *c)
 				len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s=%.4g",
 							j ? ", " : "", m->param[j].name,
 							ss_fit_param(m, mf, j, NULL, NULL));
-			put_str(&s, row, 16, buf, NULL);
-			put_num(&s, row, 17, mf->rmse, c->f.dec);
+			put_str(&s, row, 18, buf, NULL);
+			put_num(&s, row, 19, mf->rmse, c->f.dec);
 			if (ss_model_is_curve(m))
-				put_num(&s, row, 18, mf->weight, c->f.dec);
-			put_num(&s, row, 19, (double)mf->n, c->f.count);
+				put_num(&s, row, 20, mf->weight, c->f.dec);
+			put_num(&s, row, 21, (double)mf->n, c->f.count);
 		} else if (tr->n > 0) {
-			put_str(&s, row, 15, "no model", NULL);
+			put_str(&s, row, 17, "no model", NULL);
 		}
 		track_note(r, tm, buf, sizeof buf);
-		put_str(&s, row, 20, buf, NULL);
+		put_str(&s, row, 22, buf, NULL);
 		row++;
 	}
+	spark_columns(c, &s, row);
 	if (row > 1 && !table) {
 		ok(&s, worksheet_autofilter(s.ws, 0, 0, row - 1, NCOLS - 1));
 	} else if (row > 1) {
@@ -775,6 +1088,8 @@ static void sheet_tracks(struct ctx *c)
 	}
 	worksheet_freeze_panes(s.ws, 1, 2);
 	finish_sheet(&s);
+	ok(&s, worksheet_set_column(s.ws, SPARK_CELL_COL, SPARK_CELL_COL, 16, NULL));
+	page_setup(&s, 0, 0, 0);
 }
 
 /* ---- Charts ----------------------------------------------------------- */
@@ -975,7 +1290,8 @@ static double axis_top(const struct ss_ms_options *opt, double highest)
 /* The y axis' number format for counts up to top. */
 static const char *count_format(double top)
 {
-	return top >= 1e7   ? "#,##0,,\"M\""
+	return top >= 1e9   ? BILLIONS_FORMAT
+	       : top >= 1e7 ? "#,##0,,\"M\""
 	       : top >= 1e6 ? "#,##0.0,,\"M\""
 	       : top >= 1e4 ? "#,##0,\"K\""
 			    : "#,##0";
@@ -1554,6 +1870,7 @@ static void sheet_charts(struct ctx *c)
 						      (lxw_col_t)(CHART_DATA_COL + i),
 						      k.width[i] < 8 ? 8 : k.width[i], NULL));
 	free(k.width);
+	page_setup(&k.s, -1, -1, 0);
 }
 
 /* ---- Daily ------------------------------------------------------------ */
@@ -1694,6 +2011,7 @@ static void sheet_daily(struct ctx *c)
 	if (row > 2)
 		ok(&s, worksheet_autofilter(s.ws, 1, 0, row - 1, monthly ? 5 : 6));
 	finish_sheet(&s);
+	page_setup(&s, 1, 1, 0);
 }
 
 /* ---- Backtest, Data quality, About ------------------------------------- */
@@ -1705,13 +2023,14 @@ static void sheet_backtest(struct ctx *c)
 		.ws = need(workbook_add_worksheet(c->wb, "Backtest")), .name = "Backtest", .c = c};
 	static const char *const cols[] = {"Method",	  "Horizon (days)", "Cuts",
 					   "Dated",	  "Never",	    "Median error (days)",
-					   "Bias (days)", "Judged",	    "Covered",
-					   "Coverage"};
+					   "Bias (days)", "Coverage",	    "Covered of judged",
+					   "Judged",	  "Covered"};
 	char buf[400];
 	lxw_row_t row = 4;
 
 	if (!r->bt) {
 		write_text(&s, 0, 0, "The backtest did not run (--no-backtest).", c->f.note);
+		page_setup(&s, -1, -1, 0);
 		return;
 	}
 	snprintf(buf, sizeof buf,
@@ -1742,15 +2061,22 @@ static void sheet_backtest(struct ctx *c)
 			put_num(&s, row, 2, sc->cases, c->f.count);
 			put_num(&s, row, 3, sc->projected, c->f.count);
 			put_num(&s, row, 4, sc->never, c->f.count);
-			put_num(&s, row, 5, sc->median_abs, c->f.dec);
-			put_num(&s, row, 6, sc->bias, c->f.dec);
-			put_num(&s, row, 7, sc->judged, c->f.count);
-			put_num(&s, row, 8, sc->covered, c->f.count);
-			put_num(&s, row, 9, sc->coverage, c->f.pct);
+			/* whole days; the coverage with the count it comes from */
+			put_num(&s, row, 5, round(sc->median_abs) + 0.0, c->f.day);
+			put_num(&s, row, 6, round(sc->bias) + 0.0, c->f.day); /* never -0 */
+			put_num(&s, row, 7, sc->coverage, c->f.pct);
+			if (sc->judged) {
+				snprintf(buf, sizeof buf, "%zu of %zu", (size_t)sc->covered,
+					 (size_t)sc->judged);
+				put_str(&s, row, 8, buf, NULL);
+			}
+			put_num(&s, row, 9, sc->judged, c->f.count);
+			put_num(&s, row, 10, sc->covered, c->f.count);
 		}
 	}
 	worksheet_freeze_panes(s.ws, 4, 1);
 	finish_sheet(&s);
+	page_setup(&s, 3, 3, 0);
 }
 
 static void sheet_quality(struct ctx *c)
@@ -1821,6 +2147,7 @@ static void sheet_quality(struct ctx *c)
 		put_str(&s, row, 4, q->msg, NULL);
 	}
 	finish_sheet(&s);
+	page_setup(&s, -1, -1, 0);
 }
 
 static void sheet_about(struct ctx *c)
@@ -1869,9 +2196,20 @@ static void sheet_about(struct ctx *c)
 		put_str(&s, row, 2, ss_models[i].formula, NULL);
 	}
 	finish_sheet(&s);
+	page_setup(&s, -1, -1, 0);
 }
 
 /* ---- Changes ---------------------------------------------------------- */
+
+/* A milestone's cell format: the one of that milestone (its label, "1B"),
+ * else counts in millions or billions. */
+static lxw_format *milestone_format(const struct ctx *c, int64_t m)
+{
+	for (size_t k = 0; k < c->r->ms->opt.nmilestones && k < SS_MILESTONES_MAX; k++)
+		if (c->r->ms->opt.milestone[k] == m)
+			return c->f.milestone[k];
+	return c->f.millions;
+}
 
 static void sheet_changes(struct ctx *c)
 {
@@ -1894,6 +2232,7 @@ static void sheet_changes(struct ctx *c)
 				   : "No earlier report in the output directory: this one is the "
 				     "baseline the next reports compare with.",
 			   c->f.note);
+		page_setup(&s, -1, -1, 0);
 		return;
 	}
 	ss_date_format(ch->since, date);
@@ -1912,7 +2251,8 @@ static void sheet_changes(struct ctx *c)
 		if (e->track != SS_NONE)
 			put_str(&s, row, 2, ss_track_name(ds, e->track), NULL);
 		if (e->milestone)
-			put_num(&s, row, 3, (double)e->milestone, c->f.millions);
+			put_num(&s, row, 3, (double)e->milestone,
+				milestone_format(c, e->milestone));
 		put_date(c, &s, row, 4, e->was, NULL);
 		put_date(c, &s, row, 5, e->now, NULL);
 		if (known)
@@ -1923,6 +2263,53 @@ static void sheet_changes(struct ctx *c)
 	if (row > 2)
 		ok(&s, worksheet_autofilter(s.ws, 1, 0, row - 1, NCOLS - 1));
 	finish_sheet(&s);
+	page_setup(&s, 1, 1, 0);
+}
+
+/* ---- sparklines --------------------------------------------------------- */
+
+/*
+ * The Tracks sheet's sparklines as the worksheet extension Excel 2010 reads
+ * (x14:sparklineGroups): one group, a line per row from 1 to
+ * c->spark_rows in the "Last 90 days" column, reading that row's hidden
+ * data.  The caller frees the text; *len is its length.
+ */
+static char *spark_xml(const struct ctx *c, size_t *len)
+{
+	static const char head[] =
+		"<extLst><ext uri=\"{05C60535-1F16-4fd2-B633-F4F36F0B64E0}\" "
+		"xmlns:x14=\"http://schemas.microsoft.com/office/spreadsheetml/2009/9/main\">"
+		"<x14:sparklineGroups "
+		"xmlns:xm=\"http://schemas.microsoft.com/office/excel/2006/main\">"
+		"<x14:sparklineGroup manualMin=\"0\" lineWeight=\"1.25\" "
+		"displayEmptyCellsAs=\"gap\" markers=\"1\" minAxisType=\"custom\" "
+		"displayHidden=\"1\">"
+		"<x14:colorSeries theme=\"4\" tint=\"-0.499984740745262\"/>"
+		"<x14:colorNegative theme=\"5\"/><x14:colorAxis rgb=\"FF000000\"/>"
+		"<x14:colorMarkers theme=\"4\" tint=\"-0.499984740745262\"/>"
+		"<x14:colorFirst theme=\"4\" tint=\"0.39997558519241921\"/>"
+		"<x14:colorLast theme=\"4\" tint=\"0.39997558519241921\"/>"
+		"<x14:colorHigh theme=\"4\"/><x14:colorLow theme=\"4\"/>"
+		"<x14:sparklines>";
+	static const char tail[] = "</x14:sparklines></x14:sparklineGroup>"
+				   "</x14:sparklineGroups></ext></extLst>";
+	size_t cap = sizeof head + sizeof tail + (size_t)c->spark_rows * 96, n = 0;
+	char *out = xmalloc(cap);
+
+	memcpy(out, head, sizeof head - 1);
+	n = sizeof head - 1;
+	for (lxw_row_t row = 1; row <= c->spark_rows; row++) {
+		char range[LXW_MAX_CELL_RANGE_LENGTH], cell[LXW_MAX_CELL_NAME_LENGTH];
+		lxw_rowcol_to_range(range, row, SPARK_COL, row, SPARK_COL + SPARK_DAYS - 1);
+		lxw_rowcol_to_cell(cell, row, SPARK_CELL_COL);
+		n += (size_t)snprintf(out + n, cap - n,
+				      "<x14:sparkline><xm:f>Tracks!%s</xm:f><xm:sqref>%s</xm:sqref>"
+				      "</x14:sparkline>",
+				      range, cell);
+	}
+	memcpy(out + n, tail, sizeof tail);
+	*len = n + sizeof tail - 1;
+	return out;
 }
 
 /* ---- the workbook ----------------------------------------------------- */
@@ -1949,7 +2336,7 @@ static void make_formats(struct ctx *c)
 	f->count = need(workbook_add_format(c->wb));
 	format_set_num_format(f->count, "#,##0");
 	f->millions = need(workbook_add_format(c->wb));
-	format_set_num_format(f->millions, "#,##0.##,,\"M\"");
+	format_set_num_format(f->millions, BILLIONS_FORMAT);
 	f->day = need(workbook_add_format(c->wb));
 	format_set_num_format(f->day, "0");
 	f->dec = need(workbook_add_format(c->wb));
@@ -1960,11 +2347,70 @@ static void make_formats(struct ctx *c)
 	format_set_bold(f->record);
 	format_set_bg_color(f->record, 0xC6EFCE);
 	format_set_num_format(f->record, "0");
+	format_set_align(f->record, LXW_ALIGN_LEFT);
 	f->record_date = need(workbook_add_format(c->wb));
 	format_set_bold(f->record_date);
 	format_set_bg_color(f->record_date, 0xC6EFCE);
 	format_set_num_format(f->record_date, "yyyy-mm-dd");
 	format_set_align(f->record_date, LXW_ALIGN_LEFT);
+	for (size_t k = 0; k < c->r->ms->opt.nmilestones && k < SS_MILESTONES_MAX; k++) {
+		char m[32], nf[40];
+		ss_milestone_format(c->r->ms->opt.milestone[k], m);
+		snprintf(nf, sizeof nf, "\"%s\"", m);
+		f->milestone[k] = need(workbook_add_format(c->wb));
+		format_set_num_format(f->milestone[k], nf);
+		format_set_align(f->milestone[k], LXW_ALIGN_RIGHT);
+	}
+	f->rank = need(workbook_add_format(c->wb));
+	format_set_num_format(f->rank, "0");
+	format_set_align(f->rank, LXW_ALIGN_LEFT);
+	f->rank_inferred = need(workbook_add_format(c->wb));
+	format_set_num_format(f->rank_inferred, "0\" (days from inferred release dates)\"");
+	format_set_align(f->rank_inferred, LXW_ALIGN_LEFT);
+	f->rank_record = need(workbook_add_format(c->wb));
+	format_set_num_format(f->rank_record, "0\" (record)\"");
+	format_set_bold(f->rank_record);
+	format_set_bg_color(f->rank_record, 0xC6EFCE);
+	format_set_align(f->rank_record, LXW_ALIGN_LEFT);
+	f->rank_record_inferred = need(workbook_add_format(c->wb));
+	format_set_num_format(f->rank_record_inferred,
+			      "0\" (record, days from inferred release dates)\"");
+	format_set_bold(f->rank_record_inferred);
+	format_set_bg_color(f->rank_record_inferred, 0xC6EFCE);
+	format_set_align(f->rank_record_inferred, LXW_ALIGN_LEFT);
+	f->cmp = need(workbook_add_format(c->wb));
+	format_set_border(f->cmp, LXW_BORDER_HAIR);
+	f->cmp_record = need(workbook_add_format(c->wb));
+	format_set_border(f->cmp_record, LXW_BORDER_HAIR);
+	format_set_bold(f->cmp_record);
+	format_set_bg_color(f->cmp_record, 0xC6EFCE);
+	f->cmp_projected = need(workbook_add_format(c->wb));
+	format_set_border(f->cmp_projected, LXW_BORDER_HAIR);
+	format_set_italic(f->cmp_projected);
+	format_set_font_color(f->cmp_projected, 0x1F4E79);
+	format_set_text_wrap(f->cmp_projected);
+	format_set_align(f->cmp, LXW_ALIGN_VERTICAL_TOP);
+	format_set_align(f->cmp_record, LXW_ALIGN_VERTICAL_TOP);
+	format_set_align(f->cmp_projected, LXW_ALIGN_VERTICAL_TOP);
+	f->cmp_label = need(workbook_add_format(c->wb));
+	format_set_bold(f->cmp_label);
+	format_set_align(f->cmp_label, LXW_ALIGN_VERTICAL_TOP);
+	f->wrap = need(workbook_add_format(c->wb));
+	format_set_text_wrap(f->wrap);
+	format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
+	const struct {
+		lxw_format **f;
+		lxw_color_t bg, fg;
+	} st[] = {{&f->st_reached, 0xC6EFCE, 0x006100},
+		  {&f->st_projected, 0xDDEBF7, 0x1F4E79},
+		  {&f->st_after, 0xEDEDED, 0x595959},
+		  {&f->st_never, 0xD9D9D9, 0x404040},
+		  {&f->st_unknown, 0xFFEB9C, 0x9C5700}};
+	for (size_t i = 0; i < sizeof st / sizeof st[0]; i++) {
+		*st[i].f = need(workbook_add_format(c->wb));
+		format_set_bg_color(*st[i].f, st[i].bg);
+		format_set_font_color(*st[i].f, st[i].fg);
+	}
 }
 
 enum ss_status ss_report_write_xlsx(const struct ss_report *r, const char *path, const char *tmpdir,
@@ -2004,6 +2450,22 @@ enum ss_status ss_report_write_xlsx(const struct ss_report *r, const char *path,
 			err, c.failed == LXW_ERROR_MEMORY_MALLOC_FAILED ? SS_ERR_NOMEM : SS_ERR_IO,
 			path, 0, "cannot write the workbook: %s: %s", c.failed_in,
 			lxw_strerror(c.failed));
+	if (e == LXW_NO_ERROR && c.spark_rows) {
+		/* the library's zip read back first: a part it cut short is
+		 * named as damage, not as a part the sparklines cannot go in */
+		enum ss_status zst = ss_zip_check(path, err);
+		if (zst != SS_OK)
+			return zst;
+		char part[64];
+		size_t len;
+		char *xml = spark_xml(&c, &len);
+		snprintf(part, sizeof part, "xl/worksheets/sheet%u.xml", c.spark_sheet + 1);
+		enum ss_status st =
+			ss_zip_append_xml(path, tmpdir, part, "</worksheet>", xml, len, err);
+		free(xml);
+		if (st != SS_OK)
+			return st;
+	}
 	if (e == LXW_NO_ERROR)
 		return ss_zip_check(path, err);
 	/* libxlsxwriter names a failed malloc or tmpfile() "a permissions error" */

@@ -100,6 +100,8 @@ struct ss_track_fit {
 	int32_t last_day;     /* last observed day (release - 1 when none) */
 	int32_t anchor_day;   /* the last day with a total */
 	double anchor_total;  /* that total; projections continue from it */
+	double recent_span;   /* days the recent pace averages over: the last 7,
+			       * or the last interval when longer (0 when none) */
 	struct ss_model_fit m[SS_MODELS_MAX];
 };
 

@@ -68,6 +68,7 @@ struct ss_fit_data {
 	double rate_last;    /* ... over the last 7 days (or the last interval) */
 	double rate_last_se; /* standard error of that mean, NaN when sparse */
 	size_t last_days;    /* intervals behind rate_last */
+	double last_span;    /* the days they cover (7 or more; 0 when none) */
 	double rate_max;     /* the largest per-day rate of an interval */
 	double t_rate_max;   /* the middle of that interval */
 	double t_end;	     /* end of the last interval */

@@ -171,6 +171,13 @@ def main():
     for ch in charts:
         check(ch["legend"], "chart %r has no legend" % ch["title"])
 
+    # 1b. one way of writing counts: the album totals (BE at 2.4B) in
+    # billions past 1B, as the milestones are written, never "2,500M"
+    tot = next(ch for ch in charts if ch["title"].startswith("Album total"))
+    check(tot["y"]["fmt"] is not None and '"B"' in tot["y"]["fmt"]
+          and tot["y"]["fmt"].startswith("[>=1000000000]"),
+          "album totals' y axis format %r does not write billions as B" % tot["y"]["fmt"])
+
     # 2. the record chart
     rec = charts[0]
     check(rec["title"].startswith("The record"), "the first chart is %r, not the record chart"
