@@ -24,6 +24,7 @@
 #include "streamstat/number.h"
 #include "streamstat/problems.h"
 #include "streamstat/report.h"
+#include "streamstat/utf8.h"
 #include "streamstat/xalloc.h"
 
 /* ---- the index -------------------------------------------------------- */
@@ -306,30 +307,6 @@ static int hex4(const char *s, uint32_t *v)
 	return 0;
 }
 
-static size_t put_utf8(char *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
-
 /* A string, decoded into j->buf (NUL-terminated): its length, or -1. */
 static long str(struct jr *j)
 {
@@ -392,7 +369,7 @@ static long str(struct jr *j)
 			} else if (cp >= 0xDC00 && cp < 0xE000) {
 				return fail(j, "bad surrogate pair");
 			}
-			n += put_utf8(j->buf + n, cp);
+			n += ss_utf8_put(j->buf + n, cp);
 			continue;
 		}
 		default:

@@ -48,6 +48,33 @@ static void test_decode(void **state)
 	assert_false(ss_is_control(' '));
 }
 
+/* Known encodings, one of each length, and each decodes back to its code point. */
+static void test_encode(void **state)
+{
+	static const struct {
+		uint32_t cp;
+		const char *bytes;
+	} cases[] = {
+		{0x41, "A"},
+		{0xe9, "\xc3\xa9"},
+		{0x20ac, "\xe2\x82\xac"},
+		{0xfffd, "\xef\xbf\xbd"},
+		{0x1f3b5, "\xf0\x9f\x8e\xb5"},
+		{0x10ffff, "\xf4\x8f\xbf\xbf"},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char out[5] = {0};
+		uint32_t cp = 0;
+		size_t n = ss_utf8_put(out, cases[i].cp);
+		assert_int_equal(n, strlen(cases[i].bytes));
+		assert_memory_equal(out, cases[i].bytes, n);
+		assert_int_equal(ss_utf8_char(out, &cp), n);
+		assert_int_equal(cp, cases[i].cp);
+	}
+}
+
 static void test_put_line(void **state)
 {
 	char *buf = NULL;
@@ -66,6 +93,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_encode),
 		cmocka_unit_test(test_put_line),
 	};
 
