@@ -1111,9 +1111,13 @@ static void sheet_tracks(struct ctx *c)
 #define CHART_COL_WIDTH 9.0   /* of the grid's columns: 68 pixels */
 #define CHART_W		640.0 /* pixels */
 #define CHART_H		360.0 /* pixels: 18 rows of 20 */
-#define DAILY_POINTS	400   /* points of a track's daily line at most */
-#define DAILY_WINDOW	7     /* days of the daily average */
-#define DAILY_MIN_DAYS	4     /* ... of which have counts for a point */
+/* percent: GRID_PAGE rows of charts (57 rows of 15 pt, 855 pt) within A4
+ * landscape's 487 pt between the default margins; the grid's 20 columns
+ * (1,020 pt) then take 551 of the 741 pt across */
+#define CHARTS_PRINT_SCALE 54
+#define DAILY_POINTS	   400 /* points of a track's daily line at most */
+#define DAILY_WINDOW	   7   /* days of the daily average */
+#define DAILY_MIN_DAYS	   4   /* ... of which have counts for a point */
 #define MILESTONE_SPACE                                                                            \
 	0.06 /* milestone lines closer than this share of the y axis                               \
 	      * to the one below are left out (their labels would meet) */
@@ -1871,6 +1875,9 @@ static void sheet_charts(struct ctx *c)
 						      k.width[i] < 8 ? 8 : k.width[i], NULL));
 	free(k.width);
 	page_setup(&k.s, -1, -1, 0);
+	/* a scale, not "fit to one page wide": fitting overrides the page
+	 * breaks (Excel ignores them), and a chart would be cut */
+	worksheet_set_print_scale(k.s.ws, CHARTS_PRINT_SCALE);
 }
 
 /* ---- Daily ------------------------------------------------------------ */

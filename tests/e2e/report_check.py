@@ -841,13 +841,21 @@ def reading_and_print(tag, xlsx, wb):
         ps = re.search(r"<pageSetup [^>]*>", x)
         check(ps and 'orientation="landscape"' in ps.group(0) and 'paperSize="9"' in ps.group(0),
               "%s: not A4 landscape: %r" % (where, ps.group(0) if ps else None))
-        check('<pageSetUpPr fitToPage="1"/>' in x, "%s: not fitted to the page" % where)
-        # one page wide (fitToWidth 1 is the default, so not written)
-        check(ps and "fitToWidth" not in ps.group(0), "%s: not one page wide" % where)
-        down = 'fitToHeight="0"' in (ps.group(0) if ps else "")
-        check(down == (name != "Summary"),
-              "%s: fitToHeight %r (the Summary is one page, the others as long as they are)"
-              % (where, ps.group(0) if ps else None))
+        if name == "Charts":
+            # a print scale, since fitting to the page overrides the page
+            # breaks that keep each chart on one page (Excel ignores them)
+            check('fitToPage="1"' not in x and ps and 'scale="54"' in ps.group(0),
+                  "%s: expected a print scale of 54%%, not fitted: %r"
+                  % (where, ps.group(0) if ps else None))
+            check("<rowBreaks " in x, "%s: no page breaks between chart rows" % where)
+        else:
+            check('<pageSetUpPr fitToPage="1"/>' in x, "%s: not fitted to the page" % where)
+            # one page wide (fitToWidth 1 is the default, so not written)
+            check(ps and "fitToWidth" not in ps.group(0), "%s: not one page wide" % where)
+            down = 'fitToHeight="0"' in (ps.group(0) if ps else "")
+            check(down == (name != "Summary"),
+                  "%s: fitToHeight %r (the Summary is one page, the others as long as they are)"
+                  % (where, ps.group(0) if ps else None))
         foot = re.search(r"<oddFooter>(.*?)</oddFooter>", x)
         check(foot and foot.group(1) == "&amp;L&amp;A&amp;Cas of 2023-11-21&amp;Rpage &amp;P "
               "of &amp;N", "%s: footer %r" % (where, foot.group(1) if foot else None))
