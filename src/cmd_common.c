@@ -75,8 +75,30 @@ int ss_load_data(struct ss_dataset *ds, struct ss_series_stats *st, const struct
 	return ss_load_exit_code(ds, st, o, &res);
 }
 
+void ss_usage_brief(FILE *out, const char *text)
+{
+	static const char prefix[] = "usage: streamstat ";
+	const char *end = strstr(text, "\n\n");
+	const char *cmd =
+		strncmp(text, prefix, sizeof prefix - 1) == 0 ? text + sizeof prefix - 1 : "";
+	int n = (int)strcspn(cmd, " \n");
+
+	fwrite(text, 1, end ? (size_t)(end - text) + 1 : strlen(text), out);
+	if (n > 0)
+		fprintf(out,
+			"Run 'streamstat help %.*s' for the input columns, options and exit "
+			"codes.\n",
+			n, cmd);
+	else
+		fputs("Run 'streamstat --help' for the commands and exit codes.\n", out);
+}
+
 void ss_usage(FILE *out, const char *head, const char *tail)
 {
+	if (out != stdout) {
+		ss_usage_brief(out, head);
+		return;
+	}
 	fputs(head, out);
 	fputs(SS_INPUT_HELP "\n", out);
 	fputs(SS_INPUT_OPTIONS_HELP "\n", out);

@@ -49,6 +49,10 @@ static int usage(FILE *out, int code)
 	char list[1024];
 	size_t len = 0;
 
+	if (out != stdout) {
+		ss_usage_brief(out, usage_text);
+		return code;
+	}
 	list[0] = '\0';
 	for (size_t i = 0; i < ss_nmodels && len < sizeof list; i++) {
 		int w = snprintf(list + len, sizeof list - len, "  %-10s %s: %s\n",

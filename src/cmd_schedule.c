@@ -226,6 +226,16 @@ static char *absolute_tail(const char *s, size_t off, const char *cwd)
  * -qcFILE) and -- mean what they will mean to report.  SS_EXIT_USAGE after a message when report
  * would refuse them.
  */
+/* "-", standard input, which nothing feeds a job at night: said, and true. */
+static int is_stdin(const char *file)
+{
+	if (strcmp(file, "-") != 0)
+		return 0;
+	ss_errorf("schedule: '-' (standard input) cannot be a nightly job's data: nothing feeds "
+		  "it at night; give the file the data are saved to");
+	return 1;
+}
+
 static int report_args(int n, char **in, char **out, size_t *input, const char *cwd)
 {
 	const struct ss_option_table *t = &ss_report_option_table;
@@ -251,6 +261,10 @@ static int report_args(int n, char **in, char **out, size_t *input, const char *
 			continue;
 		/* the value ends v[optind - 1], alone (-c FILE) or attached (--catalog=FILE) */
 		k = optind - 1;
+		if (opt == 1 && is_stdin(optarg)) {
+			code = SS_EXIT_USAGE;
+			break;
+		}
 		if (opt == 1 || is_path_option(opt))
 			out[k - 1] = absolute_tail(v[k], (size_t)(optarg - v[k]), cwd);
 		if (opt == 1 || opt == 'c')
@@ -258,7 +272,9 @@ static int report_args(int n, char **in, char **out, size_t *input, const char *
 	}
 	/* what follows "--" is data files */
 	for (k = optind; code == SS_EXIT_OK && k <= n; k++)
-		if (!out[k - 1]) {
+		if (is_stdin(v[k]))
+			code = SS_EXIT_USAGE;
+		else if (!out[k - 1]) {
 			out[k - 1] = absolute(v[k], cwd);
 			input[k - 1] = 1;
 		}
@@ -476,7 +492,7 @@ int cmd_schedule(int argc, char **argv)
 			if (sscanf(optarg, "%d:%d%c", &hh, &mm, &end) != 2 || hh < 0 || hh > 23 ||
 			    mm < 0 || mm > 59) {
 				ss_errorf("schedule: --at: '%s' is not a time HH:MM", optarg);
-				fputs(usage_text, stderr);
+				ss_usage_brief(stderr, usage_text);
 				return SS_EXIT_USAGE;
 			}
 			break;
@@ -490,7 +506,7 @@ int cmd_schedule(int argc, char **argv)
 			    strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 					   "0123456789:-_.") != strlen(optarg)) {
 				ss_errorf("schedule: --name: '%s' is not a unit name", optarg);
-				fputs(usage_text, stderr);
+				ss_usage_brief(stderr, usage_text);
 				return SS_EXIT_USAGE;
 			}
 			name = optarg;
@@ -499,7 +515,7 @@ int cmd_schedule(int argc, char **argv)
 			if (!*optarg || check_printable("--write", optarg)) {
 				if (!*optarg)
 					ss_errorf("schedule: --write: give a directory");
-				fputs(usage_text, stderr);
+				ss_usage_brief(stderr, usage_text);
 				return SS_EXIT_USAGE;
 			}
 			write_dir = optarg;
@@ -515,18 +531,18 @@ int cmd_schedule(int argc, char **argv)
 	}
 	if (!kind) {
 		ss_errorf("schedule: say --cron or --systemd");
-		fputs(usage_text, stderr);
+		ss_usage_brief(stderr, usage_text);
 		return SS_EXIT_USAGE;
 	}
 	if (write_dir && kind != OPT_SYSTEMD) {
 		ss_errorf("schedule: --write goes with --systemd (a crontab line is installed with "
 			  "crontab -e)");
-		fputs(usage_text, stderr);
+		ss_usage_brief(stderr, usage_text);
 		return SS_EXIT_USAGE;
 	}
 	if (optind >= argc) {
 		ss_errorf("schedule: no data file given for the report");
-		fputs(usage_text, stderr);
+		ss_usage_brief(stderr, usage_text);
 		return SS_EXIT_USAGE;
 	}
 	if (!getcwd(cwd, sizeof cwd) ||

@@ -335,8 +335,14 @@ int ss_load_data(struct ss_dataset *ds, struct ss_series_stats *st,
 int ss_spool_stdin(const char *cmd);
 
 /* A data command's usage: head (ending in a blank line), the input format
- * and options (SS_INPUT_HELP, SS_INPUT_OPTIONS_HELP), then tail. */
+ * and options (SS_INPUT_HELP, SS_INPUT_OPTIONS_HELP), then tail; to stdout
+ * in full (--help), to any other stream as ss_usage_brief(). */
 void ss_usage(FILE *out, const char *head, const char *tail);
+
+/* After a usage error's message: the synopsis (text up to its first blank
+ * line, "usage: streamstat CMD ...") and where the rest is ("streamstat help
+ * CMD"), so the message is not lost above a page of help. */
+void ss_usage_brief(FILE *out, const char *text);
 
 /* Monotonic seconds, for timing summaries. */
 double ss_seconds(void);
