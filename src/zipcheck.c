@@ -16,16 +16,8 @@
 
 #include "streamstat/xalloc.h"
 #include "streamstat/zipcheck.h"
+#include "streamstat/zipfmt.h"
 
-#define EOCD_SIG	  0x06054b50u
-#define EOCD64_SIG	  0x06064b50u
-#define EOCD64_LOC_SIG	  0x07064b50u
-#define CDIR_SIG	  0x02014b50u
-#define LOCAL_SIG	  0x04034b50u
-#define EOCD_LEN	  22
-#define EOCD64_LOC_LEN	  20
-#define CDIR_LEN	  46
-#define LOCAL_LEN	  30
 #define CHUNK		  65536
 #define EDGE		  512	     /* bytes kept of each part's start and end */
 #define CONTENT_TYPES_MAX (1u << 20) /* [Content_Types].xml is kept whole */
@@ -46,37 +38,12 @@ struct zip {
 	char *types; /* [Content_Types].xml, NUL-terminated */
 };
 
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
 /* Read exactly n bytes at off; 0, or -1 (short or failed). */
 static int read_at(const struct zip *z, void *buf, size_t n, uint64_t off)
 {
-	size_t got = 0;
-
 	if (off > z->size || n > z->size - off)
 		return -1;
-	while (got < n) {
-		ssize_t k = pread(z->fd, (char *)buf + got, n - got, (off_t)(off + got));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		got += (size_t)k;
-	}
-	return 0;
+	return ss_pread_all(z->fd, buf, n, off);
 }
 
 static enum ss_status damaged(const struct zip *z, struct ss_error *err, const char *part,
@@ -94,32 +61,34 @@ static enum ss_status damaged(const struct zip *z, struct ss_error *err, const c
 static enum ss_status find_directory(struct zip *z, uint64_t *off, uint64_t *len, uint64_t *count,
 				     struct ss_error *err)
 {
-	unsigned char tail[EOCD_LEN + 65535], loc[EOCD64_LOC_LEN], rec[56];
+	unsigned char tail[SS_ZIP_EOCD_LEN + 65535], loc[SS_ZIP_EOCD64_LOC_LEN], rec[56];
 	size_t n = z->size < sizeof tail ? (size_t)z->size : sizeof tail;
 	const unsigned char *e = NULL;
 
-	if (n < EOCD_LEN || read_at(z, tail, n, z->size - n) != 0)
+	if (n < SS_ZIP_EOCD_LEN || read_at(z, tail, n, z->size - n) != 0)
 		return damaged(z, err, NULL, "it is too short to be a zip (cut off?)");
-	for (size_t i = n - EOCD_LEN + 1; i-- > 0;)
-		if (le32(tail + i) == EOCD_SIG && i + EOCD_LEN + le16(tail + i + 20) == n) {
+	for (size_t i = n - SS_ZIP_EOCD_LEN + 1; i-- > 0;)
+		if (ss_le32(tail + i) == SS_ZIP_EOCD_SIG &&
+		    i + SS_ZIP_EOCD_LEN + ss_le16(tail + i + 20) == n) {
 			e = tail + i;
 			break;
 		}
 	if (!e)
 		return damaged(z, err, NULL, "it has no end of central directory (cut off?)");
-	*count = le16(e + 10);
-	*len = le32(e + 12);
-	*off = le32(e + 16);
+	*count = ss_le16(e + 10);
+	*len = ss_le32(e + 12);
+	*off = ss_le32(e + 16);
 	if (*count != 0xffff && *len != 0xffffffffu && *off != 0xffffffffu)
 		return SS_OK;
 	uint64_t at = z->size - n + (uint64_t)(e - tail);
-	if (at < EOCD64_LOC_LEN || read_at(z, loc, sizeof loc, at - EOCD64_LOC_LEN) != 0 ||
-	    le32(loc) != EOCD64_LOC_SIG || read_at(z, rec, sizeof rec, le64(loc + 8)) != 0 ||
-	    le32(rec) != EOCD64_SIG)
+	if (at < SS_ZIP_EOCD64_LOC_LEN ||
+	    read_at(z, loc, sizeof loc, at - SS_ZIP_EOCD64_LOC_LEN) != 0 ||
+	    ss_le32(loc) != SS_ZIP_EOCD64_LOC_SIG ||
+	    read_at(z, rec, sizeof rec, ss_le64(loc + 8)) != 0 || ss_le32(rec) != SS_ZIP_EOCD64_SIG)
 		return damaged(z, err, NULL, "its zip64 end of central directory is missing");
-	*count = le64(rec + 32);
-	*len = le64(rec + 40);
-	*off = le64(rec + 48);
+	*count = ss_le64(rec + 32);
+	*len = ss_le64(rec + 40);
+	*off = ss_le64(rec + 48);
 	return SS_OK;
 }
 
@@ -127,7 +96,7 @@ static enum ss_status find_directory(struct zip *z, uint64_t *off, uint64_t *len
 static int zip64_extra(const unsigned char *x, size_t n, struct entry *en, uint32_t off32)
 {
 	while (n >= 4) {
-		uint16_t id = le16(x), len = le16(x + 2);
+		uint16_t id = ss_le16(x), len = ss_le16(x + 2);
 		const unsigned char *v = x + 4;
 		size_t left = len;
 
@@ -142,7 +111,7 @@ static int zip64_extra(const unsigned char *x, size_t n, struct entry *en, uint3
 					continue;
 				if (left < 8)
 					return -1;
-				*fields[i] = le64(v);
+				*fields[i] = ss_le64(v);
 				v += 8;
 				left -= 8;
 			}
@@ -163,7 +132,7 @@ static enum ss_status read_directory(struct zip *z, struct ss_error *err)
 
 	if (s != SS_OK)
 		return s;
-	if (len > z->size || off > z->size - len || count > len / CDIR_LEN)
+	if (len > z->size || off > z->size - len || count > len / SS_ZIP_CDIR_LEN)
 		return damaged(z, err, NULL, "its central directory lies outside the file");
 	d = xmalloc(len ? (size_t)len : 1);
 	if (read_at(z, d, (size_t)len, off) != 0) {
@@ -175,22 +144,22 @@ static enum ss_status read_directory(struct zip *z, struct ss_error *err)
 		struct entry *en = &z->e[z->n];
 		const unsigned char *c = d + at;
 
-		if (len - at < CDIR_LEN || le32(c) != CDIR_SIG)
+		if (len - at < SS_ZIP_CDIR_LEN || ss_le32(c) != SS_ZIP_CDIR_SIG)
 			break;
-		size_t nl = le16(c + 28), xl = le16(c + 30), cl = le16(c + 32);
-		if (len - at < CDIR_LEN + nl + xl + cl)
+		size_t nl = ss_le16(c + 28), xl = ss_le16(c + 30), cl = ss_le16(c + 32);
+		if (len - at < SS_ZIP_CDIR_LEN + nl + xl + cl)
 			break;
-		en->method = le16(c + 10);
-		en->crc = le32(c + 16);
-		en->csize = le32(c + 20);
-		en->usize = le32(c + 24);
-		en->offset = le32(c + 42);
-		en->name = xstrndup((const char *)c + CDIR_LEN, nl);
-		if (zip64_extra(c + CDIR_LEN + nl, xl, en, le32(c + 42)) != 0) {
+		en->method = ss_le16(c + 10);
+		en->crc = ss_le32(c + 16);
+		en->csize = ss_le32(c + 20);
+		en->usize = ss_le32(c + 24);
+		en->offset = ss_le32(c + 42);
+		en->name = xstrndup((const char *)c + SS_ZIP_CDIR_LEN, nl);
+		if (zip64_extra(c + SS_ZIP_CDIR_LEN + nl, xl, en, ss_le32(c + 42)) != 0) {
 			free(en->name);
 			break;
 		}
-		at += CDIR_LEN + nl + xl + cl;
+		at += SS_ZIP_CDIR_LEN + nl + xl + cl;
 	}
 	free(d);
 	if (z->n != count)
@@ -282,18 +251,19 @@ static void take(struct seen *w, const unsigned char *p, size_t n)
  * wrong with it. */
 static const char *stream_entry(const struct zip *z, const struct entry *en, struct seen *w)
 {
-	unsigned char local[LOCAL_LEN];
+	unsigned char local[SS_ZIP_LOCAL_LEN];
 	unsigned char *in = xmalloc(CHUNK), *out = xmalloc(CHUNK);
 	uint64_t at, left = en->csize;
 	const char *bad = NULL;
 	z_stream zs;
 
 	memset(&zs, 0, sizeof zs);
-	if (read_at(z, local, sizeof local, en->offset) != 0 || le32(local) != LOCAL_SIG) {
+	if (read_at(z, local, sizeof local, en->offset) != 0 ||
+	    ss_le32(local) != SS_ZIP_LOCAL_SIG) {
 		bad = "has no local header where the directory says";
 		goto out;
 	}
-	at = en->offset + LOCAL_LEN + le16(local + 26) + le16(local + 28);
+	at = en->offset + SS_ZIP_LOCAL_LEN + ss_le16(local + 26) + ss_le16(local + 28);
 	if (en->method == 0) {
 		while (left > 0 && !bad) {
 			size_t k = left < CHUNK ? (size_t)left : CHUNK;

@@ -17,54 +17,11 @@
 
 #include "streamstat/xalloc.h"
 #include "streamstat/zipedit.h"
+#include "streamstat/zipfmt.h"
 
-#define EOCD_SIG   0x06054b50u
-#define CDIR_SIG   0x02014b50u
-#define LOCAL_SIG  0x04034b50u
-#define EOCD_LEN   22
-#define CDIR_LEN   46
-#define LOCAL_LEN  30
 #define CHUNK	   ((size_t)65536)
 #define TAIL_MAX   64	  /* longest end_tag */
 #define FLAG_DDESC 0x0008 /* sizes in a data descriptor after the data */
-
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put16(unsigned char *p, uint16_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-/* Exactly n bytes at off; 0, or -1. */
-static int read_at(int fd, void *buf, size_t n, uint64_t off)
-{
-	size_t got = 0;
-
-	while (got < n) {
-		ssize_t k = pread(fd, (char *)buf + got, n - got, (off_t)(off + got));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		got += (size_t)k;
-	}
-	return 0;
-}
 
 static int write_all(int fd, const void *buf, size_t n)
 {
@@ -86,7 +43,7 @@ static int copy_range(int in, int out, uint64_t off, uint64_t n, unsigned char *
 {
 	while (n > 0) {
 		size_t k = n < CHUNK ? (size_t)n : CHUNK;
-		if (read_at(in, buf, k, off) != 0 || write_all(out, buf, k) != 0)
+		if (ss_pread_all(in, buf, k, off) != 0 || write_all(out, buf, k) != 0)
 			return -1;
 		off += k;
 		n -= k;
@@ -165,7 +122,7 @@ static int rewrite_part(struct edit *e, uint64_t off, uint64_t csize, const char
 			*why = "its data ends before its deflate stream";
 			return -1;
 		}
-		if (k && read_at(e->in, e->ibuf, k, off) != 0) {
+		if (k && ss_pread_all(e->in, e->ibuf, k, off) != 0) {
 			*why = "cannot read it";
 			return -1;
 		}
@@ -206,7 +163,7 @@ enum ss_status ss_zip_append_xml(const char *path, const char *tmpdir, const cha
 				 struct ss_error *err)
 {
 	struct edit e = {.in = -1, .out = -1, .tag_len = strlen(end_tag)};
-	unsigned char eocd[EOCD_LEN], *cd = NULL, *buf = NULL;
+	unsigned char eocd[SS_ZIP_EOCD_LEN], *cd = NULL, *buf = NULL;
 	char *tmp = NULL;
 	const char *why = NULL;
 	enum ss_status st = SS_ERR_IO;
@@ -222,46 +179,49 @@ enum ss_status ss_zip_append_xml(const char *path, const char *tmpdir, const cha
 	}
 	/* libxlsxwriter writes no zip comment: the end record is the last 22
 	 * bytes */
-	if ((uint64_t)sb.st_size < EOCD_LEN ||
-	    read_at(e.in, eocd, EOCD_LEN, (uint64_t)sb.st_size - EOCD_LEN) != 0 ||
-	    le32(eocd) != EOCD_SIG || le16(eocd + 20) != 0) {
+	if ((uint64_t)sb.st_size < SS_ZIP_EOCD_LEN ||
+	    ss_pread_all(e.in, eocd, SS_ZIP_EOCD_LEN, (uint64_t)sb.st_size - SS_ZIP_EOCD_LEN) !=
+		    0 ||
+	    ss_le32(eocd) != SS_ZIP_EOCD_SIG || ss_le16(eocd + 20) != 0) {
 		why = "no end of central directory where libxlsxwriter puts it";
 		goto bad;
 	}
-	uint16_t n = le16(eocd + 10);
-	uint32_t cd_len = le32(eocd + 12), cd_off = le32(eocd + 16);
-	if (n == 0xffff || cd_len == 0xffffffffu || cd_off == 0xffffffffu || le16(eocd + 4) != 0 ||
-	    le16(eocd + 8) != n || (uint64_t)cd_off + cd_len > (uint64_t)sb.st_size) {
+	uint16_t n = ss_le16(eocd + 10);
+	uint32_t cd_len = ss_le32(eocd + 12), cd_off = ss_le32(eocd + 16);
+	if (n == 0xffff || cd_len == 0xffffffffu || cd_off == 0xffffffffu ||
+	    ss_le16(eocd + 4) != 0 || ss_le16(eocd + 8) != n ||
+	    (uint64_t)cd_off + cd_len > (uint64_t)sb.st_size) {
 		why = "a zip64 or multi-disk directory";
 		goto bad;
 	}
 	cd = xmalloc(cd_len ? cd_len : 1);
-	if (read_at(e.in, cd, cd_len, cd_off) != 0) {
+	if (ss_pread_all(e.in, cd, cd_len, cd_off) != 0) {
 		why = "cannot read the central directory";
 		goto bad;
 	}
 	size_t *at = xreallocarray(NULL, (size_t)n + 1, sizeof *at);
 	size_t p = 0, target = (size_t)-1;
 	for (size_t i = 0; i < n; i++) {
-		if (p + CDIR_LEN > cd_len || le32(cd + p) != CDIR_SIG) {
+		if (p + SS_ZIP_CDIR_LEN > cd_len || ss_le32(cd + p) != SS_ZIP_CDIR_SIG) {
 			free(at);
 			why = "a central directory entry is cut short";
 			goto bad;
 		}
 		at[i] = p;
-		size_t nl = le16(cd + p + 28), xl = le16(cd + p + 30), cl = le16(cd + p + 32);
-		if (p + CDIR_LEN + nl + xl + cl > cd_len ||
-		    (i > 0 && le32(cd + p + 42) <= le32(cd + at[i - 1] + 42))) {
+		size_t nl = ss_le16(cd + p + 28), xl = ss_le16(cd + p + 30),
+		       cl = ss_le16(cd + p + 32);
+		if (p + SS_ZIP_CDIR_LEN + nl + xl + cl > cd_len ||
+		    (i > 0 && ss_le32(cd + p + 42) <= ss_le32(cd + at[i - 1] + 42))) {
 			free(at);
 			why = "central directory entries out of order";
 			goto bad;
 		}
-		if (nl == strlen(entry) && memcmp(cd + p + CDIR_LEN, entry, nl) == 0)
+		if (nl == strlen(entry) && memcmp(cd + p + SS_ZIP_CDIR_LEN, entry, nl) == 0)
 			target = i;
-		p += CDIR_LEN + nl + xl + cl;
+		p += SS_ZIP_CDIR_LEN + nl + xl + cl;
 	}
 	at[n] = p;
-	if (target == (size_t)-1 || le16(cd + at[target] + 10) != Z_DEFLATED) {
+	if (target == (size_t)-1 || ss_le16(cd + at[target] + 10) != Z_DEFLATED) {
 		free(at);
 		why = target == (size_t)-1 ? "no such part" : "the part is not deflated";
 		goto bad;
@@ -294,8 +254,8 @@ enum ss_status ss_zip_append_xml(const char *path, const char *tmpdir, const cha
 	uint64_t pos = 0, *new_off = xreallocarray(NULL, (size_t)n + 1, sizeof *new_off);
 	for (size_t i = 0; i < n; i++) {
 		const unsigned char *c = cd + at[i];
-		uint64_t off = le32(c + 42),
-			 next = i + 1 < n ? le32(cd + at[i + 1] + 42) : (uint64_t)cd_off;
+		uint64_t off = ss_le32(c + 42),
+			 next = i + 1 < n ? ss_le32(cd + at[i + 1] + 42) : (uint64_t)cd_off;
 		new_off[i] = pos;
 		if (i != target) {
 			if (copy_range(e.in, e.out, off, next - off, buf) != 0) {
@@ -305,17 +265,18 @@ enum ss_status ss_zip_append_xml(const char *path, const char *tmpdir, const cha
 			pos += next - off;
 			continue;
 		}
-		unsigned char lh[LOCAL_LEN];
-		if (read_at(e.in, lh, LOCAL_LEN, off) != 0 || le32(lh) != LOCAL_SIG) {
+		unsigned char lh[SS_ZIP_LOCAL_LEN];
+		if (ss_pread_all(e.in, lh, SS_ZIP_LOCAL_LEN, off) != 0 ||
+		    ss_le32(lh) != SS_ZIP_LOCAL_SIG) {
 			why = "the part's local header is missing";
 			break;
 		}
-		size_t lnx = (size_t)le16(lh + 26) + le16(lh + 28);
-		put16(lh + 6, (uint16_t)(le16(lh + 6) & ~FLAG_DDESC));
-		if (write_all(e.out, lh, LOCAL_LEN) != 0 ||
-		    copy_range(e.in, e.out, off + LOCAL_LEN, lnx, buf) != 0 ||
-		    rewrite_part(&e, off + LOCAL_LEN + lnx, le32(c + 20), end_tag, xml, len,
-				 &why) != 0) {
+		size_t lnx = (size_t)ss_le16(lh + 26) + ss_le16(lh + 28);
+		ss_put16(lh + 6, (uint16_t)(ss_le16(lh + 6) & ~FLAG_DDESC));
+		if (write_all(e.out, lh, SS_ZIP_LOCAL_LEN) != 0 ||
+		    copy_range(e.in, e.out, off + SS_ZIP_LOCAL_LEN, lnx, buf) != 0 ||
+		    rewrite_part(&e, off + SS_ZIP_LOCAL_LEN + lnx, ss_le32(c + 20), end_tag, xml,
+				 len, &why) != 0) {
 			why = why ? why : "cannot write the new zip";
 			break;
 		}
@@ -323,30 +284,30 @@ enum ss_status ss_zip_append_xml(const char *path, const char *tmpdir, const cha
 			why = "the part would need zip64";
 			break;
 		}
-		put32(lh + 14, e.crc);
-		put32(lh + 18, (uint32_t)e.csize);
-		put32(lh + 22, (uint32_t)e.usize);
-		if (pwrite(e.out, lh, LOCAL_LEN, (off_t)pos) != LOCAL_LEN) {
+		ss_put32(lh + 14, e.crc);
+		ss_put32(lh + 18, (uint32_t)e.csize);
+		ss_put32(lh + 22, (uint32_t)e.usize);
+		if (pwrite(e.out, lh, SS_ZIP_LOCAL_LEN, (off_t)pos) != SS_ZIP_LOCAL_LEN) {
 			why = "cannot write the new zip";
 			break;
 		}
-		pos += LOCAL_LEN + lnx + e.csize;
+		pos += SS_ZIP_LOCAL_LEN + lnx + e.csize;
 	}
 	if (!why) {
 		/* the directory: new offsets, and the part's CRC and sizes */
 		for (size_t i = 0; i < n; i++) {
 			unsigned char *c = cd + at[i];
-			put32(c + 42, (uint32_t)new_off[i]);
+			ss_put32(c + 42, (uint32_t)new_off[i]);
 			if (i == target) {
-				put16(c + 8, (uint16_t)(le16(c + 8) & ~FLAG_DDESC));
-				put32(c + 16, e.crc);
-				put32(c + 20, (uint32_t)e.csize);
-				put32(c + 24, (uint32_t)e.usize);
+				ss_put16(c + 8, (uint16_t)(ss_le16(c + 8) & ~FLAG_DDESC));
+				ss_put32(c + 16, e.crc);
+				ss_put32(c + 20, (uint32_t)e.csize);
+				ss_put32(c + 24, (uint32_t)e.usize);
 			}
 		}
-		put32(eocd + 16, (uint32_t)pos);
+		ss_put32(eocd + 16, (uint32_t)pos);
 		if (pos >= 0xffffffffu || write_all(e.out, cd, cd_len) != 0 ||
-		    write_all(e.out, eocd, EOCD_LEN) != 0)
+		    write_all(e.out, eocd, SS_ZIP_EOCD_LEN) != 0)
 			why = "cannot write the new zip";
 	}
 	free(at);
@@ -354,7 +315,7 @@ enum ss_status ss_zip_append_xml(const char *path, const char *tmpdir, const cha
 	if (why)
 		goto bad;
 	int dst = open(path, O_WRONLY | O_TRUNC);
-	if (dst < 0 || copy_range(e.out, dst, 0, pos + cd_len + EOCD_LEN, buf) != 0) {
+	if (dst < 0 || copy_range(e.out, dst, 0, pos + cd_len + SS_ZIP_EOCD_LEN, buf) != 0) {
 		ss_error_set(err, SS_ERR_IO, path, 0, "cannot rewrite the workbook: %s",
 			     strerror(errno));
 		if (dst >= 0)
