@@ -65,31 +65,26 @@ static int digits(const char *s, int n)
 	return v;
 }
 
+/* s[0..len) without the spaces and tabs around it. */
+static void trim(const char **s, size_t *len)
+{
+	while (*len && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+		(*len)--;
+}
+
 enum ss_date_result ss_date_parse(const char *s, size_t len, int32_t *day)
 {
-	int y, m, d;
-
-	while (len && (*s == ' ' || *s == '\t')) {
-		s++;
-		len--;
-	}
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
+	trim(&s, &len);
 	if (len == 0)
 		return SS_DATE_EMPTY;
-	if (len != SS_DATE_LEN || s[4] != '-' || s[7] != '-')
+	/* the ISO form alone: no time part */
+	if (len != SS_DATE_LEN)
 		return SS_DATE_SYNTAX;
-	y = digits(s, 4);
-	m = digits(s + 5, 2);
-	d = digits(s + 8, 2);
-	if (y < 0 || m < 0 || d < 0)
-		return SS_DATE_SYNTAX;
-	if (m < 1 || m > 12 || d < 1 || d > ss_date_days_in_month(y, m))
-		return SS_DATE_INVALID;
-	if (y < SS_DATE_MIN_YEAR || y > SS_DATE_MAX_YEAR)
-		return SS_DATE_RANGE;
-	*day = ss_date_from_ymd(y, m, d);
-	return SS_DATE_OK;
+	return ss_date_parse_as(NULL, s, len, day, NULL);
 }
 
 int ss_date_fmt_parse(const char *spec, struct ss_date_fmt *f)
@@ -224,12 +219,7 @@ enum ss_date_result ss_date_parse_as(const struct ss_date_fmt *f, const char *s,
 	size_t end = SS_DATE_LEN;
 	int y, m, d, timed = 0;
 
-	while (len && (*s == ' ' || *s == '\t')) {
-		s++;
-		len--;
-	}
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
+	trim(&s, &len);
 	if (len == 0)
 		return SS_DATE_EMPTY;
 	if (!f) {
@@ -276,12 +266,7 @@ const char *ss_date_hint(const struct ss_date_fmt *f, const char *s, size_t len,
 	char date[SS_DATE_LEN + 1];
 
 	buf[0] = '\0';
-	while (len && (*s == ' ' || *s == '\t')) {
-		s++;
-		len--;
-	}
-	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
+	trim(&s, &len);
 	for (size_t k = 0; k < NSPECS; k++) {
 		struct ss_date_fmt *c = &cand[ntried];
 		size_t end;
