@@ -518,7 +518,13 @@ static int find_changes(const struct ss_report *r, const char *json, int moved_d
 	return reported == SS_DAY_NONE || reported < r->as_of;
 }
 
-/* The news on stdout: the baseline said once, or what changed. */
+/* Lines of projected dates and models printed at most: after a gap of weeks
+ * there can be hundreds, and a mail of them buries what was reached. */
+#define NEWS_MINOR_MAX 20
+
+/* The news on stdout: the baseline said once, or what changed (milestones,
+ * records and ranks all; projections and models up to NEWS_MINOR_MAX, then
+ * how many more). */
 static void print_news(const struct ss_changes *changes, const char *json, struct nightly *nt)
 {
 	if (changes->since == SS_DAY_NONE && !changes->unreadable) {
@@ -527,8 +533,22 @@ static void print_news(const struct ss_changes *changes, const char *json, struc
 		nt->lines++;
 		free(dir);
 	}
-	for (size_t i = 0; i < changes->n; i++, nt->lines++)
-		ss_put_line(stdout, changes->list[i].text);
+	size_t minor = 0; /* projected dates and models */
+	for (size_t i = 0; i < changes->n; i++) {
+		const struct ss_change *e = &changes->list[i];
+		if (e->kind == SS_CH_MOVED || e->kind == SS_CH_MODEL) {
+			if (++minor > NEWS_MINOR_MAX)
+				continue;
+		}
+		ss_put_line(stdout, e->text);
+		nt->lines++;
+	}
+	if (minor > NEWS_MINOR_MAX) {
+		printf("... and %zu more projected dates or models that changed: the Changes sheet "
+		       "lists them all.\n",
+		       minor - NEWS_MINOR_MAX);
+		nt->lines++;
+	}
 }
 
 /* The pipeline's stages as progress lines (arg: the load options). */

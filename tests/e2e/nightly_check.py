@@ -302,6 +302,32 @@ def nightly(outdir, *data):
                           capture_output=True, text=True)
 
 
+# 5b. after a gap of weeks: every milestone reached is printed, projected
+# dates and models only up to 20, then one line saying how many more (the
+# Changes sheet and the JSON have them all)
+gap, gapcat = os.path.join(WORK, "gap.csv"), os.path.join(WORK, "gapcat.csv")
+subprocess.run([GEN, "--albums", "60", "--catalog", gapcat, "-o", gap], check=True)
+gapdir = os.path.join(WORK, "gap")
+p = nightly(gapdir, "--as-of", "2023-12-01", "--catalog", gapcat, gap)
+check(p.returncode == 0 and p.stdout.startswith("First report in"),
+      "gap: the baseline: %d %r" % (p.returncode, p.stdout[:200]))
+p = nightly(gapdir, "--catalog", gapcat, gap)
+lines = p.stdout.splitlines()
+with open(os.path.join(gapdir, "latest.json"), encoding="utf-8") as f:
+    listed = json.load(f)["changes"]["list"]
+minor = [e for e in listed if e["kind"] in ("moved", "model")]
+major = [e for e in listed if e["kind"] not in ("moved", "model")]
+check(len(minor) > 20, "gap: %d projections or models changed; the case needs over 20"
+      % len(minor))
+check(len(lines) == len(major) + 20 + 1,
+      "gap: %d lines printed for %d milestones and ranks and %d projections"
+      % (len(lines), len(major), len(minor)))
+check([ln for ln in lines[:len(major)]] == [e["text"] for e in major],
+      "gap: the milestones and ranks come first, all of them: %r" % lines[:len(major)])
+check(lines[-1] == "... and %d more projected dates or models that changed: the Changes "
+      "sheet lists them all." % (len(minor) - 20), "gap: the last line: %r" % lines[-1:])
+
+
 n = os.path.join(WORK, "news")
 hist = os.path.join(WORK, "history.csv")
 rows = open("datasets/spotify_albums.csv", encoding="utf-8").read().splitlines(True)
