@@ -594,8 +594,8 @@ int ss_report_emit(const struct ss_report_input *in, const struct ss_load_option
 }
 
 static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
-	       const struct ss_load_options *o, struct ss_ms_cli *mc, const struct ss_report_cli *ro,
-	       int argc, char **argv, double t_start, int deferred)
+	       const struct ss_load_options *o, struct ss_ms_cli *mc,
+	       const struct ss_report_cli *ro, int argc, char **argv, double t_start, int deferred)
 {
 	struct ss_pipeline p;
 	int code;
@@ -652,7 +652,8 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 	return code;
 }
 
-static const struct option report_longopts[] = {SS_LOAD_LONG_OPTIONS, SS_MS_LONG_OPTIONS,
+static const struct option report_longopts[] = {SS_LOAD_LONG_OPTIONS,
+						SS_MS_LONG_OPTIONS,
 						SS_REPORT_LONG_OPTIONS,
 						{"help", no_argument, NULL, 'h'},
 						{NULL, 0, NULL, 0}};

@@ -420,8 +420,7 @@ static void put_files(FILE *f, const struct ss_dataset *ds)
 	}
 }
 
-static void put_problems(FILE *f, const struct ss_problems *p, const char *kind,
-			 const char *counts)
+static void put_problems(FILE *f, const struct ss_problems *p, const char *kind, const char *counts)
 {
 	struct rec r;
 
@@ -503,7 +502,8 @@ static int split_write(struct split *sp, struct ss_dataset *ds, const char *dir,
 			rec_begin(&r, f, "A");
 			rec_u(&r, a);
 			put_album_fields(&r, ds, (uint32_t)a,
-					 by == SS_NONE ? "" : ss_intern_name(&ds->artist_names, by));
+					 by == SS_NONE ? ""
+						       : ss_intern_name(&ds->artist_names, by));
 			rec_end(&r);
 		}
 		for (size_t t = 0; t < ss_dataset_ntracks(ds); t++) {
@@ -605,7 +605,8 @@ int cmd_split(int argc, char **argv)
 		code = SS_EXIT_USAGE;
 		break;
 	}
-	if (code == SS_EXIT_OK && ss_load_inputs_done(&o, "split", argc - optind, argv + optind) < 0)
+	if (code == SS_EXIT_OK &&
+	    ss_load_inputs_done(&o, "split", argc - optind, argv + optind) < 0)
 		code = SS_EXIT_USAGE;
 	if (code == SS_EXIT_OK && (!dir || !nparts)) {
 		ss_errorf("split: %s", !nparts ? "-n N (how many parts) is required"
@@ -632,7 +633,7 @@ int cmd_split(int argc, char **argv)
 
 	char *args = split_args(argc, argv, skip);
 	sp.nparts = (uint32_t)nparts;
-	sp.out = xcalloc(sp.nparts, sizeof *sp.out);
+	sp.out = xcalloc(sp.nparts, sizeof(FILE *));
 	sp.nobs = xcalloc(sp.nparts, sizeof *sp.nobs);
 	for (uint32_t p = 0; p < sp.nparts && code == SS_EXIT_OK; p++) {
 		char *tmp = part_path(dir, p, ".tmp");
@@ -711,7 +712,8 @@ static char *analysis_key(const struct ss_ms_cli *mc, int stale_days, int backte
 		sb_printf(&b, "%s%" PRId64, k ? "," : "", m->milestone[k]);
 	sb_printf(&b,
 		  " level=%.17g day-zero=%d by=%" PRId32 " extrapolate=%.17g draws=%u seed=%" PRIu64
-		  " horizon=%d stale-days=%d interludes=%d no-pool=%d curves=%d method=%d backtest=%d",
+		  " horizon=%d stale-days=%d interludes=%d no-pool=%d curves=%d method=%d "
+		  "backtest=%d",
 		  m->level, m->day_zero, m->by, m->extrapolate, m->draws, m->seed, m->horizon_years,
 		  stale_days, mc->exclude_interludes, mc->no_pool, mc->curves,
 		  mc->method_set ? mc->method : -2, backtest);
@@ -724,7 +726,10 @@ static char *analysis_key(const struct ss_ms_cli *mc, int stale_days, int backte
 #define ANALYSIS_LONG_OPTIONS                                                                      \
 	SS_MS_LONG_OPTIONS, {"stale-days", required_argument, NULL, SS_OPT_STALE_DAYS},            \
 		{"quiet", no_argument, NULL, 'q'}, {"verbose", no_argument, NULL, 'v'},            \
-		{"max-problems", required_argument, NULL, 'P'}, {"strict", no_argument, NULL, 'S'}
+		{"max-problems", required_argument, NULL, 'P'},                                    \
+	{                                                                                          \
+		"strict", no_argument, NULL, 'S'                                                   \
+	}
 
 static const char no_backtest_msg[] =
 	"the backtest learns the model rule across all albums, which one part cannot: give "
@@ -749,7 +754,8 @@ static const char analyse_usage_tail[] =
 	"                        record (a part cannot learn the rule across albums)\n"
 	"  -j, --jobs N          threads (default: one per CPU); results do not depend on N\n"
 	"      --stale-days N    as for report (default 7)\n"
-	"  -q, --quiet, -v, --verbose\n" SS_MS_OPTIONS_HELP "  -h, --help            show this help\n"
+	"  -q, --quiet, -v, --verbose\n" SS_MS_OPTIONS_HELP
+	"  -h, --help            show this help\n"
 	"\n" SS_EXIT_CODES_HELP;
 
 /* One part read back: the dataset with local ids, and their global ones. */
@@ -851,7 +857,8 @@ static void part_row(void *user, const struct ss_csv_row *row)
 			r.bad = 1;
 		} else {
 			uint32_t c = *by ? ss_dataset_artist(ds, by, strlen(by)) : SS_NONE;
-			uint32_t w = *artist ? ss_dataset_artist(ds, artist, strlen(artist)) : SS_NONE;
+			uint32_t w =
+				*artist ? ss_dataset_artist(ds, artist, strlen(artist)) : SS_NONE;
 			uint32_t a = ss_dataset_restore_album(ds, c, title, strlen(title));
 			if (a == SS_NONE) {
 				r.bad = 1;
@@ -991,9 +998,8 @@ static void write_result(FILE *f, const struct part *pt, const struct ss_series_
 	size_t K = mo->nmilestones;
 	struct rec r;
 
-	fprintf(f, "%s,%d,%u,%u,%s,%" PRIu64 ",%" PRIu64 "\n", SS_RESULT_FORMAT,
-		SS_RESULT_VERSION, (unsigned)pt->part, (unsigned)pt->nparts, pt->split_id,
-		pt->nalbums, pt->ntracks);
+	fprintf(f, "%s,%d,%u,%u,%s,%" PRIu64 ",%" PRIu64 "\n", SS_RESULT_FORMAT, SS_RESULT_VERSION,
+		(unsigned)pt->part, (unsigned)pt->nparts, pt->split_id, pt->nalbums, pt->ntracks);
 	rec_begin(&r, f, "Q");
 	rec_s(&r, key);
 	rec_end(&r);
@@ -1061,7 +1067,8 @@ static void write_result(FILE *f, const struct part *pt, const struct ss_series_
 		rec_end(&r);
 		for (int kind = 0; kind < 2; kind++)
 			for (size_t k = 0; k < K; k++) {
-				const struct ss_album_crossing *ax = kind ? &am->total[k] : &am->all[k];
+				const struct ss_album_crossing *ax =
+					kind ? &am->total[k] : &am->all[k];
 				rec_begin(&r, f, "Y");
 				rec_u(&r, (unsigned)kind);
 				rec_u(&r, k);
@@ -1155,7 +1162,8 @@ static void write_result(FILE *f, const struct part *pt, const struct ss_series_
 	rec_end(&r);
 }
 
-static const struct option analyse_longopts[] = {ANALYSIS_LONG_OPTIONS, SS_REPORT_LONG_OPTIONS,
+static const struct option analyse_longopts[] = {ANALYSIS_LONG_OPTIONS,
+						 SS_REPORT_LONG_OPTIONS,
 						 {"help", no_argument, NULL, 'h'},
 						 {NULL, 0, NULL, 0}};
 
@@ -1246,7 +1254,7 @@ int cmd_analyse(int argc, char **argv)
 	code = part_read(&pt);
 	uint64_t *found = xcalloc(mc.nexclude + 1, sizeof *found);
 	struct ss_pipeline p;
-	struct ss_series_stats st;
+	struct ss_series_stats st = {0};
 	int ran = 0;
 	if (code == SS_EXIT_OK) {
 		struct ss_error err = {0};
@@ -1319,12 +1327,12 @@ static const char merge_usage_tail[] =
 	"      --moved-days N    as for report\n"
 	"      --no-backtest     required, as for analyse\n"
 	"  -j, --jobs N          threads\n"
-	"      --stale-days N, --strict, --max-problems N, -q, -v  as for report\n" SS_MS_OPTIONS_HELP
-	"  -h, --help            show this help\n"
+	"      --stale-days N, --strict, --max-problems N, -q, -v  as for "
+	"report\n" SS_MS_OPTIONS_HELP "  -h, --help            show this help\n"
 	"\n"
 	"Exit status as for report; results that do not belong together (of another\n"
-	"split or version, analysed with other options) are a data error (65) or a\n"
-	"usage error (64, options), a missing part is 66.\n"
+	"split or version, analysed with other options, one given twice, one cut short)\n"
+	"are a data error (65); a part without its result is 66.\n"
 	"\n" SS_EXIT_CODES_HELP;
 
 struct album_tmp {
@@ -1423,8 +1431,9 @@ static void merge_header(struct merge *m, const struct ss_csv_row *row)
 		m->ntracks = strtoull(row->field[6], NULL, 10);
 		if (nparts == 0 || nparts > SS_PARTS_MAX || m->ntracks >= SS_NONE ||
 		    m->nalbums >= SS_NONE) {
-			reader_fail(&m->rd, row->line, "a first line that is not as \"analyse\" "
-						       "writes it");
+			reader_fail(&m->rd, row->line,
+				    "a first line that is not as \"analyse\" "
+				    "writes it");
 			return;
 		}
 		m->seen = xcalloc(nparts, 1);
@@ -1449,10 +1458,11 @@ static void merge_header(struct merge *m, const struct ss_csv_row *row)
 		return;
 	}
 	if (m->seen[part]) {
-		reader_fail(&m->rd, row->line,
-			    "the result of part %u (part-%04u.csv) is given twice: give each part's "
-			    "result once",
-			    (unsigned)part, (unsigned)part);
+		reader_fail(
+			&m->rd, row->line,
+			"the result of part %u (part-%04u.csv) is given twice: give each part's "
+			"result once",
+			(unsigned)part, (unsigned)part);
 		return;
 	}
 	m->seen[part] = 1;
@@ -1671,8 +1681,7 @@ static void merge_album_crossing(struct merge *m, struct rd *r)
 	uint64_t bottleneck = rd_u(r);
 	double share = rd_d(r);
 	uint64_t lacking = rd_u(r), lacking_first = rd_u(r);
-	if (r->bad || m->cur >= m->nalbums ||
-	    (bottleneck != none && bottleneck >= m->ntracks) ||
+	if (r->bad || m->cur >= m->nalbums || (bottleneck != none && bottleneck >= m->ntracks) ||
 	    (lacking_first != none && lacking_first >= m->ntracks)) {
 		r->bad = 1;
 		return;
@@ -1707,8 +1716,9 @@ static void merge_row(void *user, const struct ss_csv_row *row)
 		if (k[0] == 'O' && k[1] == '\0') {
 			uint64_t g = rd_u(&r);
 			if (g >= m->ntracks || m->fill[g] >= m->ds.tracks[g].n) {
-				reader_fail(&m->rd, row->line, "an observation its track does not "
-							       "list");
+				reader_fail(&m->rd, row->line,
+					    "an observation its track does not "
+					    "list");
 				return;
 			}
 			struct ss_obs *o = &m->ds.obs[m->ds.tracks[g].first + m->fill[g]++];
@@ -1723,17 +1733,30 @@ static void merge_row(void *user, const struct ss_csv_row *row)
 			m->rd.ended = 1;
 		}
 		if (r.bad)
-			reader_fail(&m->rd, row->line, "an 'O' record that is not as \"analyse\" "
-						       "writes it");
+			reader_fail(&m->rd, row->line,
+				    "an 'O' record that is not as \"analyse\" "
+				    "writes it");
 		return;
 	}
 	if (strcmp(k, "Q") == 0) {
 		const char *key = rd_s(&r);
 		if (strcmp(key, m->key) != 0) {
-			reader_fail(&m->rd, row->line,
-				    "analysed with other options than this merge's: '%s' there, "
-				    "'%s' here; give analyse and merge the same options",
-				    key, m->key);
+			const char *a = key, *b = m->key;
+			/* the first option (a space-separated word) that differs */
+			for (;;) {
+				size_t la = strcspn(a, " "), lb = strcspn(b, " ");
+				if (la != lb || memcmp(a, b, la) != 0 || !a[la] || !b[lb]) {
+					reader_fail(
+						&m->rd, row->line,
+						"analysed with other options than this merge's "
+						"(%.*s there, %.*s here): give analyse and merge "
+						"the same options",
+						(int)la, a, (int)lb, b);
+					break;
+				}
+				a += la + 1;
+				b += lb + 1;
+			}
 			return;
 		}
 	} else if (strcmp(k, "R") == 0) {
@@ -1825,7 +1848,8 @@ static int merge_build(struct merge *m)
 	for (uint64_t a = 0; a < m->nalbums; a++) {
 		struct album_tmp *at = &m->albums[a];
 		if (!at->seen) {
-			ss_errorf("merge: album %" PRIu64 " of the split is in no result: write the "
+			ss_errorf("merge: album %" PRIu64
+				  " of the split is in no result: write the "
 				  "parts again with \"streamstat split\"",
 				  a);
 			return SS_EXIT_DATAERR;
@@ -1835,7 +1859,8 @@ static int merge_build(struct merge *m)
 					 : SS_NONE;
 		uint32_t id = ss_dataset_restore_album(ds, by, at->title, strlen(at->title));
 		if (id != a) {
-			ss_errorf("merge: album %" PRIu64 " ('%s') is listed twice: write the parts "
+			ss_errorf("merge: album %" PRIu64
+				  " ('%s') is listed twice: write the parts "
 				  "again with \"streamstat split\"",
 				  a, at->title);
 			return SS_EXIT_DATAERR;
@@ -1850,7 +1875,8 @@ static int merge_build(struct merge *m)
 		struct ss_track *tr = &ds->tracks[t];
 		int added = 0;
 		if (!m->tnames[t]) {
-			ss_errorf("merge: track %" PRIu64 " of the split is in no result: write the "
+			ss_errorf("merge: track %" PRIu64
+				  " of the split is in no result: write the "
 				  "parts again with \"streamstat split\"",
 				  t);
 			return SS_EXIT_DATAERR;
@@ -1858,7 +1884,8 @@ static int merge_build(struct merge *m)
 		uint32_t id = ss_intern_add(&ds->track_names, tr->album, m->tnames[t],
 					    strlen(m->tnames[t]), &added);
 		if (id != t || !added) {
-			ss_errorf("merge: track %" PRIu64 " ('%s') is listed twice: write the parts "
+			ss_errorf("merge: track %" PRIu64
+				  " ('%s') is listed twice: write the parts "
 				  "again with \"streamstat split\"",
 				  t, m->tnames[t]);
 			return SS_EXIT_DATAERR;
@@ -1920,7 +1947,8 @@ static void merge_release(struct merge *m)
 	ss_dataset_release(&m->ds);
 }
 
-static const struct option merge_longopts[] = {ANALYSIS_LONG_OPTIONS, SS_REPORT_LONG_OPTIONS,
+static const struct option merge_longopts[] = {ANALYSIS_LONG_OPTIONS,
+					       SS_REPORT_LONG_OPTIONS,
 					       {"help", no_argument, NULL, 'h'},
 					       {NULL, 0, NULL, 0}};
 
@@ -2007,9 +2035,11 @@ int cmd_merge(int argc, char **argv)
 		if (code == SS_EXIT_OK && pass == 1) {
 			for (uint32_t p = 0; p < m.nparts && code == SS_EXIT_OK; p++)
 				if (!m.seen[p]) {
-					ss_errorf("merge: part %u of %u (part-%04u.csv) has no result "
-						  "among those given: analyse it and give its result",
-						  (unsigned)p, (unsigned)m.nparts, (unsigned)p);
+					ss_errorf(
+						"merge: part %u of %u (part-%04u.csv) has no "
+						"result "
+						"among those given: analyse it and give its result",
+						(unsigned)p, (unsigned)m.nparts, (unsigned)p);
 					code = SS_EXIT_NOINPUT;
 				}
 			if (code == SS_EXIT_OK && m.ds.nfiles == 0) {
@@ -2072,7 +2102,8 @@ int cmd_merge(int argc, char **argv)
 		};
 		code = ss_report_emit(&in, &o, &ro, t0, o.verbosity == SS_QUIET);
 		if (o.verbosity >= SS_VERBOSE)
-			ss_errorf("merge: %zu parts, %" PRIu64 " tracks, %zu albums compared in %.3f s",
+			ss_errorf("merge: %zu parts, %" PRIu64
+				  " tracks, %zu albums compared in %.3f s",
 				  (size_t)m.nparts, m.ntracks, ro.nalbum_ids, ss_seconds() - t0);
 		free(opts.s);
 	}
