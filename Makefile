@@ -6,7 +6,8 @@
 #   make test       install missing packages, build, run every test, then
 #                   again under AddressSanitizer + UndefinedBehaviorSanitizer,
 #                   and the golden cases under valgrind
-#   make bench      generate a ~6.5M-row history; measure ingest and fitting
+#   make bench      generate a ~6.5M-row history; measure ingest and fitting;
+#                   the sharded report against the single run (bench/shard.sh)
 #   make accuracy   score the projections on real histories (REAL_DATA, default
 #                   ../shared/data/real) against the recent pace, by horizon
 #   make calibration  relearn the pace model's shipped table (src/pace_table.c)
@@ -58,9 +59,12 @@ DEB_PACKAGES := gcc make pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev libj
 # and draw its printed pages; valgrind checks the golden cases for memory
 # errors and leaks; numpy runs the accuracy harness on real histories
 # (tests/accuracy/); systemd's systemd-analyze verifies the units
-# "schedule --systemd" prints (it needs no running systemd).
+# "schedule --systemd" prints (it needs no running systemd); GNU parallel runs
+# the sharded report (tests/e2e/check-shard.sh), rsync carries its parts to
+# "hosts" and back, shellcheck checks the scripts.
 TEST_PACKAGES := libcmocka-dev python3 python3-openpyxl clang-format clang-tidy cppcheck \
-                 libreoffice-calc-nogui poppler-utils valgrind python3-numpy systemd
+                 libreoffice-calc-nogui poppler-utils valgrind python3-numpy systemd \
+                 parallel rsync shellcheck
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
@@ -225,6 +229,7 @@ calibration:
 	$(Q)mv src/pace_table.c.tmp src/pace_table.c
 
 bench: deps
+	$(Q)$(MAKE) --no-print-directory deps EXTRA_PACKAGES="parallel time"
 	$(Q)$(MAKE) --no-print-directory CFLAGS="-O2 -g" $(BIN) $(BENCH_BIN)
 	$(Q)bench/run.sh $(BUILD)
 
@@ -248,6 +253,8 @@ lint:
 	@echo "  CPPCHECK src"
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -Iinclude -D__GNUC__ src
+	@echo "  SHELLCHECK scripts bench"
+	$(Q)shellcheck scripts/shard-report.sh scripts/shard-slurm.sbatch bench/shard.sh tests/e2e/check-shard.sh
 
 format:
 	clang-format -i $(C_FILES)

@@ -34,6 +34,9 @@
 #     (100,000 albums of 10, one day each, bench/out/catalog-1m/): "check"
 #     and "report --no-backtest", wall time and peak RSS of each, and the
 #     sizes of the files written (then deleted: the JSON is 1.7 GB).
+# 10. Unless BENCH_SHARD=0: bench/shard.sh, the same 1,000,000 tracks split
+#     into 8 parts, analysed 2 at a time under GNU parallel and merged,
+#     against the single run: each phase's time and peak RSS.
 #
 # The catalog goes with the history everywhere: most tracks came out before
 # the first day written, and without release dates check rightly warns that
@@ -234,4 +237,8 @@ if [ "${BENCH_CATALOG:-1}" != 0 ] && [ -x /usr/bin/time ]; then
 	done
 	ls -lL "$big/report" | awk 'NR > 1 && $9 ~ /^streamstat/ { printf "  %s %s bytes\n", $9, $5 }'
 	rm -rf "$big/report"
+fi
+
+if [ "${BENCH_SHARD:-1}" != 0 ]; then
+	"$(dirname "$0")/shard.sh" "$build"
 fi

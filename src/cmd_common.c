@@ -528,19 +528,27 @@ static void note_status(enum ss_status s, const struct ss_error *err, struct ss_
 	res->limit = 1;
 }
 
-void ss_load(struct ss_dataset *ds, struct ss_series_stats *st, const struct ss_load_options *o,
-	     struct ss_load_result *res)
+void ss_load_ingest(struct ss_dataset *ds, const struct ss_load_options *o,
+		    struct ss_load_result *res)
 {
 	struct ss_error err;
 
 	memset(res, 0, sizeof(*res));
-	memset(st, 0, sizeof(*st));
 	for (size_t i = 0; i < o->ncatalogs; i++)
 		note_status(ss_ingest_catalog(ds, o->catalogs[i], &err), &err, res);
 	for (size_t i = 0; i < o->ninputs; i++)
 		note_status(ss_ingest_file(ds, o->inputs[i].path, &o->inputs[i].ingest, &err), &err,
 			    res);
 	ss_ingest_finish(ds);
+}
+
+void ss_load(struct ss_dataset *ds, struct ss_series_stats *st, const struct ss_load_options *o,
+	     struct ss_load_result *res)
+{
+	struct ss_error err;
+
+	memset(st, 0, sizeof(*st));
+	ss_load_ingest(ds, o, res);
 	note_status(ss_series_build(ds, st, &err), &err, res);
 	ss_series_check_stale(ds, st, o->stale_days);
 }
@@ -860,7 +868,7 @@ static int names_track(const struct ss_dataset *ds, uint32_t t, const char *arg)
 	       ss_album_spec_is(ds, ds->tracks[t].album, arg, n - tl - 1);
 }
 
-int ss_ms_cli_apply(const struct ss_ms_cli *c, struct ss_dataset *ds, const char *cmd)
+void ss_ms_cli_exclude(const struct ss_ms_cli *c, struct ss_dataset *ds, uint64_t *found)
 {
 	size_t nt = ss_dataset_ntracks(ds);
 
@@ -868,19 +876,33 @@ int ss_ms_cli_apply(const struct ss_ms_cli *c, struct ss_dataset *ds, const char
 		if (ss_is_interlude(ss_track_name(ds, (uint32_t)t)))
 			ds->tracks[t].counts = 0;
 	for (size_t i = 0; i < c->nexclude; i++) {
-		const char *arg = c->exclude[i];
-		size_t found = 0;
-		for (size_t t = 0; t < nt; t++) {
-			int match = names_track(ds, (uint32_t)t, arg);
-			if (match) {
+		found[i] = 0;
+		for (size_t t = 0; t < nt; t++)
+			if (names_track(ds, (uint32_t)t, c->exclude[i])) {
 				ds->tracks[t].counts = 0;
-				found++;
+				found[i]++;
 			}
-		}
-		if (!found) {
-			ss_errorf("%s: --exclude-track: no track '%s' in the data", cmd, arg);
+	}
+}
+
+int ss_ms_cli_excluded(const struct ss_ms_cli *c, const uint64_t *found, const char *cmd)
+{
+	for (size_t i = 0; i < c->nexclude; i++)
+		if (!found[i]) {
+			ss_errorf("%s: --exclude-track: no track '%s' in the data", cmd,
+				  c->exclude[i]);
 			return SS_EXIT_USAGE;
 		}
-	}
 	return SS_EXIT_OK;
+}
+
+int ss_ms_cli_apply(const struct ss_ms_cli *c, struct ss_dataset *ds, const char *cmd)
+{
+	uint64_t *found = xcalloc(c->nexclude + 1, sizeof *found);
+	int code;
+
+	ss_ms_cli_exclude(c, ds, found);
+	code = ss_ms_cli_excluded(c, found, cmd);
+	free(found);
+	return code;
 }

@@ -68,9 +68,7 @@ static int ends_with(const char *path, const char *suffix)
 	return n >= m && strcmp(path + n - m, suffix) == 0;
 }
 
-/* Split "A,B,C" into a NULL-terminated array of copies (the caller frees). */
-/* The options after "report", for the About sheet. */
-static char *join_args(int argc, char **argv)
+char *ss_join_args(int argc, char **argv)
 {
 	size_t len = 1, at = 0;
 	char *s;
@@ -133,18 +131,6 @@ static char *path_in(const char *dir, const char *name)
 	return p;
 }
 
-struct report_opts {
-	const char *out, *json, *tmpdir;
-	char **albums;
-	size_t nalbums;
-	uint32_t *album_ids; /* the albums compared, resolved before any work */
-	size_t nalbum_ids;
-	int backtest;
-	int wait;	/* --wait: wait for another run's lock */
-	int moved_days; /* --moved-days: a projection that moved more is news */
-	unsigned jobs;
-};
-
 /* A temporary file this old in the locked output directory was left by a
  * run killed outright (kill -9, a power cut): removed. */
 #define STALE_TEMP_SECONDS 3600
@@ -179,7 +165,7 @@ static int lock_one(const char *dir, const char *out, int wait, int *fd)
  * and inode, so that two runs naming the same pair the other way round
  * cannot wait on each other.  Returns an exit code.
  */
-static int lock_output(const struct report_opts *ro, int fd[2])
+int ss_report_lock(const struct ss_report_cli *ro, int fd[2])
 {
 	const char *out = ro->out ? ro->out : DEFAULT_DIR;
 	char *dir[2] = {NULL, NULL};
@@ -328,7 +314,7 @@ static int same_dir(const char *a, const char *b)
  * A summary in another directory gets a run of its own there, published
  * first.  Returns an exit code.
  */
-static int write_and_publish(const struct ss_report *r, const struct report_opts *ro,
+static int write_and_publish(const struct ss_report *r, const struct ss_report_cli *ro,
 			     const char *xlsx, const char *json)
 {
 	struct ss_error err = {0};
@@ -564,18 +550,78 @@ static void stage_progress(enum ss_pipeline_stage s, size_t ntracks, void *arg)
 		progress(o, "projecting milestones");
 }
 
+/*
+ * From the analysis to the published report, as "report" and "merge" both
+ * end: headlines, what changed, the workbook and summary written and made
+ * current, the paths, headlines and news on stdout, and under -q the
+ * warnings held back.  Returns an exit code.
+ */
+int ss_report_emit(const struct ss_report_input *in, const struct ss_load_options *o,
+		   const struct ss_report_cli *ro, double t_start, int deferred)
+{
+	struct ss_report r;
+	struct nightly nt = {.deferred = deferred};
+	int code;
+	char *xlsx = NULL, *json = NULL;
+
+	memset(&r, 0, sizeof r);
+	r.ds = in->ds;
+	r.st = in->st;
+	r.fits = in->fits;
+	r.ms = in->ms;
+	r.bt = in->bt;
+	r.as_of = o->ingest.has_as_of ? o->ingest.as_of : in->ms->as_of;
+	r.version = SS_VERSION;
+	r.options = in->options;
+	r.files = in->files;
+	r.nfiles = in->nfiles;
+	r.albums = ro->album_ids;
+	r.nalbums = ro->nalbum_ids;
+	ss_report_headlines(&r);
+
+	/* write both beside their final names, then rename: a failure never
+	 * leaves a half-written file under a final name */
+	code = output_paths(ro->out, ro->json, r.as_of, &xlsx, &json);
+
+	/* what changed since the previous report in the same directory; the
+	 * lines go to stdout once, on the first run of this as-of date */
+	struct ss_changes changes = {.since = SS_DAY_NONE};
+	int news = 0;
+	if (code == SS_EXIT_OK) {
+		news = find_changes(&r, json, ro->moved_days, &changes, &nt);
+		r.changes = &changes;
+	}
+	if (code == SS_EXIT_OK) {
+		progress(o, "writing %s", xlsx);
+		r.seconds = ss_seconds() - t_start;
+		code = write_and_publish(&r, ro, xlsx, json);
+	}
+	if (code == SS_EXIT_OK && o->verbosity >= SS_NORMAL) {
+		printf("%s\n%s\n", xlsx, json);
+		for (size_t h = 0; h < SS_HEADLINES; h++)
+			if (r.headline[h][0])
+				ss_put_line(stdout, r.headline[h]);
+	}
+	/* the news: with -q the only thing on stdout, nothing when nothing changed */
+	if (code == SS_EXIT_OK && news)
+		print_news(&changes, json, &nt);
+	ss_changes_release(&changes);
+	print_warnings(in->ds, o, &nt);
+	free(nt.old);
+	free(xlsx);
+	free(json);
+	return code;
+}
+
 static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
-	       const struct ss_load_options *o, struct ss_ms_cli *mc, const struct report_opts *ro,
-	       int argc, char **argv, double t_start, struct nightly *nt)
+	       const struct ss_load_options *o, struct ss_ms_cli *mc,
+	       const struct ss_report_cli *ro, int argc, char **argv, double t_start, int deferred)
 {
 	struct ss_pipeline p;
-	struct ss_report r;
-	int code = SS_EXIT_OK;
-	char *xlsx = NULL, *json = NULL;
+	int code;
 	double t_fit = ss_seconds(), t_write;
 	pthread_t tid;
 
-	memset(&r, 0, sizeof r);
 	struct checksums ck = {
 		.files = xcalloc(ds->nfiles + 1, sizeof *ck.files), .ds = ds, .n = ds->nfiles};
 	for (size_t i = 0; i < ds->nfiles; i++) {
@@ -600,84 +646,96 @@ static int run(struct ss_dataset *ds, const struct ss_series_stats *st,
 		ss_errorf("report: %s", ck.err.msg);
 	t_write = ss_seconds();
 
-	r.ds = ds;
-	r.st = st;
-	r.fits = &p.fits;
-	r.ms = &p.ms;
-	r.bt = p.has_bt ? &p.bt : NULL;
-	r.as_of = o->ingest.has_as_of ? o->ingest.as_of : p.ms.as_of;
-	r.version = SS_VERSION;
-	r.options = join_args(argc, argv);
-	r.files = ck.files;
-	r.nfiles = ck.n;
-	r.albums = ro->album_ids;
-	r.nalbums = ro->nalbum_ids;
-	ss_report_headlines(&r);
-
-	/* write both beside their final names, then rename: a failure never
-	 * leaves a half-written file under a final name */
-	code = output_paths(ro->out, ro->json, r.as_of, &xlsx, &json);
-
-	/* what changed since the previous report in the same directory; the
-	 * lines go to stdout once, on the first run of this as-of date */
-	struct ss_changes changes = {.since = SS_DAY_NONE};
-	int news = 0;
-	if (code == SS_EXIT_OK) {
-		news = find_changes(&r, json, ro->moved_days, &changes, nt);
-		r.changes = &changes;
-	}
-	if (code == SS_EXIT_OK) {
-		progress(o, "writing %s", xlsx);
-		r.seconds = ss_seconds() - t_start;
-		code = write_and_publish(&r, ro, xlsx, json);
-	}
-	if (code == SS_EXIT_OK && o->verbosity >= SS_NORMAL) {
-		printf("%s\n%s\n", xlsx, json);
-		for (size_t h = 0; h < SS_HEADLINES; h++)
-			if (r.headline[h][0])
-				ss_put_line(stdout, r.headline[h]);
-	}
-	/* the news: with -q the only thing on stdout, nothing when nothing changed */
-	if (code == SS_EXIT_OK && news)
-		print_news(&changes, json, nt);
-	ss_changes_release(&changes);
+	char *options = ss_join_args(argc, argv);
+	struct ss_report_input in = {
+		.ds = ds,
+		.st = st,
+		.fits = &p.fits,
+		.ms = &p.ms,
+		.bt = p.has_bt ? &p.bt : NULL,
+		.files = ck.files,
+		.nfiles = ck.n,
+		.options = options,
+	};
+	code = ss_report_emit(&in, o, ro, t_start, deferred);
 	if (o->verbosity >= SS_VERBOSE)
 		ss_errorf("report: %zu tracks, %zu albums compared in %.3f s: load %.3f, fit %.3f "
 			  "(%u threads), backtest %.3f, projections and checksums %.3f, workbook "
 			  "and JSON %.3f",
-			  p.ms.ntracks, r.nalbums, ss_seconds() - t_start, t_fit - t_start,
+			  p.ms.ntracks, ro->nalbum_ids, ss_seconds() - t_start, t_fit - t_start,
 			  p.seconds[SS_STAGE_FIT], p.fits.jobs, p.seconds[SS_STAGE_BACKTEST],
 			  t_write - t_fit - p.seconds[SS_STAGE_FIT] - p.seconds[SS_STAGE_BACKTEST],
 			  ss_seconds() - t_write);
 	free(ck.files);
-	free((char *)r.options);
-	free(xlsx);
-	free(json);
+	free(options);
 	ss_pipeline_release(&p);
 	return code;
 }
 
-enum { OPT_JSON = 400, OPT_ALBUMS, OPT_TMPDIR, OPT_NO_BACKTEST, OPT_WAIT, OPT_MOVED };
-
 static const struct option report_longopts[] = {SS_LOAD_LONG_OPTIONS,
 						SS_MS_LONG_OPTIONS,
-						{"output", required_argument, NULL, 'o'},
-						{"json", required_argument, NULL, OPT_JSON},
-						{"albums", required_argument, NULL, OPT_ALBUMS},
-						{"tmpdir", required_argument, NULL, OPT_TMPDIR},
-						{"no-backtest", no_argument, NULL, OPT_NO_BACKTEST},
-						{"wait", no_argument, NULL, OPT_WAIT},
-						{"moved-days", required_argument, NULL, OPT_MOVED},
-						{"jobs", required_argument, NULL, 'j'},
+						SS_REPORT_LONG_OPTIONS,
 						{"help", no_argument, NULL, 'h'},
 						{NULL, 0, NULL, 0}};
+
+int ss_report_cli_option(struct ss_report_cli *ro, const char *cmd, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'j':
+		return ss_parse_jobs(cmd, arg, &ro->jobs) == 0 ? 1 : -1;
+	case 'o':
+		ro->out = arg;
+		return 1;
+	case SS_OPT_JSON:
+		ro->json = arg;
+		return 1;
+	case SS_OPT_ALBUMS:
+		ro->albums = ss_list_split(ro->albums, arg, &ro->nalbums);
+		return 1;
+	case SS_OPT_TMPDIR:
+		ro->tmpdir = arg;
+		return 1;
+	case SS_OPT_NO_BACKTEST:
+		ro->backtest = 0;
+		return 1;
+	case SS_OPT_WAIT:
+		ro->wait = 1;
+		return 1;
+	case SS_OPT_MOVED: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+		if (*arg == '\0' || *end != '\0' || v < 0 || v > 100000) {
+			ss_errorf("%s: --moved-days: '%s' is not a number of days", cmd, arg);
+			return -1;
+		}
+		ro->moved_days = (int)v;
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}
+
+void ss_report_cli_init(struct ss_report_cli *ro)
+{
+	memset(ro, 0, sizeof *ro);
+	ro->backtest = 1;
+	ro->moved_days = 7;
+}
+
+void ss_report_cli_release(struct ss_report_cli *ro)
+{
+	ss_list_free(ro->albums, ro->nalbums);
+	free(ro->album_ids);
+	ss_report_cli_init(ro);
+}
 
 /*
  * The options whose value is a file or directory: "schedule" makes them
  * absolute, since the nightly job runs elsewhere.  A new option taking a
  * path belongs here as well as in the table above.
  */
-static const int report_path_opts[] = {'c', 'o', OPT_JSON, OPT_TMPDIR};
+static const int report_path_opts[] = {'c', 'o', SS_OPT_JSON, SS_OPT_TMPDIR};
 
 const struct ss_option_table ss_report_option_table = {
 	.longopts = report_longopts,
@@ -690,78 +748,44 @@ int cmd_report(int argc, char **argv)
 {
 	struct ss_load_options o;
 	struct ss_ms_cli mc;
-	struct report_opts ro = {.backtest = 1, .moved_days = 7};
+	struct ss_report_cli ro;
 	double t0 = ss_seconds();
 	int opt, code;
 
 	ss_load_options_init(&o);
 	ss_ms_cli_init(&mc);
+	ss_report_cli_init(&ro);
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ss_report_option_table.shortopts, report_longopts,
 				  NULL)) != -1) {
 		int r = ss_load_option(&o, opt, optarg);
 		if (r == 0)
 			r = ss_ms_option(&mc, opt, optarg);
+		if (r == 0)
+			r = ss_report_cli_option(&ro, "report", opt, optarg);
 		if (r == 0) {
-			r = 1;
-			switch (opt) {
-			case 'j':
-				r = ss_parse_jobs("report", optarg, &ro.jobs) == 0 ? 1 : -1;
-				break;
-			case 'o':
-				ro.out = optarg;
-				break;
-			case OPT_JSON:
-				ro.json = optarg;
-				break;
-			case OPT_ALBUMS:
-				ro.albums = ss_list_split(ro.albums, optarg, &ro.nalbums);
-				break;
-			case OPT_TMPDIR:
-				ro.tmpdir = optarg;
-				break;
-			case OPT_NO_BACKTEST:
-				ro.backtest = 0;
-				break;
-			case OPT_WAIT:
-				ro.wait = 1;
-				break;
-			case OPT_MOVED: {
-				char *end;
-				long v = strtol(optarg, &end, 10);
-				if (*optarg == '\0' || *end != '\0' || v < 0 || v > 100000) {
-					ss_errorf("report: --moved-days: '%s' is not a number of "
-						  "days",
-						  optarg);
-					r = -1;
-				}
-				ro.moved_days = (int)v;
-				break;
-			}
-			case 'h':
+			if (opt == 'h') {
 				ss_load_options_release(&o);
 				ss_ms_cli_release(&mc);
-				ss_list_free(ro.albums, ro.nalbums);
+				ss_report_cli_release(&ro);
 				ss_usage(stdout, usage_head, usage_tail);
 				return SS_EXIT_OK;
-			default:
-				ss_option_error("report", opt, argv);
-				r = -1;
-				break;
 			}
+			ss_option_error("report", opt, argv);
+			r = -1;
 		}
 		if (r > 0)
 			continue;
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);
-		ss_list_free(ro.albums, ro.nalbums);
+		ss_report_cli_release(&ro);
 		ss_usage(stderr, usage_head, usage_tail);
 		return SS_EXIT_USAGE;
 	}
 	if (ss_load_inputs_done(&o, "report", argc - optind, argv + optind) < 0) {
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);
-		ss_list_free(ro.albums, ro.nalbums);
+		ss_report_cli_release(&ro);
 		ss_usage(stderr, usage_head, usage_tail);
 		return SS_EXIT_USAGE;
 	}
@@ -775,14 +799,14 @@ int cmd_report(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	code = regular_inputs(&o);
 	if (code == SS_EXIT_OK)
-		code = lock_output(&ro, lock_fd);
+		code = ss_report_lock(&ro, lock_fd);
 	if (code != SS_EXIT_OK) {
 		for (int i = 0; i < 2; i++)
 			if (lock_fd[i] >= 0)
 				close(lock_fd[i]);
 		ss_load_options_release(&o);
 		ss_ms_cli_release(&mc);
-		ss_list_free(ro.albums, ro.nalbums);
+		ss_report_cli_release(&ro);
 		return code;
 	}
 	/* stopped or out of memory, the run removes its temporary files */
@@ -801,14 +825,13 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	if (code == SS_EXIT_OK)
-		code = run(&ds, &st, &o, &mc, &ro, argc, argv, t0, &nt);
-	print_warnings(&ds, &o, &nt);
-	free(nt.old);
-	free(ro.album_ids);
+		code = run(&ds, &st, &o, &mc, &ro, argc, argv, t0, nt.deferred);
+	else
+		print_warnings(&ds, &o, &nt);
 	ss_dataset_release(&ds);
 	ss_load_options_release(&o);
 	ss_ms_cli_release(&mc);
-	ss_list_free(ro.albums, ro.nalbums);
+	ss_report_cli_release(&ro);
 	for (int i = 0; i < 2; i++) /* the locks go with them */
 		if (lock_fd[i] >= 0)
 			close(lock_fd[i]);

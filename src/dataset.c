@@ -214,8 +214,18 @@ uint32_t ss_dataset_track(struct ss_dataset *ds, uint32_t album, const char *nam
 	return id;
 }
 
+uint32_t ss_dataset_restore_album(struct ss_dataset *ds, uint32_t created_by, const char *title,
+				  size_t len)
+{
+	return new_album(ds, created_by, title, len);
+}
+
 struct ss_obs *ss_dataset_append(struct ss_dataset *ds)
 {
+	if (ds->obs_sink && ds->nobs == SS_OBS_SINK_CHUNK) {
+		ds->obs_sink(ds->obs_sink_arg, ds->obs, ds->nobs);
+		ds->nobs = 0;
+	}
 	if (ds->nobs == ds->obscap)
 		xgrow(&ds->obs, &ds->obscap, ds->nobs + 1, sizeof(*ds->obs));
 	return &ds->obs[ds->nobs++];

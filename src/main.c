@@ -12,6 +12,7 @@
 
 #include "streamstat/cli.h"
 #include "streamstat/error.h"
+#include "streamstat/shard.h"
 
 struct command {
 	const char *name;
@@ -26,6 +27,9 @@ static const struct command commands[] = {
 	{"milestones", cmd_milestones, "observed and projected milestone dates; CSV on stdout"},
 	{"backtest", cmd_backtest, "score projections against observed crossings; CSV on stdout"},
 	{"schedule", cmd_schedule, "print a crontab line or systemd units for a nightly report"},
+	{"split", cmd_split, "write the input in parts by album, for analyse on many hosts"},
+	{"analyse", cmd_analyse, "the per-album work of report on one part; a partial result"},
+	{"merge", cmd_merge, "the report from every part's result: the same workbook"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

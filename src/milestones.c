@@ -95,6 +95,7 @@ struct ss_ms_options ss_ms_defaults(void)
 		.model_rule = -1,
 		.horizon_years = 5,
 		.stale_days = SS_STALE_DAYS_DEFAULT,
+		.latest = SS_DAY_NONE,
 	};
 	size_t pace;
 
@@ -1874,8 +1875,8 @@ void ss_milestones_run(const struct ss_dataset *ds, const struct ss_fits *fits,
 		out->albums[a].all = out->album_crossings + 2 * a * K;
 		out->albums[a].total = out->albums[a].all + K;
 	}
-	out->as_of = SS_DAY_NONE;
-	for (size_t i = 0; i < ds->nobs; i++)
+	out->as_of = opt->latest;
+	for (size_t i = 0; i < ds->nobs && opt->latest == SS_DAY_NONE; i++)
 		if (out->as_of == SS_DAY_NONE || ds->obs[i].day > out->as_of)
 			out->as_of = ds->obs[i].day;
 	struct pass ps = {.ds = ds, .fits = fits, .opt = opt, .ms = out};
@@ -1886,9 +1887,14 @@ void ss_milestones_run(const struct ss_dataset *ds, const struct ss_fits *fits,
 	atomic_store(&ps.next, 0);
 	ss_parallel(opt->jobs, na, albums_worker, &ps);
 	apply_horizon(out);
-	for (size_t k = 0; k < opt->nmilestones; k++) {
-		rank_kind(ds, out, k, 0);
-		rank_kind(ds, out, k, 1);
+	ss_milestones_rank(ds, out);
+}
+
+void ss_milestones_rank(const struct ss_dataset *ds, struct ss_milestones *ms)
+{
+	for (size_t k = 0; k < ms->opt.nmilestones; k++) {
+		rank_kind(ds, ms, k, 0);
+		rank_kind(ds, ms, k, 1);
 	}
 }
 

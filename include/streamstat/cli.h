@@ -15,6 +15,7 @@
 #include "streamstat/ingest.h"
 #include "streamstat/milestones.h"
 #include "streamstat/pipeline.h"
+#include "streamstat/report.h"
 #include "streamstat/series.h"
 
 #ifndef SS_VERSION
@@ -175,6 +176,76 @@ struct ss_option_table {
 /* The report command's options (cmd_report.c). */
 extern const struct ss_option_table ss_report_option_table;
 
+/* What "report" and "merge" share: where and how the report is written. */
+struct ss_report_cli {
+	const char *out, *json, *tmpdir;
+	char **albums;
+	size_t nalbums;
+	uint32_t *album_ids; /* the albums compared, resolved before any work */
+	size_t nalbum_ids;
+	int backtest;
+	int wait;	/* --wait: wait for another run's lock */
+	int moved_days; /* --moved-days: a projection that moved more is news */
+	unsigned jobs;
+};
+
+enum {
+	SS_OPT_JSON = 400,
+	SS_OPT_ALBUMS,
+	SS_OPT_TMPDIR,
+	SS_OPT_NO_BACKTEST,
+	SS_OPT_WAIT,
+	SS_OPT_MOVED
+};
+
+#define SS_REPORT_LONG_OPTIONS                                                                     \
+	{"output", required_argument, NULL, 'o'}, {"json", required_argument, NULL, SS_OPT_JSON},  \
+		{"albums", required_argument, NULL, SS_OPT_ALBUMS},                                \
+		{"tmpdir", required_argument, NULL, SS_OPT_TMPDIR},                                \
+		{"no-backtest", no_argument, NULL, SS_OPT_NO_BACKTEST},                            \
+		{"wait", no_argument, NULL, SS_OPT_WAIT},                                          \
+		{"moved-days", required_argument, NULL, SS_OPT_MOVED},                             \
+	{                                                                                          \
+		"jobs", required_argument, NULL, 'j'                                               \
+	}
+
+void ss_report_cli_init(struct ss_report_cli *ro);
+void ss_report_cli_release(struct ss_report_cli *ro);
+
+/* Handle one of SS_REPORT_LONG_OPTIONS: 1 when it was one, 0 when not, -1
+ * on a bad value (said on stderr, after "cmd: "). */
+int ss_report_cli_option(struct ss_report_cli *ro, const char *cmd, int opt, const char *arg);
+
+/* Create and lock the output directory (and the summary's), sweeping
+ * killed runs' leftovers; fd[0..1] get the locks (-1: none).  Returns an
+ * exit code. */
+int ss_report_lock(const struct ss_report_cli *ro, int fd[2]);
+
+/* What the writers read, the analysis done (struct ss_report's parts). */
+struct ss_report_input {
+	const struct ss_dataset *ds;
+	const struct ss_series_stats *st;
+	const struct ss_fits *fits;
+	const struct ss_milestones *ms;
+	const struct ss_backtest *bt; /* NULL: not run */
+	const struct ss_report_file *files;
+	size_t nfiles;
+	const char *options; /* the command line, for the About sheet */
+};
+
+/*
+ * The end of "report" and "merge": headlines, what changed since the
+ * previous report, the workbook and the JSON summary written and made
+ * current (lock taken by ss_report_lock()), the paths, headlines and news
+ * on stdout, and with deferred (-q) the warnings held back.  Returns an
+ * exit code.
+ */
+int ss_report_emit(const struct ss_report_input *in, const struct ss_load_options *o,
+		   const struct ss_report_cli *ro, double t_start, int deferred);
+
+/* argv[1 .. argc) joined by spaces, allocated: the options for the About sheet. */
+char *ss_join_args(int argc, char **argv);
+
 void ss_load_options_init(struct ss_load_options *o);
 void ss_load_options_release(struct ss_load_options *o);
 
@@ -293,6 +364,12 @@ int ss_ms_option(struct ss_ms_cli *c, int opt, const char *arg);
  */
 int ss_ms_cli_apply(const struct ss_ms_cli *c, struct ss_dataset *ds, const char *cmd);
 
+/* ss_ms_cli_apply() in two halves, for data in parts: the exclusions made
+ * (found[i]: the tracks c->exclude[i] named), and the check that each named
+ * some track (an exit code, said after "cmd: "). */
+void ss_ms_cli_exclude(const struct ss_ms_cli *c, struct ss_dataset *ds, uint64_t *found);
+int ss_ms_cli_excluded(const struct ss_ms_cli *c, const uint64_t *found, const char *cmd);
+
 /*
  * The items of a comma-separated option value such as --albums, each
  * optionally in double quotes (so that it may hold commas; "" inside is a
@@ -364,6 +441,11 @@ struct ss_load_result {
  */
 void ss_load(struct ss_dataset *ds, struct ss_series_stats *st, const struct ss_load_options *o,
 	     struct ss_load_result *res);
+
+/* The reading half of ss_load(): catalogs, o->inputs and ss_ingest_finish(),
+ * without the series stage ("split"). */
+void ss_load_ingest(struct ss_dataset *ds, const struct ss_load_options *o,
+		    struct ss_load_result *res);
 
 /* Print the problems (severity >= warning; info too when verbose), capped. */
 void ss_print_problems(const struct ss_dataset *ds, const struct ss_load_options *o);

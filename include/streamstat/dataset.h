@@ -133,7 +133,15 @@ struct ss_dataset {
 	int sorted; /* the series stage has run */
 
 	struct ss_problems problems;
+
+	/* When set, ss_dataset_append() hands every SS_OBS_SINK_CHUNK observations
+	 * to obs_sink and starts the array afresh: "split" streams rows through
+	 * ingest in constant memory this way (the caller flushes the rest). */
+	void (*obs_sink)(void *arg, const struct ss_obs *obs, size_t n);
+	void *obs_sink_arg;
 };
+
+#define SS_OBS_SINK_CHUNK 65536
 
 static inline size_t ss_dataset_nalbums(const struct ss_dataset *ds)
 {
@@ -220,6 +228,13 @@ const char *ss_album_label(const struct ss_dataset *ds, uint32_t album, char *bu
 /* The id of track name of album, added (counting, no date) when new. */
 uint32_t ss_dataset_track(struct ss_dataset *ds, uint32_t album, const char *name, size_t len,
 			  int *added);
+
+/* An album as "merge" rebuilds it: (created_by, title) interned as ingest
+ * first met it (created_by: the artist then, SS_NONE for one met without),
+ * appended to its title's albums; returns its id (the next one), or SS_NONE
+ * past the limit.  The caller fills in the rest of struct ss_album. */
+uint32_t ss_dataset_restore_album(struct ss_dataset *ds, uint32_t created_by, const char *title,
+				  size_t len);
 
 /* Append an observation; returns a pointer valid until the next append. */
 struct ss_obs *ss_dataset_append(struct ss_dataset *ds);

@@ -231,6 +231,9 @@ struct ss_ms_options {
 	int horizon_years;  /* projections past as-of + this are "after" (5) */
 	int stale_days;	    /* a track last observed over this many days before the
 			     * latest data is stale (SS_STALE_DAYS_DEFAULT; 0: never) */
+	int32_t latest;	    /* the latest observed day of the whole input, when the
+			     * dataset is one part of it ("analyse"); SS_DAY_NONE:
+			     * the dataset's own */
 };
 
 #define SS_STALE_DAYS_DEFAULT 7 /* --stale-days */
@@ -288,6 +291,13 @@ void ss_milestones_run(const struct ss_dataset *ds, const struct ss_fits *fits,
 		       const struct ss_ms_options *opt, struct ss_milestones *out);
 
 void ss_milestones_release(struct ss_milestones *ms);
+
+/*
+ * Rank the albums of ms (album crossings filled in) for every milestone:
+ * what ss_milestones_run() does last, and all "merge" does across the
+ * parts' albums.  ds is the dataset ms's album ids refer to.
+ */
+void ss_milestones_rank(const struct ss_dataset *ds, struct ss_milestones *ms);
 
 /*
  * The observed crossing of M by one track's series (obs[0..n) in day
