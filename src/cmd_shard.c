@@ -1118,6 +1118,7 @@ static void write_result(FILE *f, const struct part *pt, const struct ss_series_
 		rec_i(&r, tf->last_day);
 		rec_i(&r, tf->anchor_day);
 		rec_d(&r, tf->anchor_total);
+		rec_d(&r, tf->recent_span);
 		rec_end(&r);
 		for (size_t k = 0; k < K; k++) {
 			rec_begin(&r, f, "C");
@@ -1607,6 +1608,7 @@ static void merge_track(struct merge *m, struct rd *r)
 	tf->last_day = (int32_t)rd_i(r);
 	tf->anchor_day = (int32_t)rd_i(r);
 	tf->anchor_total = rd_d(r);
+	tf->recent_span = rd_d(r);
 }
 
 static void merge_model(struct merge *m, struct rd *r)
