@@ -24,7 +24,7 @@
 #define SS_PART_FORMAT	  "streamstat-part"
 #define SS_PART_VERSION	  1
 #define SS_RESULT_FORMAT  "streamstat-result"
-#define SS_RESULT_VERSION 1
+#define SS_RESULT_VERSION 2
 #define SS_PARTS_MAX	  9999 /* part-0000.csv ... part-9998.csv */
 
 /* FNV-1a (64 bits) of s[0..len). */
