@@ -161,7 +161,7 @@ valgrind: $(BIN)
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build/asan SAN=1 test-build unit cases replay e2e
 
-test-build: $(BIN) $(UNIT_BIN) $(BUILD)/bench/gen $(REPLAY_BIN)
+test-build: $(BIN) $(UNIT_BIN) $(BENCH_BIN) $(REPLAY_BIN)
 
 $(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fuzz_util.h $(LIBA)
 	@mkdir -p $(@D)

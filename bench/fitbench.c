@@ -393,9 +393,13 @@ int main(int argc, char **argv)
 	lo.verbosity = SS_QUIET;
 	if (catalog)
 		(void)ss_load_option(&lo, 'c', catalog);
+	if (ss_load_inputs_done(&lo, "fitbench", 1, argv + optind) < 0) {
+		ss_load_options_release(&lo);
+		return 2;
+	}
 	ss_dataset_init(&ds, SS_PROBLEMS_DEFAULT_LIMIT);
 	t0 = bench_now();
-	ss_load(&ds, &st, argv + optind, 1, &lo, &res);
+	ss_load(&ds, &st, &lo, &res);
 	load_secs = bench_now() - t0;
 	load_rss = bench_peak_rss();
 	if (ss_load_exit_code(&ds, &st, &lo, &res) != SS_EXIT_OK) {
