@@ -906,15 +906,17 @@ static void daily_facts(const struct ss_dataset *ds, uint32_t t, double *last, i
 
 /*
  * The Tracks sheet's sparklines: each track's daily streams over the
- * SPARK_DAYS days up to the latest data, in hidden columns from SPARK_COL
- * on (a day's count where the data has one, else the mean streams a day
- * between the two totals around it); libxlsxwriter 1.1.4 has no
+ * SPARK_DAYS days up to the latest data, on a hidden sheet of their own
+ * (SPARK_SHEET, streamed: a table's sheet holds every cell in memory, and
+ * 900,000 of them took 100 MB), row for row as on Tracks (a day's count
+ * where the data has one, else the mean streams a day between the two
+ * totals around it); libxlsxwriter 1.1.4 has no
  * sparklines, so the workbook gets them after it is closed
  * (ss_xlsx_add_sparklines()).  Only the first SPARK_TRACKS_MAX tracks have
  * one: 90 cells a track would make a large catalog's workbook huge.
  */
 #define SPARK_DAYS	 90
-#define SPARK_COL	 30 /* AE: past the Tracks table */
+#define SPARK_SHEET	 "Sparkline data"
 #define SPARK_TRACKS_MAX 10000
 #define SPARK_HEADER	 "Last 90 days"
 #define SPARK_CELL_COL	 11 /* where Tracks shows them */
@@ -953,23 +955,35 @@ static void spark_data(const struct ctx *c, struct sheet *s, lxw_row_t row, uint
 	}
 	for (size_t j = 0; j < SPARK_DAYS; j++)
 		if (isfinite(v[j]))
-			ok(s, worksheet_write_number(s->ws, row, (lxw_col_t)(SPARK_COL + j), v[j],
-						     NULL));
+			ok(s, worksheet_write_number(s->ws, row, (lxw_col_t)j, v[j], NULL));
 }
 
-/* The sparkline data's columns hidden, and the sparklines asked for rows 1
- * to nrows - 1 (at most SPARK_TRACKS_MAX). */
-static void spark_columns(struct ctx *c, struct sheet *s, lxw_row_t nrows)
+/* Tracks rows 1 to nrows - 1 get a sparkline (at most SPARK_TRACKS_MAX). */
+static void spark_rows(struct ctx *c, const struct sheet *s, lxw_row_t nrows)
 {
-	lxw_row_col_options hidden;
-	memset(&hidden, 0, sizeof hidden);
-	hidden.hidden = LXW_TRUE;
 	lxw_row_t last = nrows - 1 < SPARK_TRACKS_MAX ? nrows - 1 : SPARK_TRACKS_MAX;
 
-	ok(s, worksheet_set_column_opt(s->ws, SPARK_COL, SPARK_COL + SPARK_DAYS - 1, 10, NULL,
-				       &hidden));
 	c->spark_rows = nrows > 1 ? last : 0;
 	c->spark_sheet = s->ws->index;
+}
+
+/* The sparklines' data, written last: row 0 the days, row r the track of
+ * Tracks row r (c->order[r - 1]). */
+static void sheet_spark_data(struct ctx *c)
+{
+	if (!c->spark_rows)
+		return;
+	struct sheet s = {
+		.ws = add_streamed_sheet(c->wb, SPARK_SHEET), .name = SPARK_SHEET, .c = c};
+
+	worksheet_hide(s.ws);
+	for (int32_t j = 0; j < SPARK_DAYS; j++)
+		ok(&s, worksheet_write_number(
+			       s.ws, 0, (lxw_col_t)j,
+			       (double)(c->r->ms->as_of - (SPARK_DAYS - 1) + j - c->excel_epoch),
+			       c->f.date));
+	for (lxw_row_t row = 1; row <= c->spark_rows; row++)
+		spark_data(c, &s, row, c->order[row - 1]);
 }
 
 static void sheet_tracks(struct ctx *c)
@@ -995,13 +1009,6 @@ static void sheet_tracks(struct ctx *c)
 	char buf[320];
 
 	headers(c, &s, 0, cols, NCOLS);
-	/* the hidden data's dates (not put_date(): finish_sheet() would size,
-	 * and so show, those columns) */
-	for (int32_t j = 0; j < SPARK_DAYS; j++)
-		ok(&s, worksheet_write_number(
-			       s.ws, 0, (lxw_col_t)(SPARK_COL + j),
-			       (double)(r->ms->as_of - (SPARK_DAYS - 1) + j - c->excel_epoch),
-			       c->f.date));
 	if (c->ntracks > LAST_ROW) {
 		snprintf(buf, sizeof buf,
 			 "Excel holds %d rows: the first %d of %zu tracks shown (the JSON summary "
@@ -1032,8 +1039,6 @@ static void sheet_tracks(struct ctx *c)
 		}
 		daily_facts(ds, (uint32_t)t, &last, &peak_day, &peak);
 		put_num(&s, row, 10, last, c->f.count);
-		if (row <= SPARK_TRACKS_MAX)
-			spark_data(c, &s, row, (uint32_t)t);
 		put_num(&s, row, 12, tm->pace, c->f.count);
 		if (isfinite(tm->pace) && tf->recent_span > 0)
 			put_num(&s, row, 13, round(tf->recent_span), c->f.day);
@@ -1068,7 +1073,7 @@ static void sheet_tracks(struct ctx *c)
 		put_str(&s, row, 22, buf, NULL);
 		row++;
 	}
-	spark_columns(c, &s, row);
+	spark_rows(c, &s, row);
 	if (row > 1 && !table) {
 		ok(&s, worksheet_autofilter(s.ws, 0, 0, row - 1, NCOLS - 1));
 	} else if (row > 1) {
@@ -2278,8 +2283,8 @@ static void sheet_changes(struct ctx *c)
 /*
  * The Tracks sheet's sparklines as the worksheet extension Excel 2010 reads
  * (x14:sparklineGroups): one group, a line per row from 1 to
- * c->spark_rows in the "Last 90 days" column, reading that row's hidden
- * data.  The caller frees the text; *len is its length.
+ * c->spark_rows in the "Last 90 days" column, reading that row of
+ * SPARK_SHEET.  The caller frees the text; *len is its length.
  */
 static char *spark_xml(const struct ctx *c, size_t *len)
 {
@@ -2300,17 +2305,19 @@ static char *spark_xml(const struct ctx *c, size_t *len)
 		"<x14:sparklines>";
 	static const char tail[] = "</x14:sparklines></x14:sparklineGroup>"
 				   "</x14:sparklineGroups></ext></extLst>";
-	size_t cap = sizeof head + sizeof tail + (size_t)c->spark_rows * 96, n = 0;
+	/* a row: at most 103 bytes ("...A10000:CL10000...L10000...") */
+	size_t cap = sizeof head + sizeof tail + (size_t)c->spark_rows * 160, n = 0;
 	char *out = xmalloc(cap);
 
 	memcpy(out, head, sizeof head - 1);
 	n = sizeof head - 1;
 	for (lxw_row_t row = 1; row <= c->spark_rows; row++) {
 		char range[LXW_MAX_CELL_RANGE_LENGTH], cell[LXW_MAX_CELL_NAME_LENGTH];
-		lxw_rowcol_to_range(range, row, SPARK_COL, row, SPARK_COL + SPARK_DAYS - 1);
+		lxw_rowcol_to_range(range, row, 0, row, SPARK_DAYS - 1);
 		lxw_rowcol_to_cell(cell, row, SPARK_CELL_COL);
 		n += (size_t)snprintf(out + n, cap - n,
-				      "<x14:sparkline><xm:f>Tracks!%s</xm:f><xm:sqref>%s</xm:sqref>"
+				      "<x14:sparkline><xm:f>'" SPARK_SHEET "'!%s</xm:f>"
+				      "<xm:sqref>%s</xm:sqref>"
 				      "</x14:sparkline>",
 				      range, cell);
 	}
@@ -2448,6 +2455,7 @@ enum ss_status ss_report_write_xlsx(const struct ss_report *r, const char *path,
 	sheet_quality(&c);
 	sheet_about(&c);
 	sheet_changes(&c);
+	sheet_spark_data(&c);
 	errno = 0;
 	lxw_error e = workbook_close(c.wb);
 	int sys = errno;

@@ -61,6 +61,7 @@ BIN = os.path.abspath(sys.argv[1])
 WORK = os.path.abspath(sys.argv[2])
 SHEETS = ["Summary", "Milestones", "Tracks", "Charts", "Daily", "Backtest", "Data quality",
           "About", "Changes"]  # the issue's eight in its order, then the nightly news
+SPARK_SHEET = "Sparkline data"
 failures = []
 
 
@@ -463,7 +464,11 @@ def load(tag, xlsx, jsn):
     wb = openpyxl.load_workbook(xlsx)
     with open(jsn, encoding="utf-8") as f:
         js = summary.load(f)
-    check(wb.sheetnames == SHEETS, "%s: sheets %r, expected %r" % (tag, wb.sheetnames, SHEETS))
+    # then, hidden, the Tracks sparklines' data (when there are tracks)
+    check(wb.sheetnames == SHEETS + [SPARK_SHEET], "%s: sheets %r, expected %r"
+          % (tag, wb.sheetnames, SHEETS + [SPARK_SHEET]))
+    check(SPARK_SHEET not in wb.sheetnames or wb[SPARK_SHEET].sheet_state == "hidden",
+          "%s: the sheet %r is not hidden" % (tag, SPARK_SHEET))
     return wb, js
 
 
@@ -930,10 +935,11 @@ def reading_and_print(tag, xlsx, wb):
     if check(blue is not None, "%s: Tracks has no Blue" % tag):
         # known: 40M by 2023-10-25 (day 48), 50M on 2023-11-18: 40M/48 days, then
         # 10M/24 days; the window ends on the latest data, 2023-11-18
-        dates = [tr.cell(1, 31 + j).value for j in range(90)]
+        sp = wb[SPARK_SHEET]  # row for row as on Tracks
+        dates = [sp.cell(1, 1 + j).value for j in range(90)]
         check(dates[0] == dt.datetime(2023, 8, 21) and dates[-1] == dt.datetime(2023, 11, 18),
               "%s: sparkline dates %r..%r" % (tag, dates[0], dates[-1]))
-        vals = [tr.cell(blue[0].row, 31 + j).value for j in range(90)]
+        vals = [sp.cell(blue[0].row, 1 + j).value for j in range(90)]
         want = [None] * 18 + [833333] * 48 + [416667] * 24
         check(vals == want, "%s: Blue's sparkline data %r" % (tag, vals))
         check(blue[col["Pace over (days)"]].value == 24 and
@@ -943,13 +949,12 @@ def reading_and_print(tag, xlsx, wb):
     latest = [r[col["Latest daily"]].value for r in rows.values()]
     check(latest == [None] * len(rows),
           "%s: Latest daily %r: the bundled figures have no daily counts" % (tag, latest))
-    hidden = re.findall(r'<col min="(\d+)" max="(\d+)"[^>]*hidden="1"', xml["Tracks"])
-    check(hidden == [("31", "120")], "%s: Tracks hidden columns %r" % (tag, hidden))
     spark = re.findall(r"<x14:sparkline><xm:f>([^<]+)</xm:f><xm:sqref>([^<]+)</xm:sqref>",
                        xml["Tracks"])
     check('uri="{05C60535-1F16-4fd2-B633-F4F36F0B64E0}"' in xml["Tracks"] and
           'displayHidden="1"' in xml["Tracks"] and
-          spark == [("Tracks!AE%d:DP%d" % (r, r), "L%d" % r) for r in range(2, len(rows) + 2)],
+          spark == [("'Sparkline data'!A%d:CL%d" % (r, r), "L%d" % r)
+                    for r in range(2, len(rows) + 2)],
           "%s: Tracks sparklines %r" % (tag, spark[:3]))
 
     # Backtest: whole days, the coverage beside its count
