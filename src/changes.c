@@ -468,9 +468,13 @@ static int integer(struct jr *j, int64_t *v)
 		n++;
 	memcpy(tmp, j->p, n);
 	tmp[n] = '\0';
-	if (n == 0 || (j->p + n < j->end && strchr(".eE0123456789", j->p[n])))
+	if (n == 0 || (n == 1 && tmp[0] == '-') ||
+	    (j->p + n < j->end && strchr(".eE0123456789", j->p[n])))
 		return fail(j, "expected a whole number");
+	errno = 0;
 	*v = strtoll(tmp, &end, 10);
+	if (errno == ERANGE)
+		return fail(j, "a whole number out of range");
 	j->p += n;
 	return 0;
 }
@@ -586,8 +590,9 @@ static int crossing(struct jr *j, struct ss_prev_crossing *x)
 		} else if (strcmp(key, "high_open") == 0) {
 			r = boolean(j, &open);
 		} else if (strcmp(key, "rank") == 0) {
+			v = 0;
 			r = integer(j, &v);
-			x->rank = v > 0 && v <= UINT32_MAX ? (uint32_t)v : 0;
+			x->rank = r == 0 && v > 0 && v <= UINT32_MAX ? (uint32_t)v : 0;
 		} else {
 			r = skip(j);
 		}
@@ -694,20 +699,26 @@ static int problems(struct jr *j, struct ss_prev *p)
 		return -1;
 	while ((r = next_key(j, &first, key, sizeof key)) == 1) {
 		if (strcmp(key, "warnings") != 0) {
-			if (skip(j) != 0)
+			if (skip(j) != 0) {
+				r = -1;
 				break;
+			}
 			continue;
 		}
 		int f = 1;
 		p->has_warnings = 1;
-		if (open_arr(j) != 0)
+		if (open_arr(j) != 0) {
+			r = -1;
 			break;
+		}
 		while ((r = next_elem(j, &f)) == 1) {
 			char k2[16];
 			int f2 = 1;
 			uint32_t part[3] = {0, 0, 0}; /* file, kind, message */
-			if (open_obj(j) != 0)
+			if (open_obj(j) != 0) {
+				r = -1;
 				break;
+			}
 			while ((r = next_key(j, &f2, k2, sizeof k2)) == 1) {
 				int i = strcmp(k2, "file") == 0	     ? 0
 					: strcmp(k2, "kind") == 0    ? 1
@@ -817,7 +828,9 @@ enum ss_status ss_prev_load(const char *path, struct ss_prev **out, struct ss_er
 	while (r == 0 && (r = next_key(&j, &first, key, sizeof key)) == 1) {
 		if (strcmp(key, "schema") == 0) {
 			schema_at = j.p;
-			r = integer(&j, &schema) == 0 ? 0 : -1;
+			r = integer(&j, &schema);
+			if (r == 1) /* null */
+				r = fail(&j, "expected a whole number");
 			seen_schema = 1;
 			/* read nothing more of a summary this version cannot read */
 			if (r == 0 && (schema < SS_PREV_SCHEMA_MIN || schema > SS_REPORT_SCHEMA))

@@ -1379,8 +1379,9 @@ struct merge {
 	size_t limit;
 	char **whys; /* the models' reasons, owned */
 	size_t nwhys, whycap;
-	uint64_t cur; /* the track the C and M records are of */
-	size_t *fill; /* pass 2: observations placed per track */
+	uint64_t cur;	    /* the track the C and M records are of (SS_NONE after an A) */
+	uint64_t cur_album; /* the album the Y records are of (SS_NONE after a T) */
+	size_t *fill;	    /* pass 2: observations placed per track */
 	size_t nobs;
 };
 
@@ -1569,7 +1570,10 @@ static void merge_track(struct merge *m, struct rd *r)
 	memset(&tr, 0, sizeof tr);
 	get_track_fields(r, &tr);
 	uint64_t n = rd_u(r);
-	if (r->bad || g >= m->ntracks || ga >= m->nalbums || m->tnames[g] || !m->have_ms) {
+	/* a count the observations' array could not hold is a damaged file
+	 * (and m->nobs must not wrap: pass 2 fills what it sized) */
+	if (r->bad || g >= m->ntracks || ga >= m->nalbums || m->tnames[g] || !m->have_ms ||
+	    n > UINT32_MAX || n > (SIZE_MAX / sizeof(struct ss_obs)) / 2 - m->nobs) {
 		r->bad = 1;
 		return;
 	}
@@ -1579,6 +1583,7 @@ static void merge_track(struct merge *m, struct rd *r)
 	m->tnames[g] = xstrdup(name);
 	m->nobs += n;
 	m->cur = g;
+	m->cur_album = SS_NONE;
 
 	struct ss_track_ms *tm = &m->ms.tracks[g];
 	tm->track = (uint32_t)g;
@@ -1609,6 +1614,10 @@ static void merge_track(struct merge *m, struct rd *r)
 	tf->anchor_day = (int32_t)rd_i(r);
 	tf->anchor_total = rd_d(r);
 	tf->recent_span = rd_d(r);
+	/* models are indices into ss_models[]: -1 (none) or one of them */
+	if (tm->model < -1 || tm->model >= (int)ss_nmodels || tf->best < -1 ||
+	    tf->best >= (int)ss_nmodels)
+		r->bad = 1;
 }
 
 static void merge_model(struct merge *m, struct rd *r)
@@ -1683,18 +1692,40 @@ static void merge_album_crossing(struct merge *m, struct rd *r)
 	uint64_t bottleneck = rd_u(r);
 	double share = rd_d(r);
 	uint64_t lacking = rd_u(r), lacking_first = rd_u(r);
-	if (r->bad || m->cur >= m->nalbums || (bottleneck != none && bottleneck >= m->ntracks) ||
+	if (r->bad || m->cur_album >= m->nalbums ||
+	    (bottleneck != none && bottleneck >= m->ntracks) ||
 	    (lacking_first != none && lacking_first >= m->ntracks)) {
 		r->bad = 1;
 		return;
 	}
-	struct ss_album_ms *am = &m->ms.albums[m->cur];
+	struct ss_album_ms *am = &m->ms.albums[m->cur_album];
 	struct ss_album_crossing *ax = kind ? &am->total[k] : &am->all[k];
 	ax->x = x;
 	ax->bottleneck = (uint32_t)bottleneck;
 	ax->bottleneck_share = share;
 	ax->lacking = (uint32_t)lacking;
 	ax->lacking_first = (uint32_t)lacking_first;
+}
+
+/* Does every file index the results give name a file of the split (or
+ * none)?  Messages and the Data quality sheet index the list with them. */
+static int files_known(const struct merge *m)
+{
+	const struct ss_dataset *ds = &m->ds;
+#define KNOWN(f) ((f) == SS_NONE || (size_t)(f) < ds->nfiles)
+	for (size_t a = 0; a < m->nalbums; a++)
+		if (!KNOWN(ds->albums[a].src_file) || !KNOWN(ds->albums[a].cat_file) ||
+		    !KNOWN(ds->albums[a].unnamed_file))
+			return 0;
+	for (size_t t = 0; t < m->ntracks; t++)
+		if (!KNOWN(ds->tracks[t].src_file) || !KNOWN(ds->tracks[t].cat_file))
+			return 0;
+	for (uint32_t p = 0; p <= m->nparts; p++)
+		for (size_t i = 0; i < m->problems[p].n; i++)
+			if (!KNOWN(m->problems[p].list[i].file))
+				return 0;
+#undef KNOWN
+	return 1;
 }
 
 static void merge_row(void *user, const struct ss_csv_row *row)
@@ -1726,7 +1757,13 @@ static void merge_row(void *user, const struct ss_csv_row *row)
 			struct ss_obs *o = &m->ds.obs[m->ds.tracks[g].first + m->fill[g]++];
 			o->track = (uint32_t)g;
 			o->day = (int32_t)rd_i(&r);
-			o->file = (uint16_t)rd_u(&r);
+			uint64_t file = rd_u(&r);
+			if (file >= m->ds.nfiles) {
+				reader_fail(&m->rd, row->line,
+					    "an observation of a file the part does not list");
+				return;
+			}
+			o->file = (uint16_t)file;
 			o->line = (uint32_t)rd_u(&r);
 			o->flags = (uint16_t)rd_u(&r);
 			o->streams = rd_i(&r);
@@ -1815,7 +1852,8 @@ static void merge_row(void *user, const struct ss_csv_row *row)
 	} else if (strcmp(k, "A") == 0) {
 		uint64_t g = r.row->nkept > 1 ? strtoull(r.row->field[1], NULL, 10) : SS_NONE;
 		merge_album(m, &r);
-		m->cur = g;
+		m->cur_album = g;
+		m->cur = SS_NONE;
 	} else if (strcmp(k, "Y") == 0) {
 		merge_album_crossing(m, &r);
 	} else if (strcmp(k, "T") == 0) {
@@ -2031,7 +2069,7 @@ int cmd_merge(int argc, char **argv)
 			memset(&m.rd, 0, sizeof m.rd);
 			m.rd.path = inputs[i];
 			m.rd.cmd = "merge";
-			m.cur = SS_NONE;
+			m.cur = m.cur_album = SS_NONE;
 			code = read_records(&m.rd, merge_row, &m);
 		}
 		if (code == SS_EXIT_OK && pass == 1) {
@@ -2059,6 +2097,11 @@ int cmd_merge(int argc, char **argv)
 				  ss_track_name(&m.ds, (uint32_t)t), m.fill[t], m.ds.tracks[t].n);
 			code = SS_EXIT_DATAERR;
 		}
+	if (code == SS_EXIT_OK && !files_known(&m)) {
+		ss_errorf("merge: a result names an input file the split did not list: write the "
+			  "results again with \"streamstat analyse\"");
+		code = SS_EXIT_DATAERR;
+	}
 	if (code == SS_EXIT_OK)
 		code = ss_ms_cli_excluded(&mc, m.found, "merge");
 	if (code == SS_EXIT_OK) {

@@ -225,6 +225,16 @@ static void test_refused(void **state)
 		{"{\"schema\": 1, \"albums\": [{\"album\": \"A\", \"all_tracks\": [{\"rank\": "
 		 "tru}]}]}",
 		 1, "expected a whole number"},
+		{"{\"schema\": null}", 1, "expected a whole number"},
+		{"{\"schema\": 2, \"as_of\": \"2023-11-20\",\n \"problems\": {\"x\": }}", 2,
+		 "expected"},
+		{"{\"schema\": 2, \"problems\": {\"warnings\": 7}}", 1, "expected"},
+		{"{\"schema\": 2, \"albums\": [{\"album\": \"A\", \"all_tracks\": [{\"rank\": "
+		 "-}]}]}",
+		 1, "expected a whole number"},
+		{"{\"schema\": 2, \"albums\": [{\"album\": \"A\", \"all_tracks\": [{\"rank\": "
+		 "123456789012345678901}]}]}",
+		 1, "out of range"},
 		{NULL, 0, NULL},
 	};
 
