@@ -945,6 +945,27 @@ static int parse_bound(struct ingest *in, const struct ss_csv_row *row, unsigned
 	return -1;
 }
 
+/*
+ * What every data row starts with, long or wide: its field count, its date,
+ * and the --as-of cut.  1: go on with *day; 0: after --as-of (counted);
+ * -1: skip the row (the problem logged).
+ */
+static int row_day(struct ingest *in, const struct ss_csv_row *row, int32_t *day)
+{
+	if (row->nfields != in->ncols) {
+		problem(in, SS_P_FIELD_COUNT, row->line, "expected %zu fields, got %zu", in->ncols,
+			row->nfields);
+		return -1;
+	}
+	if (parse_date(in, row, COL_DATE, SS_P_BAD_DATE, day) < 0)
+		return -1;
+	if (in->opt && in->opt->has_as_of && *day > in->opt->as_of) {
+		file_of(in)->after_as_of++;
+		return 0;
+	}
+	return 1;
+}
+
 /* One data row: an observation, or a logged reason why not. */
 static void data_row(struct ingest *in, const struct ss_csv_row *row)
 {
@@ -959,17 +980,11 @@ static void data_row(struct ingest *in, const struct ss_csv_row *row)
 	uint32_t album, id;
 	struct ss_obs *o;
 
-	if (row->nfields != in->ncols) {
-		problem(in, SS_P_FIELD_COUNT, row->line, "expected %zu fields, got %zu", in->ncols,
-			row->nfields);
+	int go = row_day(in, row, &day);
+	if (go < 0)
 		goto skip;
-	}
-	if (parse_date(in, row, COL_DATE, SS_P_BAD_DATE, &day) < 0)
-		goto skip;
-	if (in->opt && in->opt->has_as_of && day > in->opt->as_of) {
-		f->after_as_of++;
+	if (go == 0)
 		return;
-	}
 	has_streams = parse_count(in, row, COL_STREAMS, &streams);
 	if (has_streams < 0)
 		goto skip;
@@ -1125,17 +1140,11 @@ static void wide_row(struct ingest *in, const struct ss_csv_row *row)
 	size_t n = 0;
 	int32_t day;
 
-	if (row->nfields != in->ncols) {
-		problem(in, SS_P_FIELD_COUNT, row->line, "expected %zu fields, got %zu", in->ncols,
-			row->nfields);
+	int go = row_day(in, row, &day);
+	if (go < 0)
 		goto skip;
-	}
-	if (parse_date(in, row, COL_DATE, SS_P_BAD_DATE, &day) < 0)
-		goto skip;
-	if (in->opt->has_as_of && day > in->opt->as_of) {
-		f->after_as_of++;
+	if (go == 0)
 		return;
-	}
 	for (size_t k = 0; k < in->nwide; k++) {
 		int64_t v;
 		int r = parse_count_at(in, row, (int)in->wide[k].field,
