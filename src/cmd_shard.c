@@ -1350,7 +1350,6 @@ struct plist {
 struct merge {
 	struct reader rd;
 	const char *key; /* this merge's analysis options */
-	int pass;
 	/* of the first result */
 	int have_first;
 	const char *first_path;
@@ -1379,10 +1378,8 @@ struct merge {
 	size_t limit;
 	char **whys; /* the models' reasons, owned */
 	size_t nwhys, whycap;
-	uint64_t cur;	    /* the track the C and M records are of (SS_NONE after an A) */
+	uint64_t cur;	    /* the track the C, M and O records are of (SS_NONE after an A) */
 	uint64_t cur_album; /* the album the Y records are of (SS_NONE after a T) */
-	size_t *fill;	    /* pass 2: observations placed per track */
-	size_t nobs;
 };
 
 static void plist_add(struct plist *pl, struct rd *r)
@@ -1422,8 +1419,6 @@ static void merge_header(struct merge *m, const struct ss_csv_row *row)
 	uint32_t part = (uint32_t)strtoul(row->field[2], NULL, 10);
 	uint32_t nparts = (uint32_t)strtoul(row->field[3], NULL, 10);
 	m->part = part;
-	if (m->pass == 2)
-		return;
 	if (!m->have_first) {
 		m->have_first = 1;
 		m->first_path = m->rd.path;
@@ -1570,18 +1565,19 @@ static void merge_track(struct merge *m, struct rd *r)
 	memset(&tr, 0, sizeof tr);
 	get_track_fields(r, &tr);
 	uint64_t n = rd_u(r);
-	/* a count the observations' array could not hold is a damaged file
-	 * (and m->nobs must not wrap: pass 2 fills what it sized) */
+	/* a count the observations' array could not hold is a damaged file */
 	if (r->bad || g >= m->ntracks || ga >= m->nalbums || m->tnames[g] || !m->have_ms ||
-	    n > UINT32_MAX || n > (SIZE_MAX / sizeof(struct ss_obs)) / 2 - m->nobs) {
+	    n > UINT32_MAX || n > (SIZE_MAX / sizeof(struct ss_obs)) / 2 - m->ds.nobs) {
 		r->bad = 1;
 		return;
 	}
 	tr.album = (uint32_t)ga;
 	tr.n = (size_t)n;
+	/* its observations follow (merge_obs()): they go next in ds.obs, so
+	 * each track's are together, the tracks in the order read */
+	tr.first = m->ds.nobs;
 	m->ds.tracks[g] = tr;
 	m->tnames[g] = xstrdup(name);
-	m->nobs += n;
 	m->cur = g;
 	m->cur_album = SS_NONE;
 
@@ -1618,6 +1614,53 @@ static void merge_track(struct merge *m, struct rd *r)
 	if (tm->model < -1 || tm->model >= (int)ss_nmodels || tf->best < -1 ||
 	    tf->best >= (int)ss_nmodels)
 		r->bad = 1;
+}
+
+/* The current track's observations are all there (before its album's next
+ * record, the next track's or the end): else the result is damaged. */
+static void merge_track_done(struct merge *m, uint64_t line)
+{
+	if (m->cur >= m->ntracks)
+		return;
+	const struct ss_track *tr = &m->ds.tracks[m->cur];
+	if (m->ds.nobs - tr->first != tr->n)
+		reader_fail(&m->rd, line,
+			    "track '%s' has %zu of its %zu observations: write the results "
+			    "again with \"streamstat analyse\"",
+			    m->tnames[m->cur], m->ds.nobs - tr->first, tr->n);
+	m->cur = SS_NONE;
+}
+
+/* An observation of the current track: the next in ds.obs. */
+static void merge_obs(struct merge *m, struct rd *r, uint64_t line)
+{
+	uint64_t g = rd_u(r);
+	if (r->bad || g != m->cur || g >= m->ntracks ||
+	    m->ds.nobs - m->ds.tracks[g].first >= m->ds.tracks[g].n) {
+		reader_fail(&m->rd, line, "an observation its track does not list");
+		return;
+	}
+	xgrow(&m->ds.obs, &m->ds.obscap, m->ds.nobs + 1, sizeof *m->ds.obs);
+	struct ss_obs *o = &m->ds.obs[m->ds.nobs];
+	o->track = (uint32_t)g;
+	o->day = (int32_t)rd_i(r);
+	uint64_t file = rd_u(r);
+	/* checked against the file list once every result is read (part 0's
+	 * carries it; files_known()) */
+	if (file > UINT16_MAX) {
+		reader_fail(&m->rd, line, "an observation of a file the part does not list");
+		return;
+	}
+	o->file = (uint16_t)file;
+	o->line = (uint32_t)rd_u(r);
+	o->flags = (uint16_t)rd_u(r);
+	o->streams = rd_i(r);
+	o->total = rd_i(r);
+	if (r->bad) {
+		reader_fail(&m->rd, line, "an 'O' record that is not as \"analyse\" writes it");
+		return;
+	}
+	m->ds.nobs++;
 }
 
 static void merge_model(struct merge *m, struct rd *r)
@@ -1724,6 +1767,9 @@ static int files_known(const struct merge *m)
 		for (size_t i = 0; i < m->problems[p].n; i++)
 			if (!KNOWN(m->problems[p].list[i].file))
 				return 0;
+	for (size_t i = 0; i < ds->nobs; i++)
+		if (ds->obs[i].file >= ds->nfiles)
+			return 0;
 #undef KNOWN
 	return 1;
 }
@@ -1745,38 +1791,6 @@ static void merge_row(void *user, const struct ss_csv_row *row)
 		return;
 	}
 	k = row->nkept ? row->field[0] : "";
-	if (m->pass == 2) {
-		if (k[0] == 'O' && k[1] == '\0') {
-			uint64_t g = rd_u(&r);
-			if (g >= m->ntracks || m->fill[g] >= m->ds.tracks[g].n) {
-				reader_fail(&m->rd, row->line,
-					    "an observation its track does not "
-					    "list");
-				return;
-			}
-			struct ss_obs *o = &m->ds.obs[m->ds.tracks[g].first + m->fill[g]++];
-			o->track = (uint32_t)g;
-			o->day = (int32_t)rd_i(&r);
-			uint64_t file = rd_u(&r);
-			if (file >= m->ds.nfiles) {
-				reader_fail(&m->rd, row->line,
-					    "an observation of a file the part does not list");
-				return;
-			}
-			o->file = (uint16_t)file;
-			o->line = (uint32_t)rd_u(&r);
-			o->flags = (uint16_t)rd_u(&r);
-			o->streams = rd_i(&r);
-			o->total = rd_i(&r);
-		} else if (k[0] == 'E' && k[1] == '\0') {
-			m->rd.ended = 1;
-		}
-		if (r.bad)
-			reader_fail(&m->rd, row->line,
-				    "an 'O' record that is not as \"analyse\" "
-				    "writes it");
-		return;
-	}
 	if (strcmp(k, "Q") == 0) {
 		const char *key = rd_s(&r);
 		if (strcmp(key, m->key) != 0) {
@@ -1850,6 +1864,7 @@ static void merge_row(void *user, const struct ss_csv_row *row)
 	} else if (strcmp(k, "m") == 0) {
 		merge_ms(m, &r);
 	} else if (strcmp(k, "A") == 0) {
+		merge_track_done(m, row->line);
 		uint64_t g = r.row->nkept > 1 ? strtoull(r.row->field[1], NULL, 10) : SS_NONE;
 		merge_album(m, &r);
 		m->cur_album = g;
@@ -1857,6 +1872,7 @@ static void merge_row(void *user, const struct ss_csv_row *row)
 	} else if (strcmp(k, "Y") == 0) {
 		merge_album_crossing(m, &r);
 	} else if (strcmp(k, "T") == 0) {
+		merge_track_done(m, row->line);
 		merge_track(m, &r);
 	} else if (strcmp(k, "C") == 0) {
 		uint64_t kk = rd_u(&r);
@@ -1867,8 +1883,10 @@ static void merge_row(void *user, const struct ss_csv_row *row)
 	} else if (strcmp(k, "M") == 0) {
 		merge_model(m, &r);
 	} else if (strcmp(k, "O") == 0) {
-		/* pass 2 */
+		merge_obs(m, &r, row->line);
+		return;
 	} else if (strcmp(k, "E") == 0) {
+		merge_track_done(m, row->line);
 		m->rd.ended = 1;
 	} else {
 		reader_fail(&m->rd, row->line, "unknown record '%s'", k);
@@ -1880,7 +1898,7 @@ static void merge_row(void *user, const struct ss_csv_row *row)
 }
 
 /* The dataset, milestones and problems of the whole, once every result is
- * read (pass 1); an exit code. */
+ * read; an exit code. */
 static int merge_build(struct merge *m)
 {
 	struct ss_dataset *ds = &m->ds;
@@ -1910,7 +1928,6 @@ static int merge_build(struct merge *m)
 		at->al.ntracks = 0;
 		ds->albums[id] = at->al;
 	}
-	size_t first = 0;
 	for (uint64_t t = 0; t < m->ntracks; t++) {
 		struct ss_track *tr = &ds->tracks[t];
 		int added = 0;
@@ -1931,14 +1948,8 @@ static int merge_build(struct merge *m)
 			return SS_EXIT_DATAERR;
 		}
 		ds->albums[tr->album].ntracks++;
-		tr->first = first;
-		first += tr->n;
 	}
-	ds->obs = xcalloc(m->nobs + 1, sizeof *ds->obs);
-	ds->obscap = m->nobs + 1;
-	ds->nobs = m->nobs;
 	ds->sorted = 1;
-	m->fill = xcalloc(m->ntracks + 1, sizeof *m->fill);
 
 	/* the problems: the input's first, then each part's, sorted as report sorts */
 	uint64_t all = 0;
@@ -1980,7 +1991,6 @@ static void merge_release(struct merge *m)
 	free(m->seen);
 	free(m->args);
 	free(m->found);
-	free(m->fill);
 	free(m->files);
 	ss_fits_release(&m->fits);
 	ss_milestones_release(&m->ms);
@@ -2063,40 +2073,28 @@ int cmd_merge(int argc, char **argv)
 	m.nexclude = mc.nexclude;
 	m.found = xcalloc(mc.nexclude + 1, sizeof *m.found);
 	ss_dataset_init(&m.ds, SS_PROBLEMS_DEFAULT_LIMIT);
-	for (int pass = 1; pass <= 2 && code == SS_EXIT_OK; pass++) {
-		m.pass = pass;
-		for (size_t i = 0; i < ninputs && code == SS_EXIT_OK; i++) {
-			memset(&m.rd, 0, sizeof m.rd);
-			m.rd.path = inputs[i];
-			m.rd.cmd = "merge";
-			m.cur = m.cur_album = SS_NONE;
-			code = read_records(&m.rd, merge_row, &m);
-		}
-		if (code == SS_EXIT_OK && pass == 1) {
-			for (uint32_t p = 0; p < m.nparts && code == SS_EXIT_OK; p++)
-				if (!m.seen[p]) {
-					ss_errorf(
-						"merge: part %u of %u (part-%04u.csv) has no "
-						"result "
-						"among those given: analyse it and give its result",
-						(unsigned)p, (unsigned)m.nparts, (unsigned)p);
-					code = SS_EXIT_NOINPUT;
-				}
-			if (code == SS_EXIT_OK && m.ds.nfiles == 0) {
-				ss_errorf("merge: the result of part 0 lists no input file");
-				code = SS_EXIT_DATAERR;
-			}
-			if (code == SS_EXIT_OK)
-				code = merge_build(&m);
-		}
+	/* one read of each result: the records, the observations after their
+	 * track's (each track's together, in the order read) */
+	for (size_t i = 0; i < ninputs && code == SS_EXIT_OK; i++) {
+		memset(&m.rd, 0, sizeof m.rd);
+		m.rd.path = inputs[i];
+		m.rd.cmd = "merge";
+		m.cur = m.cur_album = SS_NONE;
+		code = read_records(&m.rd, merge_row, &m);
 	}
-	for (uint64_t t = 0; code == SS_EXIT_OK && t < m.ntracks; t++)
-		if (m.fill[t] != m.ds.tracks[t].n) {
-			ss_errorf("merge: track '%s' has %zu of its %zu observations: write the "
-				  "results again with \"streamstat analyse\"",
-				  ss_track_name(&m.ds, (uint32_t)t), m.fill[t], m.ds.tracks[t].n);
-			code = SS_EXIT_DATAERR;
+	for (uint32_t p = 0; p < m.nparts && code == SS_EXIT_OK; p++)
+		if (!m.seen[p]) {
+			ss_errorf("merge: part %u of %u (part-%04u.csv) has no result among those "
+				  "given: analyse it and give its result",
+				  (unsigned)p, (unsigned)m.nparts, (unsigned)p);
+			code = SS_EXIT_NOINPUT;
 		}
+	if (code == SS_EXIT_OK && m.ds.nfiles == 0) {
+		ss_errorf("merge: the result of part 0 lists no input file");
+		code = SS_EXIT_DATAERR;
+	}
+	if (code == SS_EXIT_OK)
+		code = merge_build(&m);
 	if (code == SS_EXIT_OK && !files_known(&m)) {
 		ss_errorf("merge: a result names an input file the split did not list: write the "
 			  "results again with \"streamstat analyse\"");
