@@ -61,10 +61,11 @@ DEB_PACKAGES := gcc make pkg-config libcsv-dev libgsl-dev libxlsxwriter-dev libj
 # (tests/accuracy/); systemd's systemd-analyze verifies the units
 # "schedule --systemd" prints (it needs no running systemd); GNU parallel runs
 # the sharded report (tests/e2e/check-shard.sh), rsync carries its parts to
-# "hosts" and back, shellcheck checks the scripts.
+# "hosts" and back, a one-node Slurm of its own runs the job array script
+# (tests/e2e/check-slurm.sh), shellcheck checks the scripts.
 TEST_PACKAGES := libcmocka-dev python3 python3-openpyxl clang-format clang-tidy cppcheck \
                  libreoffice-calc-nogui poppler-utils valgrind python3-numpy systemd \
-                 parallel rsync shellcheck
+                 parallel rsync slurmctld slurmd slurm-client shellcheck
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/obj/%.o)
@@ -254,7 +255,8 @@ lint:
 	$(Q)cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem -Iinclude -D__GNUC__ src
 	@echo "  SHELLCHECK scripts bench"
-	$(Q)shellcheck scripts/shard-report.sh scripts/shard-slurm.sbatch bench/shard.sh tests/e2e/check-shard.sh
+	$(Q)shellcheck scripts/shard-report.sh scripts/shard-slurm.sbatch bench/shard.sh tests/e2e/check-shard.sh \
+		tests/e2e/check-slurm.sh
 
 format:
 	clang-format -i $(C_FILES)

@@ -1378,8 +1378,9 @@ struct merge {
 	size_t limit;
 	char **whys; /* the models' reasons, owned */
 	size_t nwhys, whycap;
-	uint64_t cur;	    /* the track the C, M and O records are of (SS_NONE after an A) */
-	uint64_t cur_album; /* the album the Y records are of (SS_NONE after a T) */
+	uint64_t cur;		/* the track the C, M and O records are of (SS_NONE after an A) */
+	struct ss_track_fit tf; /* its fit, as its T and M records are read */
+	uint64_t cur_album;	/* the album the Y records are of (SS_NONE after a T) */
 };
 
 static void plist_add(struct plist *pl, struct rd *r)
@@ -1438,8 +1439,8 @@ static void merge_header(struct merge *m, const struct ss_csv_row *row)
 		m->tnames = xcalloc(m->ntracks + 1, sizeof *m->tnames);
 		m->ds.tracks = xcalloc(m->ntracks + 1, sizeof *m->ds.tracks);
 		m->ds.trackcap = m->ntracks + 1;
-		m->fits.tracks = xcalloc(m->ntracks + 1, sizeof *m->fits.tracks);
-		m->fits.n = m->ntracks;
+		/* packed (fit.h): a merge holds every track of the catalog */
+		ss_fits_packed_init(&m->fits, m->ntracks);
 		m->problems = xcalloc(nparts + 1, sizeof *m->problems);
 	} else if (strcmp(row->field[4], m->split_id) != 0 || nparts != m->nparts) {
 		reader_fail(&m->rd, row->line,
@@ -1482,9 +1483,6 @@ static void alloc_ms(struct merge *m, size_t K)
 		ms->albums[a].all = ms->album_crossings + 2 * a * KK;
 		ms->albums[a].total = ms->albums[a].all + KK;
 	}
-	for (size_t t = 0; t < nt; t++)
-		for (size_t i = 0; i < SS_MODELS_MAX; i++)
-			m->fits.tracks[t].m[i].status = SS_FIT_SKIPPED;
 }
 
 static void merge_ms(struct merge *m, struct rd *r)
@@ -1597,7 +1595,12 @@ static void merge_track(struct merge *m, struct rd *r)
 	tm->span = rd_d(r);
 	tm->target = (int32_t)rd_i(r);
 
-	struct ss_track_fit *tf = &m->fits.tracks[g];
+	/* filled by this record and its M records, packed once they are read
+	 * (merge_track_done()) */
+	struct ss_track_fit *tf = &m->tf;
+	memset(tf, 0, sizeof *tf);
+	for (size_t i = 0; i < SS_MODELS_MAX; i++)
+		tf->m[i].status = SS_FIT_SKIPPED;
 	tf->track = (uint32_t)g;
 	tf->n = (uint32_t)rd_u(r);
 	tf->bounds_used = (uint32_t)rd_u(r);
@@ -1623,6 +1626,7 @@ static void merge_track_done(struct merge *m, uint64_t line)
 	if (m->cur >= m->ntracks)
 		return;
 	const struct ss_track *tr = &m->ds.tracks[m->cur];
+	ss_fits_pack(&m->fits, (uint32_t)m->cur, &m->tf);
 	if (m->ds.nobs - tr->first != tr->n)
 		reader_fail(&m->rd, line,
 			    "track '%s' has %zu of its %zu observations: write the results "
@@ -1671,7 +1675,7 @@ static void merge_model(struct merge *m, struct rd *r)
 		r->bad = 1;
 		return;
 	}
-	struct ss_model_fit *mf = &m->fits.tracks[m->cur].m[i];
+	struct ss_model_fit *mf = &m->tf.m[i];
 	size_t np = ss_models[i].np;
 	mf->status = (uint8_t)rd_u(r);
 	mf->nls = (uint8_t)rd_u(r);

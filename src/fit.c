@@ -560,7 +560,93 @@ void ss_fit_all(const struct ss_dataset *ds, const struct ss_fit_options *opt, s
 void ss_fits_release(struct ss_fits *fits)
 {
 	free(fits->tracks);
+	free(fits->packed);
+	free(fits->packed_at);
 	memset(fits, 0, sizeof *fits);
+}
+
+/*
+ * The packed form of a track: the scalar fields of struct ss_track_fit (up
+ * to m), a byte with how many models follow, then each model: its index (a
+ * byte), the fields of struct ss_model_fit before th, np parameters, np
+ * standard errors, np x np covariances, and the fields from rmse on.
+ */
+#define TRACK_HEAD offsetof(struct ss_track_fit, m)
+#define MODEL_HEAD offsetof(struct ss_model_fit, th)
+#define MODEL_TAIL (sizeof(struct ss_model_fit) - offsetof(struct ss_model_fit, rmse))
+#define NOT_PUT	   UINT64_MAX
+
+void ss_fits_packed_init(struct ss_fits *fits, size_t n)
+{
+	fits->tracks = NULL;
+	fits->n = n;
+	fits->packed_at = xmalloc((n ? n : 1) * sizeof *fits->packed_at);
+	for (size_t t = 0; t < n; t++)
+		fits->packed_at[t] = NOT_PUT;
+}
+
+static void put_bytes(struct ss_fits *fits, const void *p, size_t len)
+{
+	xgrow(&fits->packed, &fits->packed_cap, fits->packed_len + len, 1);
+	memcpy(fits->packed + fits->packed_len, p, len);
+	fits->packed_len += len;
+}
+
+void ss_fits_pack(struct ss_fits *fits, uint32_t t, const struct ss_track_fit *tf)
+{
+	unsigned char k = 0;
+
+	if (t >= fits->n)
+		return;
+	for (size_t i = 0; i < ss_nmodels; i++)
+		k += tf->m[i].status != SS_FIT_SKIPPED;
+	fits->packed_at[t] = fits->packed_len;
+	put_bytes(fits, tf, TRACK_HEAD);
+	put_bytes(fits, &k, 1);
+	for (size_t i = 0; i < ss_nmodels; i++) {
+		const struct ss_model_fit *mf = &tf->m[i];
+		size_t np = ss_models[i].np;
+		unsigned char idx = (unsigned char)i;
+		if (mf->status == SS_FIT_SKIPPED)
+			continue;
+		put_bytes(fits, &idx, 1);
+		put_bytes(fits, mf, MODEL_HEAD);
+		put_bytes(fits, mf->th, np * sizeof mf->th[0]);
+		put_bytes(fits, mf->se, np * sizeof mf->se[0]);
+		put_bytes(fits, mf->cov, np * np * sizeof mf->cov[0]);
+		put_bytes(fits, &mf->rmse, MODEL_TAIL);
+	}
+}
+
+const struct ss_track_fit *ss_fits_track(const struct ss_fits *fits, uint32_t t,
+					 struct ss_track_fit *scratch)
+{
+	if (fits->tracks)
+		return &fits->tracks[t];
+	memset(scratch, 0, sizeof *scratch);
+	for (size_t i = 0; i < SS_MODELS_MAX; i++)
+		scratch->m[i].status = SS_FIT_SKIPPED;
+	if (t >= fits->n || fits->packed_at[t] == NOT_PUT)
+		return scratch;
+	const unsigned char *p = fits->packed + fits->packed_at[t];
+	memcpy(scratch, p, TRACK_HEAD);
+	p += TRACK_HEAD;
+	unsigned char k = *p++;
+	for (unsigned char j = 0; j < k; j++) {
+		struct ss_model_fit *mf = &scratch->m[*p++];
+		size_t np = ss_models[mf - scratch->m].np;
+		memcpy(mf, p, MODEL_HEAD);
+		p += MODEL_HEAD;
+		memcpy(mf->th, p, np * sizeof mf->th[0]);
+		p += np * sizeof mf->th[0];
+		memcpy(mf->se, p, np * sizeof mf->se[0]);
+		p += np * sizeof mf->se[0];
+		memcpy(mf->cov, p, np * np * sizeof mf->cov[0]);
+		p += np * np * sizeof mf->cov[0];
+		memcpy(&mf->rmse, p, MODEL_TAIL);
+		p += MODEL_TAIL;
+	}
+	return scratch;
 }
 
 double ss_fit_between(const struct ss_model *m, const struct ss_model_fit *mf, double t_from,

@@ -36,6 +36,7 @@ struct out {
 	const struct ss_ms_options *opt;
 	uint32_t *order; /* while writing "tracks": ss_report_tracks() */
 	int failed;
+	struct ss_track_fit tf; /* a track's fit, when the fits are packed */
 };
 
 static void set(struct out *o, json_t *obj, const char *key, json_t *v)
@@ -273,17 +274,18 @@ static json_t *album(struct out *o, uint32_t a)
 	return j;
 }
 
-static const char *fit_status(const struct out *o, uint32_t t, int model)
+static const char *fit_status(struct out *o, uint32_t t, int model)
 {
 	const struct ss_fits *fits = o->r->fits;
+	const struct ss_track_fit *tf = fits && t < fits->n ? ss_fits_track(fits, t, &o->tf) : NULL;
 
 	if (model < 0 || (size_t)model >= ss_nmodels)
 		return "none";
 	if (ss_models[model].is_population)
 		return "pace";
-	if (ss_models[model].is_yardstick || (fits && t < fits->n && fits->tracks[t].fallback))
+	if (ss_models[model].is_yardstick || (tf && tf->fallback))
 		return "recent_pace";
-	if (fits && t < fits->n && fits->tracks[t].pooled)
+	if (tf && tf->pooled)
 		return "pooled";
 	return "fitted";
 }

@@ -77,10 +77,11 @@ struct ctx {
 	int32_t excel_epoch;
 	uint32_t *order; /* the compared albums' tracks (ss_report_tracks()) */
 	size_t ntracks;
-	lxw_row_t spark_rows;  /* Tracks rows 1 .. spark_rows get a sparkline */
-	uint32_t spark_sheet;  /* the Tracks sheet's index */
-	lxw_error failed;      /* the first error a library call returned */
-	const char *failed_in; /* the sheet it was writing */
+	lxw_row_t spark_rows;	/* Tracks rows 1 .. spark_rows get a sparkline */
+	uint32_t spark_sheet;	/* the Tracks sheet's index */
+	lxw_error failed;	/* the first error a library call returned */
+	const char *failed_in;	/* the sheet it was writing */
+	struct ss_track_fit tf; /* a track's fit, when the fits are packed */
 };
 
 /*
@@ -1020,7 +1021,7 @@ static void sheet_tracks(struct ctx *c)
 		size_t t = c->order[q];
 		const struct ss_track *tr = &ds->tracks[t];
 		const struct ss_track_ms *tm = &r->ms->tracks[t];
-		const struct ss_track_fit *tf = &r->fits->tracks[t];
+		const struct ss_track_fit *tf = ss_fits_track(r->fits, (uint32_t)t, &c->tf);
 		double last, peak;
 		int32_t peak_day;
 		put_str(&s, row, 0, ss_album_label(ds, tr->album, lab, sizeof lab), NULL);
@@ -1648,7 +1649,7 @@ static void chart_album_tracks(struct ctx *c, struct charts *k, uint32_t a)
 	for (size_t m = 0; m < nmembers && ntr < CHART_TRACKS_MAX; m++) {
 		uint32_t t = members[m];
 		const struct ss_track_ms *tm = &r->ms->tracks[t];
-		const struct ss_track_fit *tf = &r->fits->tracks[t];
+		const struct ss_track_fit *tf = ss_fits_track(r->fits, t, &c->tf);
 		size_t n;
 		const struct ss_obs *obs = ss_series_of(ds, t, &n);
 		lxw_col_t col = k->col;

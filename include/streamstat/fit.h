@@ -115,11 +115,22 @@ struct ss_fit_options {
 /* All models, AICc choice, one job per CPU, ss_nls_defaults(). */
 struct ss_fit_options ss_fit_defaults(void);
 
+/*
+ * Every track's fit, in one of two forms: tracks[] (what ss_fit_all()
+ * writes: 1.7 KB a track, every model's slot), or packed (tracks NULL): each
+ * track's fields and only the models it has, their parameters as many as
+ * the model takes, about 250 bytes a track for the default models.  merge
+ * (shard.h) keeps the packed form, as it holds every track of a catalog;
+ * read a track through ss_fits_track(), which takes either.
+ */
 struct ss_fits {
-	struct ss_track_fit *tracks; /* indexed by track id */
+	struct ss_track_fit *tracks; /* indexed by track id; NULL: packed */
 	size_t n;
 	enum ss_select select;
-	unsigned jobs; /* threads actually used */
+	unsigned jobs;	       /* threads actually used */
+	unsigned char *packed; /* the packed tracks, one after another */
+	size_t packed_len, packed_cap;
+	uint64_t *packed_at; /* [n]: where track t's start in packed */
 };
 
 /*
@@ -133,6 +144,21 @@ void ss_fit_all(const struct ss_dataset *ds, const struct ss_fit_options *opt,
 		struct ss_fits *fits);
 
 void ss_fits_release(struct ss_fits *fits);
+
+/* The packed form of n tracks, none put yet (a track never put reads as
+ * one with every model skipped). */
+void ss_fits_packed_init(struct ss_fits *fits, size_t n);
+
+/* Put track t's fit (tf) into the packed form: its models not skipped. */
+void ss_fits_pack(struct ss_fits *fits, uint32_t t, const struct ss_track_fit *tf);
+
+/*
+ * Track t's fit: &fits->tracks[t], or, packed, unpacked into *scratch (the
+ * pointer returned is scratch; it holds until scratch is used again).
+ * Thread-safe for readers with scratches of their own.
+ */
+const struct ss_track_fit *ss_fits_track(const struct ss_fits *fits, uint32_t t,
+					 struct ss_track_fit *scratch);
 
 /*
  * One track, for tests and tools: a fitter holds the buffers and solver

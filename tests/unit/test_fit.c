@@ -1410,6 +1410,79 @@ static void test_param(void **state)
 	ss_fitter_free(&f);
 }
 
+/* ---- the packed form --------------------------------------------------------------------- */
+
+/* Two doubles the same, NaN included (bit for bit). */
+static int same_double(double a, double b)
+{
+	return memcmp(&a, &b, sizeof a) == 0;
+}
+
+/* A track packed and read back has every field it had; one never put reads
+ * as every model skipped; a model not asked for stays skipped. */
+static void test_packed(void **state)
+{
+	(void)state;
+	struct ss_fitter *f = ss_fitter_new();
+	struct ss_fit_options opt = options_for(0);
+	double t0[40], t1[40], y[40];
+	struct ss_track_fit out, scratch;
+	struct ss_fits fits = {0};
+	size_t asked = 0;
+
+	for (int i = 0; i < 40; i++) {
+		t0[i] = i;
+		t1[i] = i + 1;
+		y[i] = 50000.0 * exp(-0.02 * i) * (1.0 + 0.05 * sin(i));
+	}
+	ss_fit_intervals(f, &opt, t0, t1, y, 40, &out);
+	out.m[0].status = SS_FIT_SKIPPED; /* as a model not asked for */
+	out.track = 1;
+	ss_fits_packed_init(&fits, 3);
+	ss_fits_pack(&fits, 1, &out);
+	const struct ss_track_fit *back = ss_fits_track(&fits, 1, &scratch);
+	assert_ptr_equal(back, &scratch);
+	assert_int_equal(back->track, 1);
+	assert_int_equal(back->n, out.n);
+	assert_int_equal(back->best, out.best);
+	assert_int_equal(back->fallback, out.fallback);
+	assert_int_equal(back->last_day, out.last_day);
+	assert_true(same_double(back->recent_span, out.recent_span));
+	for (size_t i = 0; i < ss_nmodels; i++) {
+		const struct ss_model_fit *a = &out.m[i], *b = &back->m[i];
+		size_t np = ss_models[i].np;
+		assert_int_equal(b->status, a->status);
+		if (a->status == SS_FIT_SKIPPED)
+			continue;
+		asked++;
+		assert_int_equal(b->nls, a->nls);
+		assert_int_equal(b->chosen, a->chosen);
+		assert_int_equal(b->iter, a->iter);
+		assert_ptr_equal(b->why, a->why);
+		assert_int_equal(b->n, a->n);
+		assert_int_equal(b->dof, a->dof);
+		assert_true(same_double(b->rmse, a->rmse));
+		assert_true(same_double(b->aicc, a->aicc));
+		assert_true(same_double(b->weight, a->weight));
+		for (size_t j = 0; j < np; j++) {
+			assert_true(same_double(b->th[j], a->th[j]));
+			assert_true(same_double(b->se[j], a->se[j]));
+		}
+		for (size_t j = 0; j < np * np; j++)
+			assert_true(same_double(b->cov[j], a->cov[j]));
+	}
+	assert_int_equal(asked, ss_nmodels - 1);
+	assert_int_equal(out.best >= 0, 1);
+	/* less than the full form, even with every model but one: np each */
+	assert_true(fits.packed_len < sizeof out);
+	back = ss_fits_track(&fits, 0, &scratch);
+	for (size_t i = 0; i < SS_MODELS_MAX; i++)
+		assert_int_equal(back->m[i].status, SS_FIT_SKIPPED);
+	assert_int_equal(back->best, 0);
+	ss_fits_release(&fits);
+	ss_fitter_free(&f);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -1428,6 +1501,7 @@ int main(void)
 		cmocka_unit_test(test_between),
 		cmocka_unit_test(test_gradients),
 		cmocka_unit_test(test_param),
+		cmocka_unit_test(test_packed),
 	};
 	enum { NFIXED = sizeof fixed / sizeof fixed[0] };
 	static char names[NCOVER][64];
