@@ -19,16 +19,7 @@ fails=0
 
 # same NAME DIR_SINGLE DIR_SHARDED FILE: the two runs wrote the same FILE
 same() {
-	local a=$2/$4 b=$3/$4
-	if [ "${4##*.}" = json ]; then
-		if ! diff <(grep -v '"run_seconds"' "$a") <(grep -v '"run_seconds"' "$b") >"$work/diff"; then
-			echo "check-shard: $1: $4 differs from the single run's:" >&2
-			head -n 20 "$work/diff" >&2
-			fails=$((fails + 1))
-			return
-		fi
-	elif ! cmp -s "$a" "$b"; then
-		echo "check-shard: $1: $4 differs from the single run's" >&2
+	if ! "$root/tests/e2e/same-output" "check-shard: $1" "$2/$4" "$3/$4"; then
 		fails=$((fails + 1))
 		return
 	fi

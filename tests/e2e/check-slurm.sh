@@ -178,17 +178,7 @@ echo "  slurm   3 array tasks ran, merged; cluster stopped"
 
 fails=0
 for f in stdout stderr out/streamstat-2023-11-21.xlsx out/streamstat-2023-11-21.json; do
-	a=$work/single/$f b=$s/$f
-	if [ "${f##*.}" = json ]; then
-		if ! diff <(grep -v '"run_seconds"' "$a") <(grep -v '"run_seconds"' "$b") >"$work/diff"; then
-			echo "check-slurm: $f differs from the single run's:" >&2
-			head -n 20 "$work/diff" >&2
-			fails=$((fails + 1))
-			continue
-		fi
-	elif ! cmp -s "$a" "$b"; then
-		echo "check-slurm: $f differs from the single run's:" >&2
-		diff "$a" "$b" 2>/dev/null | head -n 20 >&2 || true
+	if ! "$root/tests/e2e/same-output" check-slurm "$work/single/$f" "$s/$f"; then
 		fails=$((fails + 1))
 		continue
 	fi
