@@ -130,7 +130,7 @@ struct ss_fits {
 	unsigned jobs;	       /* threads actually used */
 	unsigned char *packed; /* the packed tracks, one after another */
 	size_t packed_len, packed_cap;
-	uint64_t *packed_at; /* [n]: where track t's start in packed */
+	uint64_t *packed_at; /* [n]: where track t starts in packed */
 };
 
 /*
