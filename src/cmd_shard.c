@@ -1901,6 +1901,23 @@ static void merge_row(void *user, const struct ss_csv_row *row)
 			    k);
 }
 
+/* The names as read, once the dataset holds them (merge_build()): at a
+ * million tracks they are some 40 MB the writers do not need. */
+static void merge_drop_names(struct merge *m)
+{
+	for (uint64_t a = 0; m->albums && a < m->nalbums; a++) {
+		free(m->albums[a].by);
+		free(m->albums[a].artist);
+		free(m->albums[a].title);
+	}
+	for (uint64_t t = 0; m->tnames && t < m->ntracks; t++)
+		free(m->tnames[t]);
+	free(m->albums);
+	free(m->tnames);
+	m->albums = NULL;
+	m->tnames = NULL;
+}
+
 /* The dataset, milestones and problems of the whole, once every result is
  * read; an exit code. */
 static int merge_build(struct merge *m)
@@ -1969,18 +1986,13 @@ static int merge_build(struct merge *m)
 	}
 	ds->problems.not_kept = all > ds->problems.n ? all - ds->problems.n : 0;
 	ss_problems_sort(&ds->problems);
+	merge_drop_names(m);
 	return SS_EXIT_OK;
 }
 
 static void merge_release(struct merge *m)
 {
-	for (uint64_t a = 0; m->albums && a < m->nalbums; a++) {
-		free(m->albums[a].by);
-		free(m->albums[a].artist);
-		free(m->albums[a].title);
-	}
-	for (uint64_t t = 0; m->tnames && t < m->ntracks; t++)
-		free(m->tnames[t]);
+	merge_drop_names(m);
 	for (size_t p = 0; m->problems && p <= m->nparts; p++) {
 		for (size_t i = 0; i < m->problems[p].n; i++)
 			free(m->problems[p].list[i].msg);
@@ -1990,8 +2002,6 @@ static void merge_release(struct merge *m)
 		free(m->whys[i]);
 	free(m->whys);
 	free(m->problems);
-	free(m->albums);
-	free(m->tnames);
 	free(m->seen);
 	free(m->args);
 	free(m->found);

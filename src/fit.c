@@ -568,13 +568,25 @@ void ss_fits_release(struct ss_fits *fits)
 /*
  * The packed form of a track: the scalar fields of struct ss_track_fit (up
  * to m), a byte with how many models follow, then each model: its index (a
- * byte), the fields of struct ss_model_fit before th, np parameters, np
- * standard errors, np x np covariances, and the fields from rmse on.
+ * byte), the fields of struct ss_model_fit before th, a byte saying which of
+ * the next three blocks follow (PACKED_TH, _SE, _COV: a block of zero bytes
+ * is left out, as the pace model's standard errors and covariances are,
+ * 160 of its 240 bytes), np parameters, np standard errors, np x np
+ * covariances, and the fields from rmse on.
  */
 #define TRACK_HEAD offsetof(struct ss_track_fit, m)
 #define MODEL_HEAD offsetof(struct ss_model_fit, th)
 #define MODEL_TAIL (sizeof(struct ss_model_fit) - offsetof(struct ss_model_fit, rmse))
 #define NOT_PUT	   UINT64_MAX
+
+enum { PACKED_TH = 1, PACKED_SE = 2, PACKED_COV = 4 };
+
+static int all_zero(const double *x, size_t n)
+{
+	static const double zero[SS_MODEL_PMAX * SS_MODEL_PMAX];
+
+	return memcmp(x, zero, n * sizeof *x) == 0;
+}
 
 void ss_fits_packed_init(struct ss_fits *fits, size_t n)
 {
@@ -609,11 +621,18 @@ void ss_fits_pack(struct ss_fits *fits, uint32_t t, const struct ss_track_fit *t
 		unsigned char idx = (unsigned char)i;
 		if (mf->status == SS_FIT_SKIPPED)
 			continue;
+		unsigned char blocks = (all_zero(mf->th, np) ? 0 : PACKED_TH) |
+				       (all_zero(mf->se, np) ? 0 : PACKED_SE) |
+				       (all_zero(mf->cov, np * np) ? 0 : PACKED_COV);
 		put_bytes(fits, &idx, 1);
 		put_bytes(fits, mf, MODEL_HEAD);
-		put_bytes(fits, mf->th, np * sizeof mf->th[0]);
-		put_bytes(fits, mf->se, np * sizeof mf->se[0]);
-		put_bytes(fits, mf->cov, np * np * sizeof mf->cov[0]);
+		put_bytes(fits, &blocks, 1);
+		if (blocks & PACKED_TH)
+			put_bytes(fits, mf->th, np * sizeof mf->th[0]);
+		if (blocks & PACKED_SE)
+			put_bytes(fits, mf->se, np * sizeof mf->se[0]);
+		if (blocks & PACKED_COV)
+			put_bytes(fits, mf->cov, np * np * sizeof mf->cov[0]);
 		put_bytes(fits, &mf->rmse, MODEL_TAIL);
 	}
 }
@@ -637,12 +656,19 @@ const struct ss_track_fit *ss_fits_track(const struct ss_fits *fits, uint32_t t,
 		size_t np = ss_models[mf - scratch->m].np;
 		memcpy(mf, p, MODEL_HEAD);
 		p += MODEL_HEAD;
-		memcpy(mf->th, p, np * sizeof mf->th[0]);
-		p += np * sizeof mf->th[0];
-		memcpy(mf->se, p, np * sizeof mf->se[0]);
-		p += np * sizeof mf->se[0];
-		memcpy(mf->cov, p, np * np * sizeof mf->cov[0]);
-		p += np * np * sizeof mf->cov[0];
+		unsigned char blocks = *p++;
+		if (blocks & PACKED_TH) {
+			memcpy(mf->th, p, np * sizeof mf->th[0]);
+			p += np * sizeof mf->th[0];
+		}
+		if (blocks & PACKED_SE) {
+			memcpy(mf->se, p, np * sizeof mf->se[0]);
+			p += np * sizeof mf->se[0];
+		}
+		if (blocks & PACKED_COV) {
+			memcpy(mf->cov, p, np * np * sizeof mf->cov[0]);
+			p += np * np * sizeof mf->cov[0];
+		}
 		memcpy(&mf->rmse, p, MODEL_TAIL);
 		p += MODEL_TAIL;
 	}

@@ -170,6 +170,8 @@ struct ss_crossing {
 	double sd_param, sd_noise; /* projected: the interval's two parts (log scale) */
 };
 
+/* One per track (a million at once in a large merge): the fields ordered
+ * so that none needs padding. */
 struct ss_track_ms {
 	uint32_t track;
 	int16_t model;	       /* the model projections use, -1 for none */
@@ -179,12 +181,12 @@ struct ss_track_ms {
 	int32_t first_day;     /* first and last observed days (SS_DAY_NONE: none) */
 	int32_t last_day;      /* last day with a total */
 	int32_t last_obs;      /* last observed day (SS_DAY_NONE: none) */
+	int32_t target;	       /* the day "needed" aims at */
 	uint8_t stale;	       /* last_obs is over opt.stale_days before ms.as_of */
+	uint8_t latest_bound;  /* latest_total is a lower bound */
 	double latest_total;   /* that total (a lower bound when latest_bound) */
-	uint8_t latest_bound;  /* it is a lower bound */
 	double pace;	       /* mean daily streams of the last 7 days (or interval) */
 	double span;	       /* days the fit saw (from the release when known) */
-	int32_t target;	       /* the day "needed" aims at */
 	struct ss_crossing *c; /* [opt.nmilestones], in ss_milestones.crossings */
 };
 

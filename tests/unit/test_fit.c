@@ -1479,6 +1479,33 @@ static void test_packed(void **state)
 	for (size_t i = 0; i < SS_MODELS_MAX; i++)
 		assert_int_equal(back->m[i].status, SS_FIT_SKIPPED);
 	assert_int_equal(back->best, 0);
+
+	/* blocks of zeros are left out (the pace model's errors and
+	 * covariances); a negative zero is not a block of zeros */
+	size_t m = SS_MODELS_MAX, one = fits.packed_len;
+	for (size_t i = 0; i < ss_nmodels && m == SS_MODELS_MAX; i++)
+		if (out.m[i].status != SS_FIT_SKIPPED && ss_models[i].np >= 2)
+			m = i;
+	assert_true(m < ss_nmodels);
+	size_t np = ss_models[m].np;
+	memset(out.m[m].se, 0, sizeof out.m[m].se);
+	memset(out.m[m].cov, 0, sizeof out.m[m].cov);
+	out.m[m].th[0] = -0.0;
+	out.m[m].th[1] = 7.5;
+	out.track = 2;
+	ss_fits_pack(&fits, 2, &out);
+	assert_int_equal(fits.packed_len - one, one - (np + np * np) * sizeof(double));
+	back = ss_fits_track(&fits, 2, &scratch);
+	assert_true(signbit(back->m[m].th[0]) && back->m[m].th[0] == 0.0);
+	assert_true(back->m[m].th[1] == 7.5);
+	for (size_t j = 0; j < np; j++)
+		assert_true(back->m[m].se[j] == 0.0 && !signbit(back->m[m].se[j]));
+	for (size_t j = 0; j < np * np; j++)
+		assert_true(back->m[m].cov[j] == 0.0);
+	for (size_t i = 0; i < ss_nmodels; i++)
+		if (i != m && out.m[i].status != SS_FIT_SKIPPED)
+			for (size_t j = 0; j < ss_models[i].np; j++)
+				assert_true(same_double(back->m[i].se[j], out.m[i].se[j]));
 	ss_fits_release(&fits);
 	ss_fitter_free(&f);
 }
