@@ -67,8 +67,25 @@ static const struct {
 	 "--column total=NAME"},
 	{"unknown columns", "date,album,track,total,source,note\n2023-09-08,L,Blue,5,x,y\n", 1, 0,
 	 "unknown columns@1: ignoring unknown columns 'source', 'note'"},
-	{"duplicate column", "date,album,track,total,Date\n2023-09-08,L,Blue,5,2023-09-09\n", 1, 0,
-	 "duplicate column@1: column 'date' appears twice (fields 1 and 5); using field 1"},
+	{"duplicate column", "date,album,track,total,Date\n2023-09-08,L,Blue,5,2023-09-09\n", 0, 1,
+	 "duplicate column@1: columns 'date' (field 1) and 'Date' (field 5) are both read as date, "
+	 "and the file cannot say which to use (header: date,album,track,total,Date); rename or "
+	 "remove one of them"},
+	{"two columns read as streams", "date,album,track,Streams,Daily\n2023-09-08,L,Blue,9,5\n",
+	 0, 1,
+	 "duplicate column@1: columns 'Streams' (field 4) and 'Daily' (field 5) are both read as "
+	 "streams, and the file cannot say which to use (header: date,album,track,Streams,Daily); "
+	 "if "
+	 "'Streams' is the running total, give --column total=Streams --column streams=Daily; else "
+	 "map each with --column FIELD=NAME"},
+	{"two columns read as streams, neither daily",
+	 "date,album,track,Plays,streams\n2023-09-08,L,Blue,9,5\n", 0, 1,
+	 "duplicate column@1: columns 'Plays' (field 4) and 'streams' (field 5) are both read as "
+	 "streams, and the file cannot say which to use (header: date,album,track,Plays,streams); "
+	 "map "
+	 "each with --column FIELD=NAME (--column streams=Plays or --column streams=streams, and "
+	 "the "
+	 "other as the field it is), or remove one"},
 	{NULL, NULL, 0, 0, NULL},
 };
 
