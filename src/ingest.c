@@ -6,7 +6,7 @@
  * table); every later row is checked field by field, and the first problem
  * found in a row is logged and the row skipped.  A role the file has no
  * column for may be given for the whole file (--track, --album, --artist,
- * --date).  A wide table (--wide) has a date column and one column per
+ * --date, --release-date).  A wide table (--wide) has a date column and one column per
  * track, each cell an observation.  Names are interned (with a one-entry
  * cache: consecutive rows often share album and track).
  */
@@ -512,6 +512,16 @@ static void drop_unused_constants(struct ingest *in, uint64_t line)
 			"give the option before the files without one only",
 			d, col_label_raw(in, COL_DATE), in->col[COL_DATE] + 1);
 	}
+	if (!in->is_catalog && in->opt && in->opt->has_release_date && in->col[COL_RELEASE] >= 0) {
+		char d[SS_DATE_LEN + 1];
+
+		ss_date_format(in->opt->release_date, d);
+		problem(in, SS_P_OPTION_UNUSED, line,
+			"--release-date %s is not used for this file: it has the column '%s' "
+			"(field "
+			"%d); give the option before the files without one only",
+			d, col_label_raw(in, COL_RELEASE), in->col[COL_RELEASE] + 1);
+	}
 }
 
 static void resolve_wide(struct ingest *in, const struct ss_csv_row *row);
@@ -760,7 +770,8 @@ static void set_release(struct ingest *in, int is_album, uint32_t id, int32_t da
 		ds->files[*src_file].path, (unsigned long long)*src_line, b);
 }
 
-/* Optional release-date columns: a bad value is a warning, not a lost row. */
+/* Optional release-date columns: a bad value is a warning, not a lost row.
+ * --release-date stands for a release_date column the file lacks. */
 static void row_release_dates(struct ingest *in, const struct ss_csv_row *row, uint32_t album,
 			      uint32_t track, enum ss_date_source src)
 {
@@ -769,6 +780,11 @@ static void row_release_dates(struct ingest *in, const struct ss_csv_row *row, u
 	size_t len;
 
 	for (int k = 0; k < 2; k++) {
+		if (in->col[roles[k]] < 0 && roles[k] == COL_RELEASE && !in->is_catalog &&
+		    in->opt && in->opt->has_release_date) {
+			set_release(in, 0, track, in->opt->release_date, src, row->line);
+			continue;
+		}
 		if (in->col[roles[k]] < 0)
 			continue;
 		(void)field(row, in->col[roles[k]], &len);
@@ -1231,6 +1247,9 @@ static void wide_row(struct ingest *in, const struct ss_csv_row *row)
 		o->streams = streams ? in->wide_value[k] : 0;
 		o->total = streams ? 0 : in->wide_value[k];
 		ds->albums[ds->tracks[o->track].album].in_data = 1;
+		if (in->opt->has_release_date)
+			set_release(in, 0, o->track, in->opt->release_date, SS_SRC_COLUMN,
+				    row->line);
 	}
 	f->used++;
 	return;
