@@ -256,7 +256,7 @@ lint:
 		--inline-suppr --suppress=missingIncludeSystem -Iinclude -D__GNUC__ src
 	@echo "  SHELLCHECK scripts bench"
 	$(Q)shellcheck scripts/shard-report.sh scripts/shard-slurm.sbatch bench/shard.sh tests/e2e/check-shard.sh \
-		tests/e2e/check-slurm.sh tests/e2e/same-output
+		tests/e2e/check-slurm.sh tests/e2e/check-man.sh tests/e2e/same-output
 
 format:
 	clang-format -i $(C_FILES)

@@ -307,6 +307,16 @@ static int input_option(struct ss_load_options *o, int opt, const char *arg)
 		in->has_date = 1;
 		return given(o, SS_IN_DATE);
 	}
+	case SS_OPT_RELEASE_DATE: {
+		enum ss_date_result r = ss_date_parse(arg, strlen(arg), &in->release_date);
+
+		if (r != SS_DATE_OK) {
+			ss_errorf("--release-date: '%s' %s", arg, ss_date_error(r));
+			return -1;
+		}
+		in->has_release_date = 1;
+		return given(o, SS_IN_RELEASE_DATE);
+	}
 	case SS_OPT_TRACK_FROM_FILENAME:
 		in->track_from_filename = 1;
 		return given(o, SS_IN_TRACK_FROM_FILENAME);
@@ -352,6 +362,10 @@ static void copy_given(struct ss_ingest_options *dst, const struct ss_ingest_opt
 	if (bits & SS_IN_DATE) {
 		dst->has_date = src->has_date;
 		dst->date = src->date;
+	}
+	if (bits & SS_IN_RELEASE_DATE) {
+		dst->has_release_date = src->has_release_date;
+		dst->release_date = src->release_date;
 	}
 	if (bits & SS_IN_TRACK_FROM_FILENAME)
 		dst->track_from_filename = src->track_from_filename;

@@ -6,7 +6,7 @@
  * table); every later row is checked field by field, and the first problem
  * found in a row is logged and the row skipped.  A role the file has no
  * column for may be given for the whole file (--track, --album, --artist,
- * --date).  A wide table (--wide) has a date column and one column per
+ * --date, --release-date).  A wide table (--wide) has a date column and one column per
  * track, each cell an observation.  Names are interned (with a one-entry
  * cache: consecutive rows often share album and track).
  */
@@ -293,13 +293,63 @@ static int role_of(const struct ingest *in, unsigned allowed, const char *key, i
 	return -1;
 }
 
+/* Whether the normalized header key has "daily" in it. */
+static int says_daily(const char *key)
+{
+	return strstr(key, "daily") != NULL;
+}
+
+/*
+ * Field i of the header is read as role, and so is an earlier one: the file
+ * cannot say which holds the counts (kworb's "Streams,Daily" are a total and
+ * a daily count, both read as streams), so it is unusable.  Two spellings of
+ * one name can only be renamed; different names can be mapped with --column,
+ * and where one says daily and the other does not, the other is taken to be
+ * the running total in the suggestion.
+ */
+static void duplicate_column(struct ingest *in, const struct ss_csv_row *row, enum column role,
+			     size_t i)
+{
+	size_t j = (size_t)in->col[role], alen = row->len[j], blen = row->len[i];
+	const char *a = row->field[j], *b = row->field[i];
+	char qa[SS_QUOTE_MAX], qb[SS_QUOTE_MAX], ka[64], kb[64], how[400];
+
+	trim(&a, &alen);
+	trim(&b, &blen);
+	normalize(a, alen, ka, sizeof(ka));
+	normalize(b, blen, kb, sizeof(kb));
+	if (strcmp(ka, kb) == 0 || in->is_catalog)
+		snprintf(how, sizeof(how), "rename or remove one of them");
+	else if (role == COL_STREAMS && says_daily(ka) != says_daily(kb))
+		snprintf(how, sizeof(how),
+			 "if '%.*s' is the running total, give --column total=%.*s --column "
+			 "streams=%.*s; else map each with --column FIELD=NAME",
+			 says_daily(ka) ? (int)blen : (int)alen, says_daily(ka) ? b : a,
+			 says_daily(ka) ? (int)blen : (int)alen, says_daily(ka) ? b : a,
+			 says_daily(ka) ? (int)alen : (int)blen, says_daily(ka) ? a : b);
+	else
+		snprintf(how, sizeof(how),
+			 "map each with --column FIELD=NAME (--column %s=%.*s or --column "
+			 "%s=%.*s, and the other as the field it is), or remove one",
+			 column_names[role].name, (int)alen, a, column_names[role].name, (int)blen,
+			 b);
+	in->fatal = 1;
+	problem(in, SS_P_DUPLICATE_COLUMN, row->line,
+		"columns %s (field %zu) and %s (field %zu) are both read as %s, and the file "
+		"cannot say which to use (header: %s); %s",
+		ss_quote_name(qa, sizeof(qa), a, alen), j + 1,
+		ss_quote_name(qb, sizeof(qb), b, blen), i + 1, column_names[role].name,
+		in->header_text, how);
+}
+
 static void header(struct ingest *in, const struct ss_csv_row *row)
 {
 	int wide = !in->is_catalog && in->opt && in->opt->wide;
 	unsigned allowed = in->is_catalog ? catalog_columns : wide ? 1u << COL_DATE : data_columns;
 	char unknown[256] = "", aliased[256] = "", key[64];
 	char sep[2] = {in->stats->delimiter, '\0'};
-	size_t ulen = 0, hlen = 0, alen = 0;
+	size_t ulen = 0, hlen = 0, alen = 0, ndup = 0, dup_field[NCOLUMNS];
+	int dup_role[NCOLUMNS];
 
 	in->have_header = 1;
 	in->ncols = row->nfields;
@@ -326,10 +376,14 @@ static void header(struct ingest *in, const struct ss_csv_row *row)
 			append(unknown, sizeof(unknown), &ulen, "%s'%s'", ulen ? ", " : "",
 			       row->field[i]);
 		} else if (in->col[role] >= 0) {
-			problem(in, SS_P_DUPLICATE_COLUMN, row->line,
-				"column '%s' appears twice (fields %d and %zu); using field %d",
-				column_names[role].name, in->col[role] + 1, i + 1,
-				in->col[role] + 1);
+			size_t k = 0;
+
+			while (k < ndup && dup_role[k] != role)
+				k++;
+			if (k == ndup) { /* the first second column of each; said below */
+				dup_role[ndup] = role;
+				dup_field[ndup++] = i;
+			}
 		} else {
 			const char *name = row->field[i];
 			size_t len = row->len[i];
@@ -344,6 +398,8 @@ static void header(struct ingest *in, const struct ss_csv_row *row)
 				       column_names[role].name);
 		}
 	}
+	for (size_t k = 0; k < ndup; k++)
+		duplicate_column(in, row, (enum column)dup_role[k], dup_field[k]);
 	if (ulen)
 		problem(in, SS_P_UNKNOWN_COLUMNS, row->line, "ignoring unknown column%s %s",
 			strchr(unknown, ',') ? "s" : "", unknown);
@@ -456,6 +512,16 @@ static void drop_unused_constants(struct ingest *in, uint64_t line)
 			"give the option before the files without one only",
 			d, col_label_raw(in, COL_DATE), in->col[COL_DATE] + 1);
 	}
+	if (!in->is_catalog && in->opt && in->opt->has_release_date && in->col[COL_RELEASE] >= 0) {
+		char d[SS_DATE_LEN + 1];
+
+		ss_date_format(in->opt->release_date, d);
+		problem(in, SS_P_OPTION_UNUSED, line,
+			"--release-date %s is not used for this file: it has the column '%s' "
+			"(field "
+			"%d); give the option before the files without one only",
+			d, col_label_raw(in, COL_RELEASE), in->col[COL_RELEASE] + 1);
+	}
 }
 
 static void resolve_wide(struct ingest *in, const struct ss_csv_row *row);
@@ -471,6 +537,8 @@ static void check_header(struct ingest *in, const struct ss_csv_row *row)
 	char how[600] = "";
 	const struct ss_ingest_options *opt = in->is_catalog ? NULL : in->opt;
 
+	if (in->fatal)
+		return; /* two columns for one field */
 	drop_unused_constants(in, line);
 	if (in->track_from_name && in->konst[COL_TRACK])
 		problem(in, SS_P_INPUT_FORMAT, line,
@@ -702,7 +770,8 @@ static void set_release(struct ingest *in, int is_album, uint32_t id, int32_t da
 		ds->files[*src_file].path, (unsigned long long)*src_line, b);
 }
 
-/* Optional release-date columns: a bad value is a warning, not a lost row. */
+/* Optional release-date columns: a bad value is a warning, not a lost row.
+ * --release-date stands for a release_date column the file lacks. */
 static void row_release_dates(struct ingest *in, const struct ss_csv_row *row, uint32_t album,
 			      uint32_t track, enum ss_date_source src)
 {
@@ -711,6 +780,11 @@ static void row_release_dates(struct ingest *in, const struct ss_csv_row *row, u
 	size_t len;
 
 	for (int k = 0; k < 2; k++) {
+		if (in->col[roles[k]] < 0 && roles[k] == COL_RELEASE && !in->is_catalog &&
+		    in->opt && in->opt->has_release_date) {
+			set_release(in, 0, track, in->opt->release_date, src, row->line);
+			continue;
+		}
 		if (in->col[roles[k]] < 0)
 			continue;
 		(void)field(row, in->col[roles[k]], &len);
@@ -1173,6 +1247,9 @@ static void wide_row(struct ingest *in, const struct ss_csv_row *row)
 		o->streams = streams ? in->wide_value[k] : 0;
 		o->total = streams ? 0 : in->wide_value[k];
 		ds->albums[ds->tracks[o->track].album].in_data = 1;
+		if (in->opt->has_release_date)
+			set_release(in, 0, o->track, in->opt->release_date, SS_SRC_COLUMN,
+				    row->line);
 	}
 	f->used++;
 	return;

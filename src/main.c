@@ -43,7 +43,9 @@ static int usage(FILE *out, int code)
 	      out);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fputs("\nRun 'streamstat COMMAND --help' for a command's options.\n\n" SS_EXIT_CODES_HELP,
+	fputs("\n" SS_INPUT_HELP
+	      "\nRun 'streamstat COMMAND --help' for a command's options (input options such as\n"
+	      "--column and --date-format among them).\n\n" SS_EXIT_CODES_HELP,
 	      out);
 	return code;
 }

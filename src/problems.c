@@ -20,7 +20,7 @@ static const struct {
 	[SS_P_MISSING_COLUMN] = {"missing column", SS_SEV_FATAL},
 	[SS_P_BAD_HEADER] = {"unreadable header", SS_SEV_FATAL},
 	[SS_P_HEADER_ONLY] = {"no data rows", SS_SEV_WARNING},
-	[SS_P_DUPLICATE_COLUMN] = {"duplicate column", SS_SEV_WARNING},
+	[SS_P_DUPLICATE_COLUMN] = {"duplicate column", SS_SEV_FATAL},
 	[SS_P_UNKNOWN_COLUMNS] = {"unknown columns", SS_SEV_INFO},
 	[SS_P_FIELD_COUNT] = {"wrong field count", SS_SEV_SKIPPED},
 	[SS_P_BAD_QUOTE] = {"bad quoting", SS_SEV_SKIPPED},

@@ -579,9 +579,10 @@ static void check_no_total(struct ss_dataset *ds, uint32_t t)
 		ss_problems_add(&ds->problems, SS_P_NO_TOTAL, s[0].file, s[0].line,
 				"%s: daily counts only and no release date, so its total is "
 				"unknown and no milestone can be dated; if its history starts "
-				"at the release, give %s as its release date in a catalog or a "
-				"release_date column; if not, give its total in a total column",
-				who, first);
+				"at the release, give %s as its release date in a catalog, a "
+				"release_date column or --release-date %s; if not, give its total "
+				"in a total column",
+				who, first, first);
 		return;
 	}
 	/* The release is known, so the chain could only fail to start there:

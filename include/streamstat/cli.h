@@ -75,7 +75,8 @@ enum {
 	SS_OPT_DATE_FORMAT,
 	SS_OPT_THOUSANDS,
 	SS_OPT_WIDE,
-	SS_OPT_VALUES
+	SS_OPT_VALUES,
+	SS_OPT_RELEASE_DATE
 };
 
 /* Which input options were given (struct ss_input.given): one bit each, and
@@ -91,7 +92,8 @@ enum {
 	SS_IN_TRACK_FROM_FILENAME = 1u << 7,
 	SS_IN_WIDE = 1u << 8,
 	SS_IN_VALUES = 1u << 9,
-	SS_IN_COLUMN = 1u << 10 /* << field */
+	SS_IN_RELEASE_DATE = 1u << 10,
+	SS_IN_COLUMN = 1u << 11 /* << field */
 };
 
 /* Long options shared by data-reading commands, and their handler. */
@@ -106,6 +108,7 @@ enum {
 		{"album", required_argument, NULL, SS_OPT_ALBUM},                                  \
 		{"artist", required_argument, NULL, SS_OPT_ARTIST},                                \
 		{"date", required_argument, NULL, SS_OPT_DATE},                                    \
+		{"release-date", required_argument, NULL, SS_OPT_RELEASE_DATE},                    \
 		{"track-from-filename", no_argument, NULL, SS_OPT_TRACK_FROM_FILENAME},            \
 		{"date-format", required_argument, NULL, SS_OPT_DATE_FORMAT},                      \
 		{"thousands", required_argument, NULL, SS_OPT_THOUSANDS},                          \
@@ -131,11 +134,13 @@ enum {
 #define SS_INPUT_OPTIONS_HELP                                                                      \
 	"Input options (they apply to the files after them; given after the last file,\n"          \
 	"to all files):\n"                                                                         \
-	"      --delimiter C     fields separated by C: ',', ';' or tab (default: ';' or\n"        \
-	"                        tab when the header line has them and no commas)\n"               \
+	"      --delimiter C     fields separated by C: ',', ';', '|' or tab (default: ';'\n"      \
+	"                        or tab when the header line has them and no commas)\n"            \
 	"      --column FIELD=NAME  read the file's column NAME as FIELD (repeatable)\n"           \
 	"      --track NAME, --album NAME, --artist NAME, --date DATE\n"                           \
 	"                        that field for every row of a file without its column\n"          \
+	"      --release-date DATE  the release date of the file's tracks (YYYY-MM-DD),\n"         \
+	"                        as a release_date column would give it\n"                         \
 	"      --track-from-filename  the track is the file's name without its extension\n"        \
 	"      --date-format FMT dates as %Y-%m-%d (default), %m/%d/%Y, %d/%m/%Y,\n"               \
 	"                        %Y/%m/%d, %d.%m.%Y ...; a time at midnight is left out\n"         \

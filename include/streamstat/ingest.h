@@ -11,8 +11,8 @@
  * What files as people have them need is said with struct ss_ingest_options,
  * one per history file: the delimiter (else detected from the header line),
  * a column of the file read as one of ours (else a few common names, such as
- * "song" for track, are known aliases), a track, album, artist or date for
- * the whole file, the date layout, the thousands separator, and the wide
+ * "song" for track, are known aliases), a track, album, artist, date or
+ * release date for the whole file, the date layout, the thousands separator, and the wide
  * layout (date,SongA,SongB,...).  Every conversion made is noted (a problem
  * of kind SS_P_INPUT_FORMAT, shown by check -v); nothing is guessed.
  *
@@ -49,6 +49,8 @@ struct ss_ingest_options {
 	const char *track, *album, *artist;   /* a field for every row, the file lacking it */
 	int has_date;			      /* ... and a date (date) */
 	int32_t date;
+	int has_release_date; /* ... and every track's release date (release_date) */
+	int32_t release_date;
 	int track_from_filename; /* the track is the file's name without its extension */
 	int wide;		 /* one column per track after the date */
 	enum ss_values values;	 /* what a wide table's cells are */

@@ -1,6 +1,7 @@
 /*
  * pipeline.h - the analysis every command runs, in one place: fit ->
- * pool -> backtest -> rule -> milestones (DESIGN section 3).
+ * pool -> backtest -> rule -> milestones (doc/internals.md, "Data flow and
+ * ownership"; each stage's method in doc/method.md).
  *
  * "report", "milestones", the fuzz targets and any tool call
  * ss_pipeline_run() on a dataset whose series are built; the stages are

@@ -1,5 +1,6 @@
 #!/bin/sh
-# The README's and doc/'s console examples run and print what they show
+# The README's and doc/'s console examples run and print what they show, and
+# the README's package lists are the Makefile's
 # (see readme_check.py).
 set -eu
 : "${STREAMSTAT:?set STREAMSTAT to the binary}"

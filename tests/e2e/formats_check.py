@@ -126,6 +126,38 @@ def check_workbook(tag, path):
 for tag, args in COMMANDS.items():
     check_workbook(tag, run(tag, args))
 
+# the README's one-file Spotify for Artists command: no catalog, the release
+# date given with --release-date, so the daily counts add up to totals and
+# the milestones are reached on the known days (without it: none is)
+ONE = ["report", "--track", "Rainy Days", "--album", "Layover", "--artist", "V",
+       "--release-date", "2023-09-08", "Rainy Days.csv"]
+with open("README.md", encoding="utf-8") as f:
+    readme = f.read()
+check("`streamstat %s`" % " ".join('"%s"' % a if " " in a else a for a in ONE) in readme,
+      "README: no one-file command `streamstat %s`" % " ".join(ONE))
+for tag, args in (("s4a-one", ONE), ("s4a-one-no-release", ONE[:7] + ONE[9:])):
+    wb = openpyxl.load_workbook(run(tag, args[:-1] + [D + "s4a/" + args[-1]]))
+    t = {r["Track"]: r for r in rows(wb["Tracks"])}.get("Rainy Days", {})
+    got = {r["Milestone"]: r for r in rows(wb["Milestones"]) if r["Track"] == "Rainy Days"}
+    if tag == "s4a-one":
+        check(t.get("Latest total") == TOTALS["Rainy Days"] and
+              t.get("Release date") == day("2023-09-08") and
+              t.get("Release date from") == "data column",
+              "%s: track %r %r from %r" % (tag, t.get("Latest total"), t.get("Release date"),
+                                           t.get("Release date from")))
+        for (name, m), (date, n) in CROSSED.items():
+            r = got.get(m, {})
+            if name == "Rainy Days":
+                check(r.get("Status") == "reached" and r.get("Date") == day(date) and
+                      r.get("Day (track)") == n,
+                      "%s: %d: %r %r day %r, want reached %s day %d" % (
+                          tag, m, r.get("Status"), r.get("Date"), r.get("Day (track)"), date, n))
+    else:
+        check(t.get("Latest total") is None and
+              not any(str(r.get("Status", "")).startswith("reached") for r in got.values()),
+              "%s: without --release-date: total %r, milestones %r" % (
+                  tag, t.get("Latest total"), {m: r.get("Status") for m, r in got.items()}))
+
 # standard input: the same answers, and the About sheet's checksum is the file's
 src = D + "kworb-totals.csv"
 with open(src, "rb") as f:
@@ -152,5 +184,5 @@ with open(a, "rb") as f:
 
 if failures:
     sys.exit(1)
-print("formats_check: %d formats, stdin and a pipe: every workbook holds the known answers"
-      % len(COMMANDS))
+print("formats_check: %d formats, one song with --release-date, stdin and a pipe: every "
+      "workbook holds the known answers" % len(COMMANDS))

@@ -38,7 +38,9 @@ usage: nightly_check.py STREAMSTAT GEN WORKDIR
    second night summarises them in one line, a new warning is printed in
    full, a night with nothing new prints nothing; an older previous report
    without its warnings gets them all in full; a previous report of another
-   schema is refused with its file and line.
+   schema is refused with its file and line.  The README's nightly scenario
+   block shows these two nights: its commands and lines are checked against
+   the runs.
 """
 import datetime
 import json
@@ -47,6 +49,7 @@ import glob
 import os
 import re
 import resource
+import shlex
 import shutil
 import signal
 import subprocess
@@ -328,7 +331,30 @@ check(lines[-1] == "... and %d more projected dates or models that changed: the 
       "sheet lists them all." % (len(minor) - 20), "gap: the last line: %r" % lines[-1:])
 
 
-n = os.path.join(WORK, "news")
+def readme_nightly():
+    """The README's nightly scenario: its block of "$ streamstat report -q -o
+    nightly ..." lines, as [(arguments, [lines shown after it]), ...]."""
+    with open("README.md", encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"^```[a-z]*\n(\$ streamstat report -q -o nightly .*?)^```", text, re.M | re.S)
+    runs = []
+    for line in (m.group(1) if m else "").splitlines():
+        if line.startswith("$ "):
+            runs.append((shlex.split(line[2:], comments=True), []))
+        elif runs:
+            runs[-1][1].append(line)
+    return runs
+
+
+# the two nights as the README shows them: the commands are the ones run
+# here (in a directory named nightly), the lines are what they print
+shown = readme_nightly()
+night = ["streamstat", "report", "-q", "-o", "nightly", "--catalog", "datasets/catalog.csv",
+         "history.csv"]
+check(len(shown) == 2 and all(args == night for args, _ in shown),
+      "README: the nightly scenario is two runs of %r: %r" % (" ".join(night), shown))
+shown += [([], [])] * (2 - len(shown))
+n = os.path.join(WORK, "nightly")
 hist = os.path.join(WORK, "history.csv")
 rows = open("datasets/spotify_albums.csv", encoding="utf-8").read().splitlines(True)
 with open(hist, "w", encoding="utf-8") as f:
@@ -338,6 +364,8 @@ p = nightly(n, *day1)
 baseline = "First report in %s: the baseline the next reports compare with.\n" % n
 check(p.returncode == 0 and p.stdout == baseline and p.stderr == "",
       "night 1: the baseline said, nothing else: %r %r" % (p.stdout, p.stderr))
+check(p.stdout.replace(n, "nightly").splitlines() == shown[0][1],
+      "README: night 1 shows %r, the run prints %r" % (shown[0][1], p.stdout.splitlines()))
 p = nightly(n, *day1)
 check(p.returncode == 0 and p.stdout == "" and p.stderr == "",
       "night 1 again: the baseline said once: %r %r" % (p.stdout, p.stderr))
@@ -357,6 +385,8 @@ expected = [
 ]
 check(p.returncode == 0 and p.stdout.splitlines() == expected and p.stderr == "",
       "night 2: exactly the news: %r %r" % (p.stdout.splitlines(), p.stderr))
+check(p.stdout.splitlines() == shown[1][1],
+      "README: night 2 shows %r, the run prints %r" % (shown[1][1], p.stdout.splitlines()))
 js = json.load(open(os.path.join(n, "streamstat-2023-11-18.json")))
 check(js["changes"]["since"] == "2023-11-04",
       "JSON: changes since the report before: %r" % js["changes"]["since"])

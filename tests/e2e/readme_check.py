@@ -8,7 +8,9 @@ links the repository's datasets/ and tests/ and the files written above), and
 its output must be what the block shows: lines starting "streamstat: " are
 its standard error, the others its standard output, each in order.  A line
 "..." (or "…") stands for any number of lines of either.  "$ cd DIR" and "$ rm ..."
-lines are run too; other blocks are prose.
+lines are run too; other blocks are prose.  The README's lists of the Debian
+packages "make report" and "make test" install are the Makefile's
+DEB_PACKAGES and TEST_PACKAGES.
 """
 import os
 import re
@@ -74,7 +76,33 @@ def run(where, cmd, shown, cwd):
             where, cmd, "\n    ".join(want_err), "\n    ".join(err)))
 
 
+def make_packages():
+    """The Makefile's DEB_PACKAGES and TEST_PACKAGES, each a list."""
+    with open(os.path.join(root, "Makefile"), encoding="utf-8") as f:
+        text = f.read().replace("\\\n", " ")
+    return {m.group(1): m.group(2).split()
+            for m in re.finditer(r"^(DEB_PACKAGES|TEST_PACKAGES)\s*:=(.*)$", text, re.M)}
+
+
+def check_packages():
+    """The README's Debian package lists are the Makefile's, in its order."""
+    with open(os.path.join(root, "README.md"), encoding="utf-8") as f:
+        text = " ".join(f.read().split())
+    want = make_packages()
+    for var, sentence, form in (
+            ("DEB_PACKAGES", "`make report` installs the missing Debian packages",
+             r"[^:`]*\(through `sudo` unless run as root\): `([^`]*)`"),
+            ("TEST_PACKAGES", "`make test` adds", r" `([^`]*)`")):
+        at = text.find(sentence)
+        m = re.match(form, text[at + len(sentence):]) if at >= 0 else None
+        got = m.group(1).split() if m else None
+        if got != want.get(var):
+            fail("README: %r lists %r, the Makefile's %s is %r"
+                 % (sentence, got, var, want.get(var)))
+
+
 def main():
+    check_packages()
     docs = [os.path.join(root, "README.md")]
     docdir = os.path.join(root, "doc")
     if os.path.isdir(docdir):

@@ -209,6 +209,17 @@ static void test_input_options_per_file(void **state)
 	assert_string_equal(o.inputs[1].path, "-c.csv");
 	assert_int_equal(o.inputs[1].ingest.thousands, ',');
 	ss_load_options_release(&o);
+
+	/* --release-date for the files after it, as --track */
+	ss_load_options_init(&o);
+	assert_int_equal(ss_load_option(&o, 1, "a.csv"), 1);
+	assert_int_equal(ss_load_option(&o, SS_OPT_RELEASE_DATE, "2023-09-08"), 1);
+	assert_int_equal(ss_load_option(&o, 1, "b.csv"), 1);
+	assert_int_equal(ss_load_inputs_done(&o, "test", 0, NULL), 0);
+	assert_int_equal(o.inputs[0].ingest.has_release_date, 0);
+	assert_int_equal(o.inputs[1].ingest.has_release_date, 1);
+	assert_int_equal(o.inputs[1].ingest.release_date, ss_date_from_ymd(2023, 9, 8));
+	ss_load_options_release(&o);
 }
 
 static void test_input_option_errors(void **state)
@@ -224,6 +235,7 @@ static void test_input_option_errors(void **state)
 	assert_int_equal(ss_load_option(&o, SS_OPT_COLUMN, "track="), -1);
 	assert_int_equal(ss_load_option(&o, SS_OPT_VALUES, "daily"), -1);
 	assert_int_equal(ss_load_option(&o, SS_OPT_DATE, "21.11.2023"), -1);
+	assert_int_equal(ss_load_option(&o, SS_OPT_RELEASE_DATE, "2023-02-30"), -1);
 	assert_int_equal(ss_load_option(&o, SS_OPT_TRACK, ""), -1);
 	assert_int_equal(ss_load_inputs_done(&o, "test", 0, NULL), -1); /* no file */
 	assert_int_equal(ss_load_option(&o, 1, "-"), 1);

@@ -67,8 +67,25 @@ static const struct {
 	 "--column total=NAME"},
 	{"unknown columns", "date,album,track,total,source,note\n2023-09-08,L,Blue,5,x,y\n", 1, 0,
 	 "unknown columns@1: ignoring unknown columns 'source', 'note'"},
-	{"duplicate column", "date,album,track,total,Date\n2023-09-08,L,Blue,5,2023-09-09\n", 1, 0,
-	 "duplicate column@1: column 'date' appears twice (fields 1 and 5); using field 1"},
+	{"duplicate column", "date,album,track,total,Date\n2023-09-08,L,Blue,5,2023-09-09\n", 0, 1,
+	 "duplicate column@1: columns 'date' (field 1) and 'Date' (field 5) are both read as date, "
+	 "and the file cannot say which to use (header: date,album,track,total,Date); rename or "
+	 "remove one of them"},
+	{"two columns read as streams", "date,album,track,Streams,Daily\n2023-09-08,L,Blue,9,5\n",
+	 0, 1,
+	 "duplicate column@1: columns 'Streams' (field 4) and 'Daily' (field 5) are both read as "
+	 "streams, and the file cannot say which to use (header: date,album,track,Streams,Daily); "
+	 "if "
+	 "'Streams' is the running total, give --column total=Streams --column streams=Daily; else "
+	 "map each with --column FIELD=NAME"},
+	{"two columns read as streams, neither daily",
+	 "date,album,track,Plays,streams\n2023-09-08,L,Blue,9,5\n", 0, 1,
+	 "duplicate column@1: columns 'Plays' (field 4) and 'streams' (field 5) are both read as "
+	 "streams, and the file cannot say which to use (header: date,album,track,Plays,streams); "
+	 "map "
+	 "each with --column FIELD=NAME (--column streams=Plays or --column streams=streams, and "
+	 "the "
+	 "other as the field it is), or remove one"},
 	{NULL, NULL, 0, 0, NULL},
 };
 
@@ -658,6 +675,50 @@ static void test_wide_catalog(void **state)
 	ss_dataset_release(&ds);
 }
 
+/* --release-date: every track's release date, as a release_date column; a
+ * catalog's date wins (and a different one is a conflict); a file with the
+ * column keeps its own. */
+static void test_release_date_option(void **state)
+{
+	struct ss_dataset ds;
+	struct ss_ingest_options opt = {.has_release_date = 1, .release_date = 19608};
+	struct ss_ingest_options wide = {.has_release_date = 1,
+					 .release_date = 19608,
+					 .wide = 1,
+					 .values = SS_VALUES_STREAMS,
+					 .album = "L"};
+	const struct ss_file *f;
+
+	(void)state;
+	f = load_text(&ds, NULL, "date,album,track,streams\n2023-09-09,L,Blue,5\n", &opt);
+	assert_int_equal(f->used, 1);
+	assert_int_equal(ds.tracks[0].release, 19608);
+	assert_int_equal(ds.tracks[0].release_src, SS_SRC_COLUMN);
+	assert_int_equal(ds.problems.n, 0);
+	ss_dataset_release(&ds);
+
+	f = load_text(&ds, "album,track,track_release_date\nL,Blue,2023-09-01\n",
+		      "date,album,track,streams\n2023-09-09,L,Blue,5\n", &opt);
+	assert_int_equal(ds.tracks[0].release, ss_date_from_ymd(2023, 9, 1));
+	assert_int_equal(ds.tracks[0].release_src, SS_SRC_CATALOG);
+	assert_int_equal(ds.problems.count[SS_P_RELEASE_CONFLICT], 1);
+	ss_dataset_release(&ds);
+
+	f = load_text(&ds, NULL,
+		      "date,album,track,streams,release_date\n2023-09-09,L,Blue,5,2023-09-02\n",
+		      &opt);
+	assert_int_equal(ds.tracks[0].release, ss_date_from_ymd(2023, 9, 2));
+	assert_int_equal(ds.problems.count[SS_P_OPTION_UNUSED], 1);
+	ss_dataset_release(&ds);
+
+	f = load_text(&ds, NULL, "date,Blue,Grey\n2023-09-09,5,6\n", &wide);
+	assert_int_equal(f->used, 1);
+	assert_int_equal(ds.tracks[0].release, 19608);
+	assert_int_equal(ds.tracks[1].release, 19608);
+	assert_int_equal(ds.tracks[1].release_src, SS_SRC_COLUMN);
+	ss_dataset_release(&ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -674,6 +735,7 @@ int main(void)
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_track_from_filename),
 		cmocka_unit_test(test_wide_catalog),
+		cmocka_unit_test(test_release_date_option),
 	};
 
 	return cmocka_run_group_tests_name("ingest", tests, NULL, NULL);
