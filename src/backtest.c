@@ -340,6 +340,9 @@ void ss_backtest_run(const struct ss_dataset *ds, const struct ss_bt_options *op
 	struct keyed *pick = xcalloc(nt ? nt : 1, sizeof *pick);
 
 	memset(bt, 0, sizeof *bt);
+	for (size_t i = 0; i < ss_nmodels; i++)
+		if (!opt->fit.models || (opt->fit.models & (1u << i)))
+			bt->models |= 1u << i;
 	for (uint32_t t = 0; t < nt; t++)
 		if (eligible(ds, &opt->ms, t))
 			pick[ne++] = (struct keyed){mix(opt->seed ^ mix(t)), t};

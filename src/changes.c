@@ -995,17 +995,21 @@ static int newly_reached(const struct ss_crossing *x, const struct ss_prev_entry
 	return !p || p->status != SS_MS_REACHED;
 }
 
-static size_t ranked_albums(const struct ss_report *r, size_t k)
+/* How many of the report's albums are ranked for each milestone: ranked[k],
+ * counted once for every album's news (per album it made the second night
+ * quadratic: 200,000 tracks took 1.4 times the first). */
+static size_t *ranked_albums(const struct ss_report *r)
 {
-	size_t n = 0;
+	size_t K = r->ms->opt.nmilestones, *ranked = xcalloc(K ? K : 1, sizeof *ranked);
 
 	for (size_t i = 0; i < r->nalbums; i++)
-		n += r->ms->albums[r->albums[i]].all[k].rank != 0;
-	return n;
+		for (size_t k = 0; k < K; k++)
+			ranked[k] += r->ms->albums[r->albums[i]].all[k].rank != 0;
+	return ranked;
 }
 
 static void album_changes(const struct ss_report *r, const struct ss_prev *prev, uint32_t a,
-			  int moved_days, struct ss_changes *c)
+			  const size_t *nranked, int moved_days, struct ss_changes *c)
 {
 	const struct ss_dataset *ds = r->ds;
 	const struct ss_album_ms *am = &r->ms->albums[a];
@@ -1020,7 +1024,7 @@ static void album_changes(const struct ss_report *r, const struct ss_prev *prev,
 		const struct ss_album_crossing *ax = &am->all[k];
 		int64_t M = r->ms->opt.milestone[k];
 		const struct ss_prev_crossing *p = ss_prev_crossing_of(pa, M);
-		size_t ranked = ranked_albums(r, k);
+		size_t ranked = nranked[k];
 		uint32_t prank = rank_before(p);
 		struct ss_change ch = {.album = a,
 				       .track = SS_NONE,
@@ -1159,8 +1163,10 @@ void ss_changes_find(const struct ss_prev *prev, const struct ss_report *r, int 
 	if (!prev)
 		return;
 	out->since = prev->as_of;
+	size_t *nranked = ranked_albums(r);
 	for (size_t i = 0; i < r->nalbums; i++)
-		album_changes(r, prev, r->albums[i], moved_days, out);
+		album_changes(r, prev, r->albums[i], nranked, moved_days, out);
+	free(nranked);
 	size_t n = ss_report_tracks(r, &order);
 	for (size_t i = 0; i < n; i++)
 		track_changes(r, prev, order[i], moved_days, out);

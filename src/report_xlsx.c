@@ -2061,9 +2061,19 @@ static void sheet_backtest(struct ctx *c)
 		 100 * r->ms->opt.level);
 	write_text(&s, 2, 0, buf, c->f.note);
 	headers(c, &s, 3, cols, sizeof cols / sizeof cols[0]);
+	char skipped[200] = "";
+	size_t left_out = 0, slen = 0;
 	for (size_t i = 0; i < SS_BT_METHODS; i++) {
 		if (i >= ss_nmodels && i != SS_BT_CHOSEN)
 			continue;
+		if (i < ss_nmodels && !(r->bt->models & (1u << i))) {
+			/* not fitted (the curves without --curves): rows of zeros */
+			if (slen < sizeof skipped)
+				slen += (size_t)snprintf(skipped + slen, sizeof skipped - slen,
+							 "%s%s", left_out++ ? ", " : "",
+							 ss_bt_method_name(i));
+			continue;
+		}
 		for (size_t h = 0; h <= SS_BT_HORIZONS; h++, row++) {
 			const struct ss_bt_score *sc = &r->bt->score[i][h];
 			put_str(&s, row, 0, ss_bt_method_name(i), NULL);
@@ -2086,6 +2096,11 @@ static void sheet_backtest(struct ctx *c)
 			put_num(&s, row, 9, sc->judged, c->f.count);
 			put_num(&s, row, 10, sc->covered, c->f.count);
 		}
+	}
+	if (left_out) {
+		snprintf(buf, sizeof buf, "Not fitted, so not shown: %s (--curves fits them).",
+			 skipped);
+		write_text(&s, row + 1, 0, buf, c->f.note);
 	}
 	worksheet_freeze_panes(s.ws, 4, 1);
 	finish_sheet(&s);

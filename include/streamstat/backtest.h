@@ -68,6 +68,7 @@ struct ss_backtest {
 	size_t tracks_used;	/* ... backtested (fewer when sampled) */
 	size_t cases;		/* (track, milestone, horizon) cuts */
 	struct ss_bt_score score[SS_BT_METHODS][SS_BT_HORIZONS + 1];
+	uint32_t models;    /* bit i: ss_models[i] was fitted on the cuts */
 	int16_t rule_model; /* -1: the AICc choice; else the model the rule picked */
 	char rule[240];	    /* which rule chose, and on what evidence */
 };

@@ -975,6 +975,13 @@ def reading_and_print(tag, xlsx, wb):
             check(r[8] is None and r[7] is None, "%s: Backtest coverage without cases %r"
                   % (tag, r))
     check(seen > 0, "%s: no Backtest row with a coverage" % tag)
+    # only the methods fitted on the cuts (the curves only under --curves)
+    methods = {r[0] for r in bt.iter_rows(min_row=5, values_only=True) if r[1] is not None}
+    check(methods == {"recent", "pace", "chosen"}, "%s: Backtest methods %r" % (tag, methods))
+    notes = [r[0] for r in bt.iter_rows(min_row=5, values_only=True)
+             if r[1] is None and r[0]]
+    check(notes == ["Not fitted, so not shown: expdecay, doubleexp, powerlaw, bass, logistic "
+                    "(--curves fits them)."], "%s: Backtest note %r" % (tag, notes))
 
 
 # ---- 5. LibreOffice ----------------------------------------------------
