@@ -156,6 +156,54 @@ int ss_spool_stdin(const char *cmd)
 	return SS_EXIT_OK;
 }
 
+/* What a file that is not a regular file is, for a message. */
+static const char *file_kind(mode_t m)
+{
+	if (S_ISFIFO(m))
+		return "a pipe";
+	if (S_ISDIR(m))
+		return "a directory";
+	if (S_ISCHR(m) || S_ISBLK(m))
+		return "a device";
+	if (S_ISSOCK(m))
+		return "a socket";
+	return "not a regular file";
+}
+
+/* One input of ss_regular_inputs(); opening with O_NONBLOCK never waits for
+ * a FIFO's writer. */
+static int regular_input(const char *cmd, const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return SS_EXIT_OK; /* loading says why, as for every command */
+	int bad = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
+	close(fd);
+	if (!bad)
+		return SS_EXIT_OK;
+	ss_errorf("%s: %s is %s: each input is read twice (to load it and for its SHA-256), "
+		  "so only regular files are taken; save it to a file first",
+		  cmd, path, file_kind(st.st_mode));
+	return SS_EXIT_NOINPUT;
+}
+
+int ss_regular_inputs(const struct ss_load_options *o, const char *cmd)
+{
+	if (o->stdin_used && ss_spool_stdin(cmd) != SS_EXIT_OK)
+		return SS_EXIT_IOERR;
+	for (size_t i = 0; i < o->ncatalogs; i++)
+		if (strcmp(o->catalogs[i], "-") != 0 &&
+		    regular_input(cmd, o->catalogs[i]) != SS_EXIT_OK)
+			return SS_EXIT_NOINPUT;
+	for (size_t i = 0; i < o->ninputs; i++)
+		if (strcmp(o->inputs[i].path, "-") != 0 &&
+		    regular_input(cmd, o->inputs[i].path) != SS_EXIT_OK)
+			return SS_EXIT_NOINPUT;
+	return SS_EXIT_OK;
+}
+
 double ss_seconds(void)
 {
 	struct timespec ts;

@@ -200,59 +200,6 @@ int ss_report_lock(const struct ss_report_cli *ro, int fd[2])
 	return code;
 }
 
-/* What a file that is not a regular file is, for a message. */
-static const char *file_kind(mode_t m)
-{
-	if (S_ISFIFO(m))
-		return "a pipe";
-	if (S_ISDIR(m))
-		return "a directory";
-	if (S_ISCHR(m) || S_ISBLK(m))
-		return "a device";
-	if (S_ISSOCK(m))
-		return "a socket";
-	return "not a regular file";
-}
-
-/*
- * A report reads each input twice, to load it and for its checksum on the
- * About sheet and in the summary: a pipe (<(...), /dev/stdin) would be
- * checksummed as empty, and a FIFO with no writer would hang the run while
- * it holds the lock.  Such inputs are refused before the lock is taken;
- * opening with O_NONBLOCK never waits for a writer.  Returns an exit code.
- */
-static int regular_input(const char *path)
-{
-	struct stat st;
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (fd < 0)
-		return SS_EXIT_OK; /* loading says why, as for every command */
-	int bad = fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
-	close(fd);
-	if (!bad)
-		return SS_EXIT_OK;
-	ss_errorf("report: %s is %s: a report reads each input twice (to load it and for its "
-		  "SHA-256), so it takes regular files only; save it to a file first",
-		  path, file_kind(st.st_mode));
-	return SS_EXIT_NOINPUT;
-}
-
-/* Standard input ("-") is spooled to a temporary file, read twice as any. */
-static int regular_inputs(const struct ss_load_options *o)
-{
-	if (o->stdin_used && ss_spool_stdin("report") != SS_EXIT_OK)
-		return SS_EXIT_IOERR;
-	for (size_t i = 0; i < o->ncatalogs; i++)
-		if (strcmp(o->catalogs[i], "-") != 0 && regular_input(o->catalogs[i]) != SS_EXIT_OK)
-			return SS_EXIT_NOINPUT;
-	for (size_t i = 0; i < o->ninputs; i++)
-		if (strcmp(o->inputs[i].path, "-") != 0 &&
-		    regular_input(o->inputs[i].path) != SS_EXIT_OK)
-			return SS_EXIT_NOINPUT;
-	return SS_EXIT_OK;
-}
-
 /* Input checksums, computed on a thread while the fit runs. */
 struct checksums {
 	struct ss_report_file *files;
@@ -797,7 +744,7 @@ int cmd_report(int argc, char **argv)
 	/* a file-size limit (ulimit -f) makes a write fail with EFBIG, which
 	 * the writers report (exit 74), instead of killing the run unheard */
 	signal(SIGXFSZ, SIG_IGN);
-	code = regular_inputs(&o);
+	code = ss_regular_inputs(&o, "report");
 	if (code == SS_EXIT_OK)
 		code = ss_report_lock(&ro, lock_fd);
 	if (code != SS_EXIT_OK) {

@@ -477,11 +477,12 @@ static int split_write(struct split *sp, struct ss_dataset *ds, const char *dir,
 	int code = SS_EXIT_OK;
 	struct rec r;
 
-	/* the inputs' checksums go with the parts: merge may run where they are not */
+	/* the inputs' checksums go with the parts: merge may run where they are
+	 * not; standard input was spooled to a file (ss_regular_inputs()) */
 	for (size_t i = 0; i < nf; i++) {
 		struct ss_error err = {0};
-		if (ss_sha256_file(ds->files[i].path, sums[i].sha256, &sums[i].bytes, &err) !=
-		    SS_OK) {
+		if (ss_sha256_file(ds->files[i].is_stdin ? "/dev/fd/0" : ds->files[i].path,
+				   sums[i].sha256, &sums[i].bytes, &err) != SS_OK) {
 			ss_errorf("split: %s", err.msg);
 			code = SS_EXIT_IOERR;
 		}
@@ -613,15 +614,16 @@ int cmd_split(int argc, char **argv)
 					       : "-o DIR (where the parts go) is required");
 		code = SS_EXIT_USAGE;
 	}
-	if (code == SS_EXIT_OK && o.stdin_used) {
-		ss_errorf("split: '-' (standard input): the parts record each input's SHA-256, "
-			  "which needs a second read; save it to a file first");
-		code = SS_EXIT_USAGE;
-	}
 	if (code != SS_EXIT_OK) {
 		ss_load_options_release(&o);
 		free(skip);
 		ss_usage(stderr, split_usage_head, split_usage_tail);
+		return code;
+	}
+	code = ss_regular_inputs(&o, "split");
+	if (code != SS_EXIT_OK) {
+		ss_load_options_release(&o);
+		free(skip);
 		return code;
 	}
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST) {

@@ -416,6 +416,16 @@ int ss_load_data(struct ss_dataset *ds, struct ss_series_stats *st,
  */
 int ss_spool_stdin(const char *cmd);
 
+/*
+ * The inputs of a command that reads each twice, to load it and for its
+ * SHA-256 (report, split): standard input ("-") is spooled
+ * (ss_spool_stdin()); any other input that is not a regular file (a pipe
+ * from <(...), /dev/stdin, a FIFO, which would be checksummed as empty or
+ * hang the run while it holds the lock) is refused, before any lock is
+ * taken.  An exit code, after a message.
+ */
+int ss_regular_inputs(const struct ss_load_options *o, const char *cmd);
+
 /* A data command's usage: head (ending in a blank line), the input format
  * and options (SS_INPUT_HELP, SS_INPUT_OPTIONS_HELP), then tail; to stdout
  * in full (--help), to any other stream as ss_usage_brief(). */

@@ -3,7 +3,7 @@
 # single run on the same input and options: the workbook byte for byte, the
 # JSON summary byte for byte but for its run_seconds line.  On the bundled
 # case, on input with problems of every kind (their file:line kept), on
-# files read with input options, and on two nights of a generated history
+# files read with input options, on standard input, and on two nights of a generated history
 # (the second one's Changes sheet), the last through GNU parallel's
 # --sshlogin, --transferfile and --return (tests/e2e/fake-ssh stands in for
 # ssh and rsync carries the files).  Then the Slurm script under shellcheck.
@@ -114,6 +114,40 @@ grep -q "\"since\": \"$prev\"" "$work/nights/sharded/out/latest.json" || {
 	echo "check-shard: nights: the second sharded night did not compare with the first" >&2
 	fails=$((fails + 1))
 }
+
+# standard input through a pipe ("-"), as "curl ... | streamstat split -":
+# the options in the order a sharded run records them (split's, then merge's)
+stdin_runs() {
+	local in=(--catalog "$d/catalog.csv" --as-of 2023-11-21 -) p
+	mkdir -p "$work/stdin/single" "$work/stdin/sharded"
+	# shellcheck disable=SC2002 # a pipe, not a file, is what is tested
+	(cd "$work/stdin/single" &&
+		cat "$d/spotify_albums.csv" | "$bin" report "${in[@]}" -q --no-backtest -o out >/dev/null) || return
+	# shellcheck disable=SC2002
+	(cd "$work/stdin/sharded" &&
+		cat "$d/spotify_albums.csv" | "$bin" split -n 2 -o parts "${in[@]}" >/dev/null &&
+		for p in parts/part-*.csv; do
+			"$bin" analyse -q --no-backtest -o "${p%.csv}.result" "$p" || exit 1
+		done &&
+		"$bin" merge -q --no-backtest -o out parts/part-*.result >/dev/null)
+}
+if ! stdin_runs; then
+	echo "check-shard: stdin: a run failed" >&2
+	exit 1
+fi
+for f in latest.xlsx latest.json; do
+	same stdin "$work/stdin/single/out" "$work/stdin/sharded/out" "$f"
+done
+# any other pipe is refused (each input is read twice), before any part is written
+status=0
+# shellcheck disable=SC2002
+err=$(cat "$d/spotify_albums.csv" | "$bin" split -n 2 -o "$work/stdin/pipe" /dev/stdin 2>&1) ||
+	status=$?
+if [ "$status" != 66 ] || [ -e "$work/stdin/pipe" ] ||
+	[ "$err" != "streamstat: split: /dev/stdin is a pipe: each input is read twice (to load it and for its SHA-256), so only regular files are taken; save it to a file first" ]; then
+	echo "check-shard: stdin: a pipe named as a file: exit $status, $err" >&2
+	fails=$((fails + 1))
+fi
 
 # the Slurm array script, its tasks run here as Slurm would (no Slurm here)
 mkdir -p "$work/slurm"
