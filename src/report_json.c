@@ -452,7 +452,7 @@ static json_t *backtest(struct out *o)
 	set(o, j, "rule", text(bt->rule));
 	set(o, j, "rule_model", model_name(bt->rule_model));
 	for (size_t i = 0; i < SS_BT_METHODS; i++) {
-		if (i >= ss_nmodels && i != SS_BT_CHOSEN)
+		if (!ss_bt_scored(bt, i))
 			continue;
 		for (size_t h = 0; h <= SS_BT_HORIZONS; h++) {
 			const struct ss_bt_score *s = &bt->score[i][h];

@@ -2066,7 +2066,7 @@ static void sheet_backtest(struct ctx *c)
 	for (size_t i = 0; i < SS_BT_METHODS; i++) {
 		if (i >= ss_nmodels && i != SS_BT_CHOSEN)
 			continue;
-		if (i < ss_nmodels && !(r->bt->models & (1u << i))) {
+		if (!ss_bt_scored(r->bt, i)) {
 			/* not fitted (the curves without --curves): rows of zeros */
 			if (slen < sizeof skipped)
 				slen += (size_t)snprintf(skipped + slen, sizeof skipped - slen,

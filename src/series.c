@@ -580,8 +580,8 @@ static void check_no_total(struct ss_dataset *ds, uint32_t t)
 				"%s: daily counts only and no release date, so its total is "
 				"unknown and no milestone can be dated; if its history starts "
 				"at the release, give %s as its release date in a catalog, a "
-				"release_date column or --release-date %s; if not, give its total "
-				"in a total column",
+				"release_date column or, for a file of this track alone, "
+				"--release-date %s; if not, give its total in a total column",
 				who, first, first);
 		return;
 	}

@@ -82,4 +82,9 @@ void ss_backtest_run(const struct ss_dataset *ds, const struct ss_bt_options *op
 /* "expdecay" ... or "chosen" for method index i. */
 const char *ss_bt_method_name(size_t i);
 
+/* Whether method i was scored: the chosen projection, or a model fitted on
+ * the cuts (bt->models; the curves only under --curves).  The workbook and
+ * the summary show these only. */
+int ss_bt_scored(const struct ss_backtest *bt, size_t i);
+
 #endif

@@ -115,6 +115,9 @@ struct ss_fit_options {
 /* All models, AICc choice, one job per CPU, ss_nls_defaults(). */
 struct ss_fit_options ss_fit_defaults(void);
 
+/* Whether opt fits ss_models[i] (opt->models 0: every model). */
+int ss_fit_wants(const struct ss_fit_options *opt, size_t i);
+
 /*
  * Every track's fit, in one of two forms: tracks[] (what ss_fit_all()
  * writes: 1.7 KB a track, every model's slot), or packed (tracks NULL): each

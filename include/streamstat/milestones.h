@@ -171,7 +171,7 @@ struct ss_crossing {
 };
 
 /* One per track (a million at once in a large merge): the fields ordered
- * so that none needs padding. */
+ * to leave no hole but two bytes before latest_total (64 bytes, not 80). */
 struct ss_track_ms {
 	uint32_t track;
 	int16_t model;	       /* the model projections use, -1 for none */
@@ -189,6 +189,7 @@ struct ss_track_ms {
 	double span;	       /* days the fit saw (from the release when known) */
 	struct ss_crossing *c; /* [opt.nmilestones], in ss_milestones.crossings */
 };
+_Static_assert(sizeof(struct ss_track_ms) <= 64, "struct ss_track_ms grew past 64 bytes");
 
 /* An album's crossing: the "every track" or "album total" kind. */
 struct ss_album_crossing {

@@ -8,6 +8,8 @@ after a .TP): mentioned in passing or in the synopsis is not described.
 So must every model under "Models:" in "help fit", every exit code of
 "Exit status:" (under EXIT STATUS), and --help and --version.  The man
 page is read as text: \\- is a dash, font escapes and quotes are dropped.
+An option must be described under a subsection of OPTIONS that names its
+command or under one the commands share (Input, Common, Other options).
 """
 import re
 import subprocess
@@ -36,16 +38,32 @@ def helptext(*args):
 
 with open(page, encoding="utf-8") as f:
     lines = f.read().split("\n")
-tags, section = [], None  # (section, tag text) of every .TP item
+tags, section, sub = [], None, None  # (section, subsection, tag text) of every .TP item
 for i, line in enumerate(lines):
     if line.startswith(".SH "):
-        section = text(line[4:]).strip()
+        section, sub = text(line[4:]).strip(), None
+    if line.startswith(".SS "):
+        sub = text(line[4:]).strip()
     if line == ".TP" and i + 1 < len(lines):
-        tags.append((section, text(lines[i + 1])))
+        tags.append((section, sub, text(lines[i + 1])))
+OPTION = r"(?<![\w-])(--?[A-Za-z][\w-]*)"
 tag_options = set()
-for _, t in tags:
-    tag_options.update(re.findall(r"(?<![\w-])(--?[A-Za-z][\w-]*)", t))
-tag_words = {t.strip() for _, t in tags}
+sub_options = {}  # subsection of OPTIONS -> the options its items describe
+for _, ss, t in tags:
+    tag_options.update(re.findall(OPTION, t))
+    sub_options.setdefault(ss, set()).update(re.findall(OPTION, t))
+tag_words = {t.strip() for _, _, t in tags}
+
+
+def described_for(cmd, opt):
+    """An option of cmd is described in a subsection of OPTIONS that names
+    cmd ("Fit options", "Split, analyse and merge options") or in one that
+    several commands share (Input, Common, Other), not in another command's."""
+    for ss, opts in sub_options.items():
+        if opt in opts and ss and (re.search(r"\b%s\b" % cmd, ss, re.I) or
+                                   ss in ("Input options", "Common options", "Other options")):
+            return True
+    return False
 
 top = helptext("--help")
 commands = []
@@ -69,6 +87,9 @@ for cmd in commands:
             if opt not in tag_options:
                 fail("%s %s (help: %r) is not described in the man page" % (
                     cmd, opt, line.strip()))
+            elif not described_for(cmd, opt):
+                fail("%s %s is described in the man page only under another command's "
+                     "options" % (cmd, opt))
     if cmd == "fit":
         models = re.search(r"^Models:\n((?:  \S.*\n)+)", out, re.M)
         if not models:
@@ -78,7 +99,7 @@ for cmd in commands:
             if line.split()[0] not in tag_words:
                 fail("fit model %s is not described in the man page" % line.split()[0])
 codes = re.search(r"^Exit status: (.*?)\n\n", top + "\n\n", re.M | re.S)
-exit_tags = {t.strip() for s, t in tags if s == "EXIT STATUS"}
+exit_tags = {t.strip() for s, _, t in tags if s == "EXIT STATUS"}
 for code in re.findall(r"(?:^|; |\n)(\d+) ", codes.group(1) if codes else ""):
     checked += 1
     if code not in exit_tags:

@@ -1506,6 +1506,16 @@ static void test_packed(void **state)
 		if (i != m && out.m[i].status != SS_FIT_SKIPPED)
 			for (size_t j = 0; j < ss_models[i].np; j++)
 				assert_true(same_double(back->m[i].se[j], out.m[i].se[j]));
+	/* ... and parameters of zeros too */
+	size_t two = fits.packed_len - one;
+	memset(out.m[m].th, 0, sizeof out.m[m].th);
+	out.track = 0;
+	ss_fits_pack(&fits, 0, &out);
+	assert_int_equal(fits.packed_len - one - two, two - np * sizeof(double));
+	back = ss_fits_track(&fits, 0, &scratch);
+	for (size_t j = 0; j < np; j++)
+		assert_true(back->m[m].th[j] == 0.0 && !signbit(back->m[m].th[j]));
+	assert_true(same_double(back->m[m].rmse, out.m[m].rmse));
 	ss_fits_release(&fits);
 	ss_fitter_free(&f);
 }
