@@ -411,21 +411,39 @@ static void print_warnings(const struct ss_dataset *ds, const struct ss_load_opt
 	}
 }
 
+/* Whether the summary goes to a name of the user's (-o FILE.xlsx, --json
+ * FILE), not to a dated name in a directory of reports. */
+static int named_summary(const char *json)
+{
+	const char *slash = strrchr(json, '/');
+	int32_t day;
+
+	return !ss_report_name_date(slash ? slash + 1 : json, SS_REPORT_JSON, &day);
+}
+
 /*
- * What changed since the previous report in json's directory (the one
- * with the latest earlier as-of date), into *changes; the warnings it had
- * marked in nt.  Returns whether this is the first run of this as-of date
- * there, which prints the news.
+ * What changed since the previous report, into *changes; the warnings it
+ * had marked in nt.  The previous report is the one in json's directory with
+ * the latest earlier as-of date, or, for a summary written to a name of the
+ * user's, the summary this run replaces when its as-of date is earlier.
+ * Returns whether this is the first run of this as-of date there, which
+ * prints the news.
  */
 static int find_changes(const struct ss_report *r, const char *json, int moved_days,
 			struct ss_changes *changes, struct nightly *nt)
 {
 	struct ss_error err = {0};
 	struct ss_prev *prev = NULL;
-	char *dir = ss_dir_of(json), *latest = path_in(dir, "latest.json");
-	int32_t day, reported = ss_prev_peek_as_of(latest);
-	char *base = ss_report_before(dir, r->as_of, SS_REPORT_JSON, &day);
+	char *dir = ss_dir_of(json), *latest = path_in(dir, "latest.json"), *base;
+	int32_t day, reported;
 
+	if (named_summary(json)) {
+		reported = ss_prev_peek_as_of(json);
+		base = reported != SS_DAY_NONE && reported < r->as_of ? xstrdup(json) : NULL;
+	} else {
+		reported = ss_prev_peek_as_of(latest);
+		base = ss_report_before(dir, r->as_of, SS_REPORT_JSON, &day);
+	}
 	int unreadable = 0;
 
 	if (base && ss_prev_load(base, &prev, &err) != SS_OK) {
@@ -462,7 +480,13 @@ static void print_news(const struct ss_changes *changes, const char *json, struc
 {
 	if (changes->since == SS_DAY_NONE && !changes->unreadable) {
 		char *dir = ss_dir_of(json);
-		printf("First report in %s: the baseline the next reports compare with.\n", dir);
+		if (named_summary(json))
+			printf("First report as %s: the baseline the next report there compares "
+			       "with.\n",
+			       json);
+		else
+			printf("First report in %s: the baseline the next reports compare with.\n",
+			       dir);
 		nt->lines++;
 		free(dir);
 	}
