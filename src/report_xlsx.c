@@ -48,6 +48,7 @@
 struct formats {
 	lxw_format *header, *title, *note, *label, *date, *count, *millions, *day, *dec, *pct,
 		*record, *record_date, *wrap;
+	lxw_format *right; /* text beside a right-aligned number ("2 of 3" after 66.7%) */
 	/* milestone[k]: the number of milestone k shown as its label ("1B") */
 	lxw_format *milestone[SS_MILESTONES_MAX];
 	/* ranks: a number, "(record)" and inferred release dates in the format */
@@ -2091,7 +2092,7 @@ static void sheet_backtest(struct ctx *c)
 			if (sc->judged) {
 				snprintf(buf, sizeof buf, "%zu of %zu", (size_t)sc->covered,
 					 (size_t)sc->judged);
-				put_str(&s, row, 8, buf, NULL);
+				put_str(&s, row, 8, buf, c->f.right);
 			}
 			put_num(&s, row, 9, sc->judged, c->f.count);
 			put_num(&s, row, 10, sc->covered, c->f.count);
@@ -2360,6 +2361,8 @@ static void make_formats(struct ctx *c)
 	format_set_font_color(f->note, 0x595959);
 	f->label = need(workbook_add_format(c->wb));
 	format_set_bold(f->label);
+	f->right = need(workbook_add_format(c->wb));
+	format_set_align(f->right, LXW_ALIGN_RIGHT);
 	f->date = need(workbook_add_format(c->wb));
 	format_set_num_format(f->date, "yyyy-mm-dd");
 	format_set_align(f->date, LXW_ALIGN_LEFT);
