@@ -345,25 +345,20 @@ static int input_option(struct ss_load_options *o, int opt, const char *arg)
 		*(k == 0 ? &in->track : k == 1 ? &in->album : &in->artist) = arg;
 		return given(o, k == 0 ? SS_IN_TRACK : k == 1 ? SS_IN_ALBUM : SS_IN_ARTIST);
 	}
-	case SS_OPT_DATE: {
-		enum ss_date_result r = ss_date_parse(arg, strlen(arg), &in->date);
-
-		if (r != SS_DATE_OK) {
-			ss_errorf("--date: '%s' %s", arg, ss_date_error(r));
-			return -1;
-		}
-		in->has_date = 1;
-		return given(o, SS_IN_DATE);
-	}
+	case SS_OPT_DATE:
 	case SS_OPT_RELEASE_DATE: {
-		enum ss_date_result r = ss_date_parse(arg, strlen(arg), &in->release_date);
+		/* a date for a whole file: of its rows, or of its tracks' release */
+		int rel = opt == SS_OPT_RELEASE_DATE;
+		enum ss_date_result r =
+			ss_date_parse(arg, strlen(arg), rel ? &in->release_date : &in->date);
 
 		if (r != SS_DATE_OK) {
-			ss_errorf("--release-date: '%s' %s", arg, ss_date_error(r));
+			ss_errorf("--%s: '%s' %s", rel ? "release-date" : "date", arg,
+				  ss_date_error(r));
 			return -1;
 		}
-		in->has_release_date = 1;
-		return given(o, SS_IN_RELEASE_DATE);
+		*(rel ? &in->has_release_date : &in->has_date) = 1;
+		return given(o, rel ? SS_IN_RELEASE_DATE : SS_IN_DATE);
 	}
 	case SS_OPT_TRACK_FROM_FILENAME:
 		in->track_from_filename = 1;
