@@ -86,7 +86,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_DIR     := build/fuzzer
 FUZZ_CFLAGS  := -std=c11 -D_DEFAULT_SOURCE -Iinclude -DSS_VERSION='"$(VERSION)"' -g -O1 \
-                -fno-omit-frame-pointer -fsanitize=address,undefined
+                -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(FUZZ_DIR)/obj/%.o)
 .SECONDARY: $(FUZZ_OBJ)
 
@@ -196,7 +196,7 @@ fuzz:
 
 $(FUZZ_DIR)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
 $(FUZZ_DIR)/fuzz-%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_util.h $(FUZZ_OBJ)
 	@echo "  FUZZCC  $@"
@@ -265,4 +265,4 @@ check-format:
 	@echo "  FORMAT  check"
 	$(Q)clang-format --dry-run --Werror $(C_FILES)
 
--include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d)
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d $(BUILD)/bench/*.d $(FUZZ_DIR)/obj/*.d)

@@ -893,13 +893,20 @@ static void album_all(struct album_ctx *ac, size_t k, struct ss_album_crossing *
 			double zi = gsl_ran_gaussian_ziggurat(ac->rng, 1.0);
 			double eps = c->sd_param * zi + c->sd_noise * za;
 			double pos = step[i] > 0 ? (eps / step[i]) + (EPS_N - 1) / 2.0 : 0;
-			pos = pos < 0 ? 0 : pos > EPS_N - 1 ? EPS_N - 1 : pos;
+			/* !(pos >= 0): NaN too (an infinite shock over an infinite step) */
+			pos = !(pos >= 0) ? 0 : pos > EPS_N - 1 ? EPS_N - 1 : pos;
 			size_t e = (size_t)pos;
 			double f = pos - (double)e, d = eps_day[i * EPS_N + e];
-			if (e + 1 < EPS_N && f > 0 && isfinite(eps_day[i * EPS_N + e + 1]))
-				d += f * (eps_day[i * EPS_N + e + 1] - d);
-			else if (e + 1 < EPS_N && f > 0.5)
-				d = INFINITY;
+			/* between two days, interpolate; next to a never, take the nearer
+			 * (never + f * (day - never) would be NaN, a day out of range) */
+			if (e + 1 < EPS_N && f > 0) {
+				double next = eps_day[i * EPS_N + e + 1];
+
+				if (isfinite(d) && isfinite(next))
+					d += f * (next - d);
+				else if (f > 0.5)
+					d = next;
+			}
 			if (who == SIZE_MAX || d > best)
 				best = d, who = i;
 		}

@@ -79,11 +79,15 @@ int ss_series_is_stale(const struct ss_dataset *ds, uint32_t t, int32_t latest, 
 void ss_series_check_stale(struct ss_dataset *ds, const struct ss_series_stats *st,
 			   int32_t stale_days);
 
-/* Track t's series (n entries) once built. */
+/* Track t's series (n entries) once built.  A track without observations
+ * in a dataset without any (ds->obs NULL: a wide table's tracks, all rows
+ * skipped) has an empty series that is not a null pointer plus 0. */
 static inline const struct ss_obs *ss_series_of(const struct ss_dataset *ds, uint32_t t, size_t *n)
 {
+	static const struct ss_obs none;
+
 	*n = ds->tracks[t].n;
-	return ds->obs + ds->tracks[t].first;
+	return ds->obs ? ds->obs + ds->tracks[t].first : &none;
 }
 
 #endif

@@ -11,6 +11,7 @@
 
 #include "streamstat/date.h"
 #include "streamstat/ingest.h"
+#include "streamstat/series.h"
 #include "helpers.h"
 
 /* The first kept problem as "kind@line: msg". */
@@ -675,6 +676,30 @@ static void test_wide_catalog(void **state)
 	ss_dataset_release(&ds);
 }
 
+/* A wide table whose rows are all skipped has its tracks (from the header)
+ * and no observation at all: each track's series is empty, and not a null
+ * pointer plus 0 (found by fuzz_ingest: the fit's worker read it so). */
+static void test_wide_no_rows(void **state)
+{
+	struct ss_dataset ds;
+	struct ss_ingest_options opt = {.wide = 1, .values = SS_VALUES_STREAMS, .album = "L"};
+	struct ss_series_stats st;
+	struct ss_error err;
+	const struct ss_file *f;
+	size_t n = 1;
+
+	(void)state;
+	f = load_text(&ds, NULL, "date,Blue,Grey\n2023-09-08,x,\n", &opt);
+	assert_int_equal(f->used, 0);
+	assert_int_equal(f->skipped, 1);
+	assert_int_equal(ss_dataset_ntracks(&ds), 2);
+	assert_int_equal(ds.nobs, 0);
+	assert_int_equal(ss_series_build(&ds, &st, &err), SS_OK);
+	assert_non_null(ss_series_of(&ds, 1, &n));
+	assert_int_equal(n, 0);
+	ss_dataset_release(&ds);
+}
+
 /* --release-date: every track's release date, as a release_date column; a
  * catalog's date wins (and a different one is a conflict); a file with the
  * column keeps its own. */
@@ -735,6 +760,7 @@ int main(void)
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_track_from_filename),
 		cmocka_unit_test(test_wide_catalog),
+		cmocka_unit_test(test_wide_no_rows),
 		cmocka_unit_test(test_release_date_option),
 	};
 
