@@ -109,6 +109,10 @@ struct ingest {
 	struct wide_col *wide;
 	size_t nwide;
 	int64_t *wide_value;
+	/* a pivot table's totals (Google Sheets and Excel label them "Grand
+	 * Total"): its column (field + 1, 0 for none) and rows, left out */
+	size_t pivot_col;
+	uint64_t pivot_rows, pivot_line;
 
 	/* Conversions noted once per file: dates with a midnight time, counts
 	 * with a zero fraction (how many, the first one and where). */
@@ -293,6 +297,10 @@ static int role_of(const struct ingest *in, unsigned allowed, const char *key, i
 	return -1;
 }
 
+/* A pivot table's totals, as its header and first column label them
+ * ("Grand Total", normalized): in a wide table, not a track nor a date. */
+#define PIVOT_TOTAL "grand_total"
+
 /* Whether the normalized header key has "daily" in it. */
 static int says_daily(const char *key)
 {
@@ -399,7 +407,9 @@ static void header(struct ingest *in, const struct ss_csv_row *row)
 		       row->field[i]);
 		role = role_of(in, allowed, normalize(row->field[i], row->len[i], key, sizeof(key)),
 			       &alias);
-		if (role < 0 && wide && key[0]) {
+		if (role < 0 && wide && strcmp(key, PIVOT_TOTAL) == 0 && !in->pivot_col) {
+			in->pivot_col = i + 1; /* said once the tracks are known */
+		} else if (role < 0 && wide && key[0]) {
 			in->wide[in->nwide].field = i;
 			in->wide[in->nwide++].track = SS_NONE;
 		} else if (role < 0) {
@@ -1250,6 +1260,28 @@ static void resolve_wide(struct ingest *in, const struct ss_csv_row *row)
 	problem(in, SS_P_INPUT_FORMAT, row->line,
 		"wide table: %zu track column%s (%s), each cell %s", in->nwide,
 		in->nwide == 1 ? "" : "s", list, what);
+	if (in->pivot_col)
+		problem(in, SS_P_INPUT_FORMAT, row->line,
+			"column %s (field %zu): a pivot table's totals of the tracks, not a "
+			"track; left out",
+			ss_quote_name(q, sizeof(q), row->field[in->pivot_col - 1],
+				      row->len[in->pivot_col - 1]),
+			in->pivot_col);
+}
+
+/* Whether a wide table's row is its pivot's totals: "Grand Total" for a date. */
+static int pivot_total_row(const struct ingest *in, const struct ss_csv_row *row)
+{
+	char key[64];
+	const char *s;
+	size_t len;
+
+	if (in->col[COL_DATE] < 0 || (size_t)in->col[COL_DATE] >= row->nkept)
+		return 0;
+	s = row->field[in->col[COL_DATE]];
+	len = row->len[in->col[COL_DATE]];
+	trim(&s, &len);
+	return strcmp(normalize(s, len, key, sizeof(key)), PIVOT_TOTAL) == 0;
 }
 
 /* One row of a wide table: an observation per non-empty cell, or a logged
@@ -1262,6 +1294,11 @@ static void wide_row(struct ingest *in, const struct ss_csv_row *row)
 	size_t n = 0;
 	int32_t day;
 
+	if (pivot_total_row(in, row)) { /* a sum of the rows above: skipped, said once */
+		if (in->pivot_rows++ == 0)
+			in->pivot_line = row->line;
+		goto skip;
+	}
 	int go = row_day(in, row, &day);
 	if (go < 0)
 		goto skip;
@@ -1477,6 +1514,11 @@ static void settle_file(struct ingest *in, const struct ss_csv_stats *st)
 	f->lines = st->lines;
 	f->rows += lost;
 	f->skipped += lost;
+	if (in->pivot_rows)
+		ss_problems_add(&ds->problems, SS_P_INPUT_FORMAT, in->file, in->pivot_line,
+				"%llu row%s of a pivot table's totals ('Grand Total' for a date), "
+				"the sums of the rows above: skipped",
+				(unsigned long long)in->pivot_rows, in->pivot_rows == 1 ? "" : "s");
 	if (in->blank_rows)
 		ss_problems_add(&ds->problems, SS_P_INPUT_FORMAT, in->file, in->first_blank,
 				"%llu row%s of empty fields only (as spreadsheets leave below the "
