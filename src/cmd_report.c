@@ -554,8 +554,8 @@ int ss_report_emit(const struct ss_report_input *in, const struct ss_load_option
 	 * leaves a half-written file under a final name */
 	code = output_paths(ro->out, ro->json, r.as_of, &xlsx, &json);
 
-	/* what changed since the previous report in the same directory; the
-	 * lines go to stdout once, on the first run of this as-of date */
+	/* what changed since the previous report (find_changes() says which);
+	 * the lines go to stdout once, on the first run of this as-of date */
 	struct ss_changes changes = {.since = SS_DAY_NONE};
 	int news = 0;
 	if (code == SS_EXIT_OK) {
