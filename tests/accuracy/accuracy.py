@@ -13,6 +13,9 @@ median absolute error and bias (projected minus real, days), share of real
 days inside the 80% interval, and median interval width, by band of the real
 horizon (1-30, 31-90, 91-180, 181-365 days), for tracks and for albums
 ("every track" and "album total", built by grouping the real tracks by album).
+A "never" or an "after DATE" (a projection past the tool's horizon) for a
+crossing that came within the 365 days is a miss: an infinite error, outside
+its interval.
 
 Beside the methods stands the yardstick computed here, independently of the
 tool: remaining streams / the mean daily gain of the last 7 days (or the
@@ -138,7 +141,9 @@ def score_rows(data, truth, rows, cut, method, period, density, out):
     """Append (period, density, kind, method, horizon, err, lo_ok, width)."""
     for r in rows:
         kind = r["kind"]
-        if kind not in KINDS or r["status"] not in ("projected", "never"):
+        # "after DATE" (past the horizon) claims no crossing before DATE: scored
+        # like "never" when the milestone was in fact reached within H days
+        if kind not in KINDS or r["status"] not in ("projected", "never", "after"):
             continue
         M = parse_milestone(r["milestone"])
         if kind == "track":
@@ -154,7 +159,7 @@ def score_rows(data, truth, rows, cut, method, period, density, out):
             real = truth.album_total_day(r["album"], M, cut)
         if real is None or real - cut > realdata.H:
             continue
-        if r["status"] == "never":
+        if r["status"] in ("never", "after"):
             got, lo, hi = math.inf, math.inf, math.inf
         else:
             got, lo, hi = day_of(data, r["date"]), day_of(data, r["lo"]), day_of(data, r["hi"])
