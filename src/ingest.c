@@ -110,8 +110,9 @@ struct ingest {
 	size_t nwide;
 	int64_t *wide_value;
 	/* a pivot table's totals (Google Sheets and Excel label them "Grand
-	 * Total"): its column (field + 1, 0 for none) and rows, left out */
-	size_t pivot_col;
+	 * Total"): its columns (the first's field + 1, 0 for none; how many)
+	 * and rows, left out */
+	size_t pivot_col, npivot;
 	uint64_t pivot_rows, pivot_line;
 
 	/* Conversions noted once per file: dates with a midnight time, counts
@@ -300,6 +301,7 @@ static int role_of(const struct ingest *in, unsigned allowed, const char *key, i
 /* A pivot table's totals, as its header and first column label them
  * ("Grand Total", normalized): in a wide table, not a track nor a date. */
 #define PIVOT_TOTAL "grand_total"
+#define PIVOT_TRACK (SS_NONE - 1) /* a wide column of that name, not yet resolved */
 
 /* Whether the normalized header key has "daily" in it. */
 static int says_daily(const char *key)
@@ -407,8 +409,12 @@ static void header(struct ingest *in, const struct ss_csv_row *row)
 		       row->field[i]);
 		role = role_of(in, allowed, normalize(row->field[i], row->len[i], key, sizeof(key)),
 			       &alias);
-		if (role < 0 && wide && strcmp(key, PIVOT_TOTAL) == 0 && !in->pivot_col) {
-			in->pivot_col = i + 1; /* said once the tracks are known */
+		if (role < 0 && wide && strcmp(key, PIVOT_TOTAL) == 0) {
+			/* decided once the catalog is known (a track of that name is one) */
+			if (!in->npivot++)
+				in->pivot_col = i + 1;
+			in->wide[in->nwide].field = i;
+			in->wide[in->nwide++].track = PIVOT_TRACK;
 		} else if (role < 0 && wide && key[0]) {
 			in->wide[in->nwide].field = i;
 			in->wide[in->nwide++].track = SS_NONE;
@@ -1172,6 +1178,52 @@ skip:
  * names no track, or the same track as an earlier one, is fatal: its cells
  * would have nowhere to go.
  */
+/*
+ * A wide table's "Grand Total" columns: a pivot's totals, left out, unless
+ * the catalog has a track of that name (on the file's album, or by name when
+ * the file names none), which the column then is.
+ */
+static void drop_pivot_totals(struct ingest *in, const struct ss_csv_row *row, uint32_t album)
+{
+	size_t kept = 0;
+
+	for (size_t k = 0; k < in->nwide; k++) {
+		struct wide_col w = in->wide[k];
+
+		if (w.track == PIVOT_TRACK) {
+			const char *name = row->field[w.field];
+			size_t len = row->len[w.field];
+
+			trim(&name, &len);
+			int known = in->catalog &&
+				    (album != SS_NONE ? ss_intern_find(&in->ds->track_names, album,
+								       name, len) != SS_NONE
+						      : ss_intern_find(&in->by_name, SS_NONE, name,
+								       len) != SS_NONE);
+			if (!known)
+				continue;
+			w.track = SS_NONE;
+			in->npivot--;
+			if (in->pivot_col == w.field + 1)
+				in->pivot_col = 0;
+		}
+		in->wide[kept++] = w;
+	}
+	in->nwide = kept;
+	if (in->npivot && !in->pivot_col) /* the first left out */
+		for (size_t i = 0; i < row->nkept && !in->pivot_col; i++) {
+			char key[64];
+			int taken = 0;
+
+			for (size_t k = 0; k < in->nwide; k++)
+				taken |= in->wide[k].field == i;
+			if (!taken &&
+			    strcmp(normalize(row->field[i], row->len[i], key, sizeof(key)),
+				   PIVOT_TOTAL) == 0)
+				in->pivot_col = i + 1;
+		}
+}
+
 static void resolve_wide(struct ingest *in, const struct ss_csv_row *row)
 {
 	struct ss_dataset *ds = in->ds;
@@ -1187,14 +1239,6 @@ static void resolve_wide(struct ingest *in, const struct ss_csv_row *row)
 		problem(in, SS_P_MISSING_COLUMN, row->line,
 			"a wide table's cells are totals or daily streams: give --values total or "
 			"--values streams");
-		return;
-	}
-	if (in->nwide == 0) {
-		in->fatal = 1;
-		problem(in, SS_P_MISSING_COLUMN, row->line,
-			"a wide table has a column per track after the date, and this header has "
-			"none (header: %s)",
-			in->header_text);
 		return;
 	}
 	if (has(in, COL_ALBUM)) {
@@ -1213,6 +1257,16 @@ static void resolve_wide(struct ingest *in, const struct ss_csv_row *row)
 		problem(in, SS_P_MISSING_COLUMN, row->line,
 			"a wide table names no album: give --album NAME (and --artist NAME) for "
 			"the whole file, or a catalog (--catalog) listing its tracks");
+		return;
+	}
+	drop_pivot_totals(in, row, album);
+	if (in->nwide == 0) {
+		in->fatal = 1;
+		problem(in, SS_P_MISSING_COLUMN, row->line,
+			"a wide table has a column per track after the date, and this header has "
+			"none%s (header: %s)",
+			in->npivot ? " (a pivot's 'Grand Total' is not a track)" : "",
+			in->header_text);
 		return;
 	}
 	for (size_t k = 0; k < in->nwide; k++) {
@@ -1260,13 +1314,13 @@ static void resolve_wide(struct ingest *in, const struct ss_csv_row *row)
 	problem(in, SS_P_INPUT_FORMAT, row->line,
 		"wide table: %zu track column%s (%s), each cell %s", in->nwide,
 		in->nwide == 1 ? "" : "s", list, what);
-	if (in->pivot_col)
+	if (in->npivot)
 		problem(in, SS_P_INPUT_FORMAT, row->line,
-			"column %s (field %zu): a pivot table's totals of the tracks, not a "
-			"track; left out",
+			"column %s (field %zu%s): a pivot table's totals of the tracks, not a "
+			"track; left out (a track of that name would be listed in the catalog)",
 			ss_quote_name(q, sizeof(q), row->field[in->pivot_col - 1],
 				      row->len[in->pivot_col - 1]),
-			in->pivot_col);
+			in->pivot_col, in->npivot > 1 ? ", and others of that name" : "");
 }
 
 /* Whether a wide table's row is its pivot's totals: "Grand Total" for a date. */

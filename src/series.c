@@ -602,13 +602,15 @@ static void check_no_total(struct ss_dataset *ds, uint32_t t)
 int ss_series_is_stale(const struct ss_dataset *ds, uint32_t t, int32_t latest, int32_t stale_days)
 {
 	const struct ss_track *tr = &ds->tracks[t];
-	const struct ss_obs *s = ds->obs + tr->first;
 
 	/* A feed that stopped: observed at least every stale_days days up to
 	 * its last day, then silent for longer.  A track only ever seen now and
-	 * then (a fan's figures from news reports) has no feed to stop. */
+	 * then (a fan's figures from news reports) has no feed to stop.  (The
+	 * observations are reached only past the check: ds->obs is NULL in a
+	 * dataset without any.) */
 	if (stale_days <= 0 || tr->n < 2)
 		return 0;
+	const struct ss_obs *s = ds->obs + tr->first;
 	return (int64_t)latest - s[tr->n - 1].day > stale_days &&
 	       (int64_t)s[tr->n - 1].day - s[tr->n - 2].day <= stale_days;
 }

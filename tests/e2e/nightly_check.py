@@ -458,6 +458,28 @@ check(p.returncode == 0 and p.stdout.splitlines() == expected,
       "named: night 2, the news as in a directory: %r" % p.stdout.splitlines())
 check(json.load(open(njson))["changes"]["since"] == "2023-11-04",
       "named: night 2 compared with night 1's summary")
+# a rerun of night 2 compares with night 2's own summary: nothing new, and
+# not every warning again
+p = nightly(nxlsx, *day1)
+check(p.returncode == 0 and p.stdout == "" and p.stderr == "",
+      "named: night 2 again prints nothing: %r %r" % (p.stdout, p.stderr))
+check(json.load(open(njson))["changes"]["since"] == "2023-11-18",
+      "named: night 2 again compared with the summary it replaced")
+# an unreadable summary at that name is said, not taken for a first report
+bad = os.path.join(named, "bad.xlsx")
+with open(os.path.join(named, "bad.json"), "w") as f:
+    f.write("not a summary\n")
+p = nightly(bad, *day1)
+check(p.returncode == 0 and p.stdout == "" and "bad.json" in p.stderr and
+      "what changed is not reported" in p.stderr,
+      "named: an unreadable summary is named: %r %r" % (p.stdout, p.stderr))
+# --json into a directory of dated reports: the latest of them and the summary
+# it replaces is the previous report
+p = subprocess.run([BIN, "report", "-q", "-o", n, "--json", os.path.join(n, "summary.json")]
+                   + day1, capture_output=True, text=True)
+check(p.returncode == 0 and p.stdout == "" and
+      json.load(open(os.path.join(n, "summary.json")))["changes"]["since"] == "2023-11-04",
+      "named: --json beside dated reports compares with them: %r" % p.stdout)
 
 # 5b. warnings: without the catalog the history gives five (release dates
 # inferred); the second night summarises them in one line, a new one is
