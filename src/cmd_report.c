@@ -35,11 +35,10 @@ static const char usage_head[] =
 	"Fit, backtest and project every track, and write the comparison of albums as\n"
 	"an Excel workbook (Summary, Milestones, Tracks, Charts, Daily, Backtest, Data\n"
 	"quality, About) and a JSON summary beside it.  Prints the path written and a\n"
-	"headline, then what changed since the previous report in that directory, or\n"
-	"since the summary it replaces when written to a name of yours (milestones\n"
-	"reached, records, ranks, projections that left their interval, models; the\n"
-	"first run there says it is the baseline); -q prints only those lines, and\n"
-	"the data warnings the previous report had in one line.  Both\n"
+	"headline, then what changed since the previous report in that directory\n"
+	"(milestones reached, records, ranks, projections that left their interval,\n"
+	"models; the first run there says it is the baseline); -q prints only those\n"
+	"lines, and the data warnings the previous report had in one line.  Both\n"
 	"files appear complete or not at all; in a directory, latest.xlsx and\n"
 	"latest.json then name the new report.\n";
 static const char usage_tail[] =
@@ -412,25 +411,11 @@ static void print_warnings(const struct ss_dataset *ds, const struct ss_load_opt
 	}
 }
 
-/* Whether the summary goes to a name of the user's (-o FILE.xlsx, --json
- * FILE), not to a dated name in a directory of reports. */
-static int named_summary(const char *json)
-{
-	const char *slash = strrchr(json, '/');
-	int32_t day;
-
-	return !ss_report_name_date(slash ? slash + 1 : json, SS_REPORT_JSON, &day);
-}
-
 /*
- * What changed since the previous report, into *changes; the warnings it
- * had marked in nt.  The previous report is the one in json's directory with
- * the latest earlier as-of date.  A summary written to a name of the user's
- * (-o FILE.xlsx, --json FILE) has no dated reports beside it: the summary
- * this run replaces is the previous one when it is later than those (of the
- * same date on a rerun, which then finds nothing new; unreadable, it is
- * named with its error when there is nothing else).  Returns whether this is
- * the first run of this as-of date there, which prints the news.
+ * What changed since the previous report in json's directory (the one
+ * with the latest earlier as-of date), into *changes; the warnings it had
+ * marked in nt.  Returns whether this is the first run of this as-of date
+ * there, which prints the news.
  */
 static int find_changes(const struct ss_report *r, const char *json, int moved_days,
 			struct ss_changes *changes, struct nightly *nt)
@@ -438,19 +423,9 @@ static int find_changes(const struct ss_report *r, const char *json, int moved_d
 	struct ss_error err = {0};
 	struct ss_prev *prev = NULL;
 	char *dir = ss_dir_of(json), *latest = path_in(dir, "latest.json");
-	int32_t day = SS_DAY_NONE, reported = ss_prev_peek_as_of(latest);
+	int32_t day, reported = ss_prev_peek_as_of(latest);
 	char *base = ss_report_before(dir, r->as_of, SS_REPORT_JSON, &day);
-	struct stat st;
 
-	if (named_summary(json) && stat(json, &st) == 0) {
-		int32_t had = ss_prev_peek_as_of(json);
-		if (had == SS_DAY_NONE ? !base : had <= r->as_of && (!base || had > day)) {
-			free(base);
-			base = xstrdup(json);
-		}
-		if (had != SS_DAY_NONE && (reported == SS_DAY_NONE || had > reported))
-			reported = had;
-	}
 	int unreadable = 0;
 
 	if (base && ss_prev_load(base, &prev, &err) != SS_OK) {
@@ -486,17 +461,10 @@ static int find_changes(const struct ss_report *r, const char *json, int moved_d
 static void print_news(const struct ss_changes *changes, const char *json, struct nightly *nt)
 {
 	if (changes->since == SS_DAY_NONE && !changes->unreadable) {
-		if (named_summary(json)) {
-			printf("First report as %s: the baseline the next report there compares "
-			       "with.\n",
-			       json);
-		} else {
-			char *dir = ss_dir_of(json);
-			printf("First report in %s: the baseline the next reports compare with.\n",
-			       dir);
-			free(dir);
-		}
+		char *dir = ss_dir_of(json);
+		printf("First report in %s: the baseline the next reports compare with.\n", dir);
 		nt->lines++;
+		free(dir);
 	}
 	size_t minor = 0; /* projected dates and models */
 	for (size_t i = 0; i < changes->n; i++) {
@@ -562,8 +530,8 @@ int ss_report_emit(const struct ss_report_input *in, const struct ss_load_option
 	 * leaves a half-written file under a final name */
 	code = output_paths(ro->out, ro->json, r.as_of, &xlsx, &json);
 
-	/* what changed since the previous report (find_changes() says which);
-	 * the lines go to stdout once, on the first run of this as-of date */
+	/* what changed since the previous report in the same directory; the
+	 * lines go to stdout once, on the first run of this as-of date */
 	struct ss_changes changes = {.since = SS_DAY_NONE};
 	int news = 0;
 	if (code == SS_EXIT_OK) {

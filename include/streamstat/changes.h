@@ -5,9 +5,7 @@
  * The previous report is the JSON summary with the latest as-of date before
  * this one in the output directory (publish.h: ss_report_before()), so a
  * rerun on the same data compares with the same report and finds the same
- * changes (the workbook stays byte-identical); a summary written to a name
- * of the user's compares with the one it replaces (cmd_report.c:
- * find_changes()).  It is read once, keeping
+ * changes (the workbook stays byte-identical).  It is read once, keeping
  * only what the comparison needs, into an index on (artist, album, track):
  * struct ss_prev.
  *

@@ -34,9 +34,7 @@ usage: nightly_check.py STREAMSTAT GEN WORKDIR
    says once that it is the baseline; the second prints exactly the four
    crossings of that day, in the JSON (with their fields) and on the Changes
    sheet (typed cells read back, an autofilter); rerunning it prints nothing
-   and rewrites the same bytes.  Into a name of the user's (-o FILE.xlsx)
-   each night compares with the summary it replaces, with the same news.
-   Without the catalog (five warnings): the
+   and rewrites the same bytes.  Without the catalog (five warnings): the
    second night summarises them in one line, a new warning is printed in
    full, a night with nothing new prints nothing; an older previous report
    without its warnings gets them all in full; a previous report of another
@@ -437,49 +435,6 @@ check(p.returncode == 0 and p.stdout == "" and p.stderr == "",
       "rerun: nothing new to say: %r %r" % (p.stdout[:200], p.stderr[:200]))
 check(open(os.path.join(n, "streamstat-2023-11-18.xlsx"), "rb").read() == first,
       "rerun: the same workbook, byte for byte")
-
-# 5a. the same nights into a name of the user's (-o FILE.xlsx): no dated
-# reports there, so each night compares with the summary it replaces
-named = os.path.join(WORK, "named")
-os.makedirs(named)
-nxlsx, njson = os.path.join(named, "r.xlsx"), os.path.join(named, "r.json")
-with open(hist, "w", encoding="utf-8") as f:
-    f.writelines(r for r in rows if not r.startswith("2023-11-18,"))
-p = nightly(nxlsx, *day1)
-check(p.returncode == 0 and p.stdout == "First report as %s: the baseline the next report "
-      "there compares with.\n" % njson and p.stderr == "",
-      "named: night 1, the baseline: %r %r" % (p.stdout, p.stderr))
-p = nightly(nxlsx, *day1)
-check(p.returncode == 0 and p.stdout == "", "named: night 1 again: %r" % p.stdout)
-with open(hist, "a", encoding="utf-8") as f:
-    f.writelines(r for r in rows if r.startswith("2023-11-18,"))
-p = nightly(nxlsx, *day1)
-check(p.returncode == 0 and p.stdout.splitlines() == expected,
-      "named: night 2, the news as in a directory: %r" % p.stdout.splitlines())
-check(json.load(open(njson))["changes"]["since"] == "2023-11-04",
-      "named: night 2 compared with night 1's summary")
-# a rerun of night 2 compares with night 2's own summary: nothing new, and
-# not every warning again
-p = nightly(nxlsx, *day1)
-check(p.returncode == 0 and p.stdout == "" and p.stderr == "",
-      "named: night 2 again prints nothing: %r %r" % (p.stdout, p.stderr))
-check(json.load(open(njson))["changes"]["since"] == "2023-11-18",
-      "named: night 2 again compared with the summary it replaced")
-# an unreadable summary at that name is said, not taken for a first report
-bad = os.path.join(named, "bad.xlsx")
-with open(os.path.join(named, "bad.json"), "w") as f:
-    f.write("not a summary\n")
-p = nightly(bad, *day1)
-check(p.returncode == 0 and p.stdout == "" and "bad.json" in p.stderr and
-      "what changed is not reported" in p.stderr,
-      "named: an unreadable summary is named: %r %r" % (p.stdout, p.stderr))
-# --json into a directory of dated reports: the latest of them and the summary
-# it replaces is the previous report
-p = subprocess.run([BIN, "report", "-q", "-o", n, "--json", os.path.join(n, "summary.json")]
-                   + day1, capture_output=True, text=True)
-check(p.returncode == 0 and p.stdout == "" and
-      json.load(open(os.path.join(n, "summary.json")))["changes"]["since"] == "2023-11-04",
-      "named: --json beside dated reports compares with them: %r" % p.stdout)
 
 # 5b. warnings: without the catalog the history gives five (release dates
 # inferred); the second night summarises them in one line, a new one is
