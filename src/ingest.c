@@ -411,8 +411,6 @@ static void header(struct ingest *in, const struct ss_csv_row *row)
 			       &alias);
 		if (role < 0 && wide && strcmp(key, PIVOT_TOTAL) == 0) {
 			/* decided once the catalog is known (a track of that name is one) */
-			if (!in->npivot++)
-				in->pivot_col = i + 1;
 			in->wide[in->nwide].field = i;
 			in->wide[in->nwide++].track = PIVOT_TRACK;
 		} else if (role < 0 && wide && key[0]) {
@@ -1200,28 +1198,16 @@ static void drop_pivot_totals(struct ingest *in, const struct ss_csv_row *row, u
 								       name, len) != SS_NONE
 						      : ss_intern_find(&in->by_name, SS_NONE, name,
 								       len) != SS_NONE);
-			if (!known)
+			if (!known) { /* left out; the first is named */
+				if (!in->npivot++)
+					in->pivot_col = w.field + 1;
 				continue;
+			}
 			w.track = SS_NONE;
-			in->npivot--;
-			if (in->pivot_col == w.field + 1)
-				in->pivot_col = 0;
 		}
 		in->wide[kept++] = w;
 	}
 	in->nwide = kept;
-	if (in->npivot && !in->pivot_col) /* the first left out */
-		for (size_t i = 0; i < row->nkept && !in->pivot_col; i++) {
-			char key[64];
-			int taken = 0;
-
-			for (size_t k = 0; k < in->nwide; k++)
-				taken |= in->wide[k].field == i;
-			if (!taken &&
-			    strcmp(normalize(row->field[i], row->len[i], key, sizeof(key)),
-				   PIVOT_TOTAL) == 0)
-				in->pivot_col = i + 1;
-		}
 }
 
 static void resolve_wide(struct ingest *in, const struct ss_csv_row *row)
